@@ -1,0 +1,163 @@
+/// What the population of a run is made from.
+public struct PopulationSpec: Sendable {
+    /// Number of firms to generate (ignored when `records` is given).
+    public var count: Int
+    public var sectors: [SectorProfile]
+    /// Share of firms that have already adopted at tick 0, drawn among the
+    /// most innovative, weighted towards large firms.
+    public var initialAdoption: Double
+    /// Threshold = base - slope * innovativeness (falls with innovativeness, as the spec asks).
+    public var thresholdBase: Double
+    public var thresholdSlope: Double
+    /// Firms read from a file; missing attributes are drawn as for generated firms.
+    public var records: [FirmRecord]?
+    public var regions: [String]
+
+    public init(count: Int, sectors: [SectorProfile] = SectorProfile.defaults, initialAdoption: Double = 0.03,
+                thresholdBase: Double = 0.6, thresholdSlope: Double = 0.35, records: [FirmRecord]? = nil,
+                regions: [String] = []) {
+        self.count = count; self.sectors = sectors; self.initialAdoption = initialAdoption
+        self.thresholdBase = thresholdBase; self.thresholdSlope = thresholdSlope
+        self.records = records; self.regions = regions
+    }
+}
+
+/// One firm as a data file gives it; nil fields are drawn from the defaults.
+public struct FirmRecord: Sendable, Equatable {
+    public var id: String
+    public var sector: String?
+    public var size: FirmSize?
+    public var region: String?
+    public var innovativeness: Double?
+    public var threshold: Double?
+    public var stage: Stage?
+    public init(id: String, sector: String? = nil, size: FirmSize? = nil, region: String? = nil,
+                innovativeness: Double? = nil, threshold: Double? = nil, stage: Stage? = nil) {
+        self.id = id; self.sector = sector; self.size = size; self.region = region
+        self.innovativeness = innovativeness; self.threshold = threshold; self.stage = stage
+    }
+}
+
+public struct PopulationError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Builds the firm table: draws attributes from the counter RNG (tick -1) and
+/// assigns adopter categories by exact rank of innovativeness.
+public enum PopulationBuilder {
+    public static func build(_ spec: PopulationSpec, rng: CounterRNG) throws -> FirmTable {
+        let count = spec.records?.count ?? spec.count
+        guard count > 0 else { throw PopulationError(description: "a population needs at least one firm") }
+        var firms = FirmTable(count: count)
+        let sectorCumulative = cumulative(spec.sectors.map(\.share))
+        let sectorIndex = Dictionary(uniqueKeysWithValues: spec.sectors.enumerated().map { ($1.name, $0) })
+        // Regions: the scenario's list, then any new ones the records name, in order of appearance.
+        var regionNames = spec.regions
+        for name in spec.records?.compactMap(\.region) ?? [] where !regionNames.contains(name) { regionNames.append(name) }
+        firms.regionNames = regionNames.isEmpty ? ["all"] : regionNames
+        let regionIndex = Dictionary(uniqueKeysWithValues: firms.regionNames.enumerated().map { ($1, $0) })
+        if let records = spec.records { firms.ids = records.map(\.id) }
+
+        for i in 0..<count {
+            let record = spec.records?[i]
+            // Sector
+            if let name = record?.sector {
+                guard let s = sectorIndex[name] else {
+                    throw PopulationError(description: "firm '\(record!.id)' has sector '\(name)', which is not in the sector table (\(spec.sectors.map(\.name).joined(separator: ", ")))")
+                }
+                firms.sector[i] = UInt8(s)
+            } else {
+                firms.sector[i] = UInt8(pick(sectorCumulative, rng.uniform(tick: -1, firm: i, stream: .sector)))
+            }
+            let profile = spec.sectors[Int(firms.sector[i])]
+            // Size
+            if let size = record?.size {
+                firms.size[i] = size.rawValue
+            } else {
+                firms.size[i] = UInt8(pick(cumulative(profile.sizeMix), rng.uniform(tick: -1, firm: i, stream: .size)))
+            }
+            // Region
+            if let name = record?.region {
+                firms.region[i] = UInt16(regionIndex[name]!)
+            } else if !spec.regions.isEmpty {
+                firms.region[i] = UInt16(Int(rng.uniform(tick: -1, firm: i, stream: .region) * Double(spec.regions.count)))
+            }
+            firms.innovativeness[i] = record?.innovativeness ?? rng.normal(tick: -1, firm: i, stream: .innovativeness)
+            firms.threshold[i] = record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * firms.innovativeness[i])
+            // Budget: size-scaled, with lognormal spread (sigma 0.5, *assumed*).
+            let spread = exp(0.5 * rng.normal(tick: -1, firm: i, stream: .budget) - 0.125)
+            firms.budget[i] = profile.adoptionCost * SizeScale.budget[Int(firms.size[i])] * spread
+        }
+        assignCategories(&firms)
+        try seedInitialStages(&firms, spec: spec, rng: rng)
+        return firms
+    }
+
+    /// Exact Rogers shares by rank: the top round(2.5% N) most innovative are
+    /// innovators, and so on; ties broken by firm number so the result is
+    /// deterministic.
+    public static func assignCategories(_ firms: inout FirmTable) {
+        let n = firms.count
+        let order = (0..<n).sorted { a, b in
+            let ea = firms.innovativeness[a], eb = firms.innovativeness[b]
+            return ea != eb ? ea > eb : a < b
+        }
+        let bounds = categoryBounds(n)
+        var category = 0
+        for (rank, firm) in order.enumerated() {
+            while rank >= bounds[category] { category += 1 }
+            firms.category[firm] = UInt8(category)
+        }
+    }
+
+    /// Cumulative rank cut-offs of the five categories for n firms: round of
+    /// the cumulative share, so the counts add up to n exactly.
+    public static func categoryBounds(_ n: Int) -> [Int] {
+        var total = 0.0
+        return AdopterCategory.rogersShares.map { share in
+            total += share
+            return Int((total * Double(n)).rounded())
+        }
+    }
+
+    /// Initial adopters: from records where given; otherwise the firms with the
+    /// highest innovativeness plus a size bonus (large firms adopt first).
+    static func seedInitialStages(_ firms: inout FirmTable, spec: PopulationSpec, rng: CounterRNG) throws {
+        if spec.records != nil {
+            for (i, r) in spec.records!.enumerated() {
+                if let s = r.stage {
+                    firms.stage[i] = s.rawValue
+                    if s.isAdopter { firms.adoptedTick[i] = 0 }
+                }
+            }
+            return
+        }
+        let k = Int((spec.initialAdoption * Double(firms.count)).rounded())
+        guard k > 0 else { return }
+        let sizeBonus: [Double] = [0, 1.2, 2.4]
+        let score = (0..<firms.count).map { firms.innovativeness[$0] + sizeBonus[Int(firms.size[$0])] }
+        let order = (0..<firms.count).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
+        for firm in order.prefix(k) {
+            firms.stage[firm] = Stage.adopted.rawValue
+            firms.adoptedTick[firm] = 0
+        }
+    }
+
+    static func cumulative(_ weights: [Double]) -> [Double] {
+        let total = weights.reduce(0, +)
+        var running = 0.0
+        return weights.map { running += $0 / total; return running }
+    }
+
+    @inline(__always)
+    static func pick(_ cumulative: [Double], _ u: Double) -> Int {
+        for (i, c) in cumulative.enumerated() where u < c { return i }
+        return cumulative.count - 1
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif

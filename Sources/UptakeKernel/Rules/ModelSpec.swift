@@ -1,0 +1,78 @@
+/// Which adoption rule a run uses, with its parameters.
+public enum ModelSpec: Sendable {
+    /// Bass (1969): hazard p + q * A per unit time, A the adopted share of
+    /// neighbours (of the population on mean-field); `dt` is the length of a tick.
+    case bass(p: Double, q: Double, dt: Double)
+    /// Granovetter (1978) / Watts (2002) linear threshold, synchronous.
+    case threshold
+    /// Rogers' staged innovation-decision process (the default).
+    case rogers(RogersParameters)
+
+    public var name: String {
+        switch self {
+        case .bass: return "bass"
+        case .threshold: return "threshold"
+        case .rogers: return "rogers"
+        }
+    }
+}
+
+/// The innovation's perceived attributes (Rogers ch. 6), as multipliers of the
+/// sector values (1 = as the sector table says). Observability and
+/// trialability are also absolute weights in [0, 1].
+public struct Innovation: Sendable, Equatable {
+    public var relativeAdvantage = 1.0
+    public var compatibility = 1.0
+    public var complexity = 1.0
+    public var trialability = 0.7
+    public var observability = 0.6
+    public init() {}
+}
+
+/// Parameters of the `rogers` rule. Every default is *assumed* and tuned to
+/// the calibration targets in docs/model.md unless a source is given there.
+public struct RogersParameters: Sendable, Equatable {
+    public var innovation = Innovation()
+    // Awareness (knowledge stage): mass media p, word of mouth q, per quarter.
+    public var mediaInfluence = 0.02
+    public var wordOfMouth = 0.45
+    /// Awareness hazard added per unit of training intensity.
+    public var trainingAwareness = 0.3
+    // Utility weights.
+    public var weightAdvantage = 1.0
+    public var weightCompatibility = 0.6
+    public var weightComplexity = 0.9
+    public var weightTrialability = 0.3
+    public var weightObservability = 1.2
+    public var weightNPV = 0.5
+    public var weightRisk = 0.8
+    /// Logit scale: utility difference that moves the choice odds by a factor e.
+    public var choiceScale = 0.15
+    // Stage timing, per tick.
+    public var persuasionRate = 0.5
+    public var decisionRate = 0.5
+    public var trialTicks = 1
+    public var trialNoise = 0.25
+    public var confirmTicks = 4
+    public var discontinueProbability = 0.5
+    public var reentryMargin = 0.15
+    public var reentryRate = 0.3
+    // Economics.
+    public var horizonYears = 3.0
+    public var loanYears = 3.0
+    /// Credit available as a multiple of own budget at the market loan rate.
+    public var creditMultiplier = 0.5
+    // Training.
+    public var trainingEffect = 1.0
+    public var trainingDecay = 0.1
+    public var trainingCostPerFirm = 3_000.0
+    public var mediaCostPerFirm = 150.0
+    /// Compliance cost of full regulation as a share of adoption cost.
+    public var complianceCost = 0.1
+    /// Cross-sector influence weight with no alliance (heterophily discount, Rogers ch. 8).
+    public var crossSectorWeight = 0.5
+    /// Productivity ramp time constant, ticks (learning curve).
+    public var learningTicks = 6.0
+
+    public init() {}
+}
