@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,18 +24,25 @@ let package = Package(
         .target(name: "UptakeKernel"),
         .target(
             name: "UptakeScripting",
-            dependencies: ["UptakeKernel", "CLua", "CLuaShims"]
+            dependencies: [
+                "UptakeKernel", "CLua", "CLuaShims",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
         ),
+        .target(name: "UptakeReport", dependencies: ["UptakeKernel"]),
         .executableTarget(
             name: "uptake",
             dependencies: [
                 "UptakeScripting",
+                "UptakeReport",
                 "UptakeKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
         .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel"]),
+        .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
         .testTarget(name: "uptakeTests", dependencies: ["uptake"]),
     ],
     swiftLanguageModes: [.v5]

@@ -178,3 +178,4 @@ int uptake_isinteger(lua_State *L, int index) { return lua_isinteger(L, index); 
 int uptake_upvalueindex(int i) { return lua_upvalueindex(i); }
 int uptake_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT, 0); }
 void uptake_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
+int uptake_registryindex(void) { return LUA_REGISTRYINDEX; }

@@ -80,4 +80,8 @@ void uptake_gc_collect(lua_State *L);                       /* full collection *
  * (0 = none). The count hook checks every 1000 instructions. */
 void uptake_set_limits(lua_State *L, size_t memoryLimit, int64_t instructionBudget);
 
+
+
+/* LUA_REGISTRYINDEX, which Swift cannot import. */
+int uptake_registryindex(void);
 #endif

@@ -6,7 +6,7 @@
 ///     print(sim.history.last!.adoption)
 public final class Simulation {
     public let config: SimulationConfig
-    public private(set) var firms: FirmTable
+    public internal(set) var firms: FirmTable
     public let network: Network
     public var levers = LeverBoard()
     public private(set) var macro: MacroState
@@ -58,6 +58,9 @@ public final class Simulation {
 
     /// Records a metric for the current tick (a column of the series).
     public func record(_ name: String, _ value: Double) { pendingMetrics[name] = value }
+
+    /// Adds money to the special fund's pool (the `special_fund` lever sets the share of cost it covers).
+    public func addToSpecialFund(_ amount: Double) { specialFundLeft += amount }
 
     /// Books spending from outside the kernel (a plugin's own programme).
     public func spend(_ amount: Double, account: String) { ledger.spend(amount, account: account) }

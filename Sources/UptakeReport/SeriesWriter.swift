@@ -1,0 +1,28 @@
+import Foundation
+import UptakeKernel
+
+/// Writes the series table of a run as CSV (header row, one row per tick).
+public enum SeriesWriter {
+    public static func write(_ table: SeriesTable, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(table.csv.utf8).write(to: url, options: .atomic)
+    }
+
+    /// One row per firm: id, stage, adopted_tick (empty if never), and its attributes.
+    public static func firmsCSV(_ sim: Simulation) -> String {
+        var out = "id,sector,size,region,category,innovativeness,threshold,budget,stage,adopted_tick,training\n"
+        let f = sim.firms
+        for i in 0..<f.count {
+            let cells = [f.id(i), sim.sectors[Int(f.sector[i])].name, FirmSize(rawValue: f.size[i])!.name, f.regionNames[Int(f.region[i])],
+                         AdopterCategory(rawValue: f.category[i])!.name, SeriesTable.format(f.innovativeness[i]),
+                         SeriesTable.format(f.threshold[i]), SeriesTable.format(f.budget[i]), Stage(rawValue: f.stage[i])!.name,
+                         f.adoptedTick[i] >= 0 ? String(f.adoptedTick[i]) : "", SeriesTable.format(f.training[i])]
+            out += cells.map(csvEscape).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    static func csvEscape(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// A Lua error as Swift sees it: what kind, the message without its position,
+/// and the file and line Lua reported, plus the traceback.
+public struct LuaError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: String, Sendable {
+        case syntax, runtime, memory, instructionBudget = "instruction budget", errorHandler = "error handler"
+    }
+
+    public let kind: Kind
+    public let message: String
+    public let file: String?
+    public let line: Int?
+    public let traceback: String
+
+    /// Parses "file:line: message\nstack traceback:..." as Lua formats it.
+    init(kind: Kind, raw: String) {
+        self.kind = kind
+        let parts = raw.components(separatedBy: "\nstack traceback:")
+        let head = parts[0]
+        traceback = parts.count > 1 ? "stack traceback:" + parts.dropFirst().joined(separator: "\nstack traceback:") : ""
+        if let (file, line, rest) = LuaError.splitLocation(head) {
+            self.file = file; self.line = line; message = rest
+        } else {
+            file = nil; line = nil; message = head
+        }
+    }
+
+    init(kind: Kind, message: String, file: String?, line: Int?) {
+        self.kind = kind; self.message = message; self.file = file; self.line = line; traceback = ""
+    }
+
+    /// Splits a leading "path:123: " off a message.
+    static func splitLocation(_ text: String) -> (String, Int, String)? {
+        // Scan for ":<digits>: " and take the first occurrence: paths may contain ':' rarely, digits never follow them.
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            if chars[i] == ":" {
+                var j = i + 1
+                while j < chars.count, chars[j].isNumber { j += 1 }
+                if j > i + 1, j + 1 < chars.count, chars[j] == ":", chars[j + 1] == " ",
+                   let line = Int(String(chars[(i + 1)..<j])) {
+                    let file = String(chars[0..<i])
+                    if !file.isEmpty && !file.contains("\n") {
+                        return (file, line, String(chars[(j + 2)...]))
+                    }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// "file:line: message" as one line.
+    public var description: String {
+        if let file, let line { return "\(file):\(line): \(message)" }
+        return message
+    }
+}

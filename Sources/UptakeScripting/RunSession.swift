@@ -1,0 +1,69 @@
+import Foundation
+import UptakeKernel
+
+/// Everything one run needs, prepared from a scenario file: one Lua state
+/// (sandboxed, limited), the validated scenario, its resolved plugins loaded
+/// into the host, and the kernel simulation.
+///
+///     let session = try RunSession(file: "scenarios/baseline.lua", options: .init(seed: 7))
+///     try session.run()
+///     print(SeriesTable.build(session.simulation).csv)
+public final class RunSession {
+    public struct Options: Sendable {
+        public var seed: UInt64?
+        public var overrides: [ParameterOverride]
+        public var threads: Int
+        /// Overrides of the scenario's script limits (command line wins).
+        public var maxInstructions: Int?
+        public var maxMemoryMB: Int?
+        public var searchPath: PluginSearchPath?
+        public init(seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
+                    maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, searchPath: PluginSearchPath? = nil) {
+            self.seed = seed; self.overrides = overrides; self.threads = threads
+            self.maxInstructions = maxInstructions; self.maxMemoryMB = maxMemoryMB; self.searchPath = searchPath
+        }
+    }
+
+    public let scenario: Scenario
+    public let lua: LuaState
+    public let host: PluginHost
+    public let simulation: Simulation
+    public let plugins: [PluginManifest]
+
+    public init(file: String, options: Options = Options()) throws {
+        lua = try LuaState()
+        let sandbox = try LuaSandbox(lua: lua)
+        let scenario = try ScenarioLoader.load(file: file, sandbox: sandbox, overrides: options.overrides, seed: options.seed,
+                                               threads: options.threads)
+        self.scenario = scenario
+        var limits = scenario.limits
+        if let i = options.maxInstructions { limits.instructions = i }
+        if let m = options.maxMemoryMB { limits.memoryBytes = m << 20 }
+        lua.setLimits(limits)
+        let catalog = PluginCatalog(searchPath: options.searchPath ?? .standard(scenarioFile: file))
+        let requests = try scenario.plugins.map { use -> PluginCatalog.Request in
+            let origin = scenario.context.diagnostic(path: ["plugins", use.name], problem: "")
+            var constraint: VersionConstraint? = nil
+            if let v = use.version {
+                do { constraint = try VersionConstraint(v) } catch {
+                    var d = scenario.context.diagnostic(path: ["plugins", use.name, "version"], problem: "\(error)")
+                    d.plugin = use.name
+                    throw d
+                }
+            }
+            return .init(name: use.name, constraint: constraint, origin: origin, requiredBy: "the scenario")
+        }
+        plugins = try catalog.resolve(requests)
+        do {
+            simulation = try Simulation(scenario.config)
+        } catch let e as PopulationError {
+            throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
+        }
+        host = try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins)
+    }
+
+    /// Runs every tick with the plugins' hooks.
+    public func run() throws {
+        try simulation.run(observer: host)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import UptakeKernel
+import UptakeReport
+import UptakeScripting
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario and print a summary; write the per-tick series as CSV.",
+        discussion: """
+        Examples:
+          uptake run scenarios/baseline.lua
+          uptake run scenarios/baseline.lua --set tax-relief.rate=0.3 --seed 7 --out out/tax
+        """
+    )
+
+    @Argument(help: "The scenario file (Lua).")
+    var scenario: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: plugin.param=value or a scenario path like model.word_of_mouth=0.5.", valueName: "path=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Random seed (overrides the scenario's seed).")
+    var seed: UInt64?
+
+    @Option(help: "Folder for series.csv.")
+    var out: String = "out"
+
+    @Option(help: "Also write one row per firm (final state) to this CSV file.")
+    var firmsOut: String?
+
+    @Option(help: "Worker threads for the kernel's step (results are identical for any number).")
+    var threads: Int = 1
+
+    @Option(help: "Instruction budget per plugin hook call (overrides the scenario's limits.instructions).")
+    var maxInstructions: Int?
+
+    @Option(help: "Memory cap of the Lua state in MiB (overrides the scenario's limits.memory_mb).")
+    var maxMemory: Int?
+
+    @Flag(help: "Print only errors.")
+    var quiet = false
+
+    func run() throws {
+        do {
+            let options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
+                                             threads: max(1, threads), maxInstructions: maxInstructions, maxMemoryMB: maxMemory)
+            let session = try RunSession(file: scenario, options: options)
+            try session.run()
+            let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
+            try SeriesWriter.write(SeriesTable.build(session.simulation), to: seriesURL)
+            if let firmsOut {
+                try Data(SeriesWriter.firmsCSV(session.simulation).utf8).write(to: URL(fileURLWithPath: firmsOut))
+            }
+            if !quiet {
+                let summary = RunSummary(simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
+                                         plugins: session.plugins.map { "\($0.name) \($0.version)" }, seriesPath: seriesURL.relativePath)
+                print(summary.text, terminator: "")
+            }
+        } catch let d as Diagnostic {
+            throw UserFacingError(d.description)
+        }
+    }
+}
+
+/// An error printed as "error: <one line>" with exit status 1.
+struct UserFacingError: Error, CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
+}
