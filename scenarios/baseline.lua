@@ -8,7 +8,7 @@ return scenario {
   ticks = 40,
   seed = 42,
 
-  firms = { count = 20000, initial_adoption = 0.03 },
+  firms = { count = 20000, initial_adoption = 0.05 },
   network = { kind = "small-world", degree = 8, rewire = 0.1 },
   homophily = 0.6,
   model = { rule = "rogers" },

@@ -34,7 +34,7 @@ public struct Innovation: Sendable, Equatable {
 public struct RogersParameters: Sendable, Equatable {
     public var innovation = Innovation()
     // Awareness (knowledge stage): mass media p, word of mouth q, per quarter.
-    public var mediaInfluence = 0.02
+    public var mediaInfluence = 0.035
     public var wordOfMouth = 0.45
     /// Awareness hazard added per unit of training intensity.
     public var trainingAwareness = 0.3

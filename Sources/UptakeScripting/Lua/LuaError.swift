@@ -52,6 +52,14 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
         return nil
     }
 
+    /// The reported file, with Lua's shortening of long chunk names ("...end/of/path.lua")
+    /// undone by matching the given full names.
+    public func file(resolvingAgainst chunkNames: [String]) -> String? {
+        guard let file, file.hasPrefix("...") else { return file }
+        let tail = file.dropFirst(3)
+        return chunkNames.first { $0.hasSuffix(tail) } ?? file
+    }
+
     /// "file:line: message" as one line.
     public var description: String {
         if let file, let line { return "\(file):\(line): \(message)" }

@@ -246,11 +246,7 @@ public final class PluginHost: SimulationObserver {
     /// Turns a Lua error from a hook into a one-line diagnostic.
     func diagnostic(_ e: LuaError, plugin index: Int, hook: String) -> Diagnostic {
         let p = plugins[index]
-        var file = e.file
-        if let f = file, f.hasPrefix("...") {  // Lua shortens long chunk names; find the full one
-            let tail = f.dropFirst(3)
-            file = plugins.flatMap(\.chunkNames).first { $0.hasSuffix(tail) } ?? f
-        }
+        let file = e.file(resolvingAgainst: plugins.flatMap(\.chunkNames))
         let tick = simulation.flatMap { $0.tick >= 0 ? $0.tick : nil }
         let fix: String
         switch e.kind {

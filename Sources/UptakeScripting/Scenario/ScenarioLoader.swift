@@ -28,7 +28,7 @@ public enum ScenarioLoader {
             try sandbox.loadChunk(source: source, chunkName: file, environment: env)
             try lua.call(arguments: 0, results: 1)
         } catch let e as LuaError {
-            throw Diagnostic(file: e.file ?? file, line: e.line, problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
+            throw Diagnostic(file: e.file(resolvingAgainst: [file]) ?? file, line: e.line, problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
                              fix: e.kind == .syntax ? "Fix the syntax at that line (a missing comma, bracket or 'end' is the usual cause)" : "Fix the scenario at that line")
         }
         let value = lua.value(at: -1)

@@ -1,0 +1,53 @@
+import XCTest
+import UptakeKernel
+@testable import UptakeScripting
+
+final class RunTests: XCTestCase {
+    let baseline = TempProject.repository.appendingPathComponent("scenarios/baseline.lua").path
+    var repoPlugins: PluginSearchPath { PluginSearchPath(directories: [TempProject.repository.appendingPathComponent("plugins")]) }
+
+    func run(_ file: String, _ overrides: [String] = [], seed: UInt64? = nil) throws -> Simulation {
+        let s = try RunSession(file: file, options: .init(seed: seed, overrides: overrides.map { try ParameterOverride(parsing: $0) },
+                                                          searchPath: repoPlugins))
+        try s.run()
+        return s.simulation
+    }
+
+    func testTaxReliefReachesSixteenPercentNoLaterThanBaseline() throws {
+        for seed in [42, 7] as [UInt64] {
+            let base = try run(baseline, seed: seed)
+            let relief = try run(baseline, ["tax-relief.rate=0.3"], seed: seed)
+            let b = try XCTUnwrap(base.criticalMassTicks[0.16]), r = try XCTUnwrap(relief.criticalMassTicks[0.16])
+            XCTAssertLessThanOrEqual(r, b, "seed \(seed)")
+            // And the lever really acted: more adopters in the end, and revenue forgone was booked.
+            XCTAssertGreaterThan(relief.history.last!.adopters, base.history.last!.adopters)
+            XCTAssertGreaterThan(relief.history.last!.spendTotal["tax_relief"] ?? 0, 0)
+        }
+    }
+
+    func testSameScenarioAndSeedGiveIdenticalSeries() throws {
+        let a = try run(baseline), b = try run(baseline)
+        XCTAssertEqual(SeriesTable.build(a).csv, SeriesTable.build(b).csv)
+    }
+
+    func testTrainingCampaignStopsAtItsBudget() throws {
+        let p = try TempProject()
+        let file = try p.scenario("{ \"training-campaign\", budget = 3e6, target = { category = \"late_majority\" } },")
+        let s = try RunSession(file: file, options: .init(searchPath: repoPlugins))
+        try s.run()
+        let spent = s.simulation.history.last!.spendTotal["training"] ?? 0
+        XCTAssertGreaterThan(spent, 0)
+        XCTAssertLessThanOrEqual(spent, 3e6)
+        // It recorded its own metric into the series.
+        XCTAssertTrue(SeriesTable.build(s.simulation).header.contains("training_budget_left"))
+    }
+
+    func testSeriesHasTheRequiredColumns() throws {
+        let sim = try run(baseline)
+        let table = SeriesTable.build(sim)
+        XCTAssertEqual(Array(table.header.prefix(4)), ["tick", "date", "adopters", "adoption"])
+        XCTAssertEqual(table.rows.count, 40)
+        XCTAssertEqual(table.rows[0][1], "2023Q1")
+        XCTAssertEqual(table.rows[39][1], "2032Q4")
+    }
+}

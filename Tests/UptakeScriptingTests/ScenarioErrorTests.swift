@@ -1,0 +1,108 @@
+import XCTest
+@testable import UptakeScripting
+
+/// Every mistake a scenario can hold ends the run with one diagnostic that
+/// names the file and line (and the plugin, hook and tick where they apply).
+final class ScenarioErrorTests: XCTestCase {
+    func testLuaSyntaxErrorNamesFileAndLine() throws {
+        let p = try TempProject()
+        let file = try p.write("broken.lua", "return scenario {\n  name = \"x\",\n  ticks = 12\n  seed = 3,\n}\n")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertEqual(d.file, file)
+        XCTAssertEqual(d.line, 4)
+        XCTAssertTrue(d.problem.contains("syntax"), d.description)
+        XCTAssertNotNil(d.fix)
+    }
+
+    func testUnknownPluginIsNamedWithItsLine() throws {
+        let p = try TempProject()
+        try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
+        let file = try p.scenario("{ \"tax-releif\", rate = 0.2 },")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertEqual(d.file, file)
+        XCTAssertEqual(d.line, 8)
+        XCTAssertTrue(d.problem.contains("'tax-releif'") && d.problem.contains("not found"), d.description)
+        XCTAssertTrue(d.fix?.contains("Did you mean 'tax-relief'") ?? false, d.description)
+    }
+
+    func testUnknownPluginParameter() throws {
+        let p = try TempProject()
+        try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
+        let file = try p.scenario("{ \"tax-relief\",\n rat = 0.2 },")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertEqual(d.file, file)
+        XCTAssertEqual(d.line, 9)
+        XCTAssertEqual(d.plugin, "tax-relief")
+        XCTAssertTrue(d.problem.contains("no parameter 'rat'"), d.description)
+        XCTAssertTrue(d.fix?.contains("'rate'") ?? false, d.description)
+    }
+
+    func testParameterOfTheWrongType() throws {
+        let p = try TempProject()
+        try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
+        let file = try p.scenario("{ \"tax-relief\", rate = \"high\" },")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertEqual(d.file, file)
+        XCTAssertEqual(d.line, 8)
+        XCTAssertTrue(d.problem.contains("must be a number"), d.description)
+        XCTAssertTrue(d.problem.contains("rate"), d.description)
+    }
+
+    func testParameterOutOfRangeFromTheCommandLine() throws {
+        let p = try TempProject()
+        try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
+        let file = try p.scenario("{ \"tax-relief\", rate = 0.2 },")
+        let d = try XCTUnwrap(p.failure(file, overrides: ["tax-relief.rate=7"]))
+        XCTAssertEqual(d.file, "--set tax-relief.rate=7")
+        XCTAssertTrue(d.problem.contains("above its maximum"), d.description)
+    }
+
+    func testPluginErrorInOnTickNamesPluginHookTickAndLine() throws {
+        let p = try TempProject()
+        try p.plugin("faulty", initLua: """
+        local M = {}
+        function M.on_tick(ctx)
+          if ctx.tick == 3 then
+            local x = nil
+            return x.field
+          end
+        end
+        return M
+        """)
+        let file = try p.scenario("\"faulty\",")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertTrue(d.file?.hasSuffix("plugins/faulty/init.lua") ?? false, d.description)
+        XCTAssertEqual(d.line, 5)
+        XCTAssertEqual(d.plugin, "faulty")
+        XCTAssertEqual(d.hook, "on_tick")
+        XCTAssertEqual(d.tick, 3)
+        XCTAssertEqual(d.date, "2023Q4")
+        XCTAssertTrue(d.problem.contains("index a nil value"), d.description)
+    }
+
+    func testUnknownScenarioKeySuggestsTheRightOne() throws {
+        let p = try TempProject()
+        let file = try p.write("typo.lua", "return scenario {\n  name = \"x\",\n  tiks = 12,\n}\n")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertEqual(d.line, 3)
+        XCTAssertTrue(d.problem.contains("unknown key 'tiks'"), d.description)
+        XCTAssertTrue(d.fix?.contains("'ticks'") ?? false, d.description)
+    }
+
+    func testNestedValueOfTheWrongType() throws {
+        let p = try TempProject()
+        let file = try p.write("net.lua", "return scenario {\n  firms = 300,\n  network = {\n    kind = \"small-world\",\n    degree = \"eight\",\n  },\n}\n")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertEqual(d.line, 5)
+        XCTAssertTrue(d.problem.contains("'degree' must be a whole number"), d.description)
+    }
+
+    func testUnknownHookNameIsRejected() throws {
+        let p = try TempProject()
+        try p.plugin("typo", initLua: "return {\n  on_tik = function(ctx) end,\n}\n")
+        let file = try p.scenario("\"typo\",")
+        let d = try XCTUnwrap(p.failure(file))
+        XCTAssertEqual(d.line, 2)
+        XCTAssertTrue(d.fix?.contains("on_tick") ?? false, d.description)
+    }
+}

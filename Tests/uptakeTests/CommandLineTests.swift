@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// Runs the built `uptake` binary as a user would.
+final class CommandLineTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The folder with the built products (next to the test bundle).
+    static var productsDirectory: URL {
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL
+    }
+
+    struct Result { let status: Int32; let stdout: String; let stderr: String }
+
+    func uptake(_ arguments: [String], in directory: URL = repository) throws -> Result {
+        let process = Process()
+        process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("uptake")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func testRunPrintsSummaryAndWritesSeries() throws {
+        let out = try temporaryDirectory()
+        let r = try uptake(["run", "scenarios/baseline.lua", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Adoption: share of firms"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Critical mass: 5% at tick"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("2025Q4"), r.stdout)
+        let csv = try String(contentsOf: out.appendingPathComponent("series.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        XCTAssertEqual(lines.count, 41)
+        XCTAssertTrue(lines[0].hasPrefix("tick,date,adopters,adoption,"))
+    }
+
+    func testSameSeedGivesByteIdenticalSeriesFiles() throws {
+        let a = try temporaryDirectory(), b = try temporaryDirectory()
+        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", a.path, "--quiet"]).status, 0)
+        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", b.path, "--quiet", "--threads", "2"]).status, 0)
+        let da = try Data(contentsOf: a.appendingPathComponent("series.csv")), db = try Data(contentsOf: b.appendingPathComponent("series.csv"))
+        XCTAssertEqual(da, db)
+    }
+
+    func testErrorsExitNonZeroWithOneLine() throws {
+        let dir = try temporaryDirectory()
+        try "return scenario {\n  ticks = 4,\n  firms = 100\n  seed = 1,\n}\n".write(to: dir.appendingPathComponent("bad.lua"), atomically: true, encoding: .utf8)
+        let r = try uptake(["run", dir.appendingPathComponent("bad.lua").path, "--out", dir.path])
+        XCTAssertNotEqual(r.status, 0)
+        let message = r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(message.split(separator: "\n").count, 1, message)
+        XCTAssertTrue(message.contains("bad.lua:4:"), message)
+
+        let wrong = try uptake(["run", "scenarios/baseline.lua", "--set", "tax-relief.rate=lots", "--out", dir.path])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("--set tax-relief.rate=lots") && wrong.stderr.contains("must be a number"), wrong.stderr)
+    }
+
+    func testFirmsOutWritesOneRowPerFirm() throws {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("firms.csv")
+        let r = try uptake(["run", "scenarios/baseline.lua", "--set", "firms.count=500", "--out", dir.path, "--firms-out", file.path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 501)
+        XCTAssertTrue(lines[0].hasPrefix("id,sector,size"))
+    }
+}
