@@ -1,0 +1,38 @@
+import XCTest
+import UptakeKernel
+@testable import UptakeReport
+
+final class RunSummaryTests: XCTestCase {
+    func simulation() throws -> Simulation {
+        let config = SimulationConfig(ticks: 40, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 3,
+                                      population: PopulationSpec(count: 2000, initialAdoption: 0.05))
+        let sim = try Simulation(config)
+        try sim.run()
+        return sim
+    }
+
+    func testSummaryShowsYearEndsCriticalMassAndEnd() throws {
+        let sim = try simulation()
+        XCTAssertEqual(RunSummary.reportTicks(sim), [3, 7, 11, 27, 39])
+        let text = RunSummary(simulation: sim, scenarioName: "t", scenarioFile: "t.lua", plugins: [], seriesPath: "out/series.csv").text
+        for date in ["2023Q4", "2024Q4", "2025Q4", "2029Q4", "2032Q4*"] { XCTAssertTrue(text.contains(date), date) }
+        let fivePercent = try XCTUnwrap(sim.criticalMassTicks[0.05])
+        XCTAssertTrue(text.contains("5% at tick \(fivePercent) (\(sim.calendar.label(fivePercent)))"), text)
+    }
+
+    func testNumbersAreFormattedTheSameEverywhere() {
+        XCTAssertEqual(SeriesTable.format(3), "3")
+        XCTAssertEqual(SeriesTable.format(0.125), "0.125")
+        XCTAssertEqual(SeriesTable.format(1.0 / 3.0), "0.333333333")
+        XCTAssertEqual(SeriesTable.format(.infinity), "inf")
+    }
+
+    func testFirmsCSVHasOneRowPerFirmWithEmptyTickForNonAdopters() throws {
+        let sim = try simulation()
+        let lines = SeriesWriter.firmsCSV(sim).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertEqual(lines.count, 2001)
+        let never = lines.dropFirst().first { $0.contains(",unaware,") }
+        XCTAssertNotNil(never)
+        XCTAssertTrue(never!.hasSuffix(",0") || never!.contains(",unaware,,"), String(never!))
+    }
+}
