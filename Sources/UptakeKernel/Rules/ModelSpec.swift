@@ -53,6 +53,8 @@ public struct RogersParameters: Sendable, Equatable {
     public var decisionRate = 0.5
     public var trialTicks = 1
     public var trialNoise = 0.25
+    /// Share of the perceived risk a trial removes.
+    public var trialRiskRelief = 0.5
     public var confirmTicks = 4
     public var discontinueProbability = 0.5
     public var reentryMargin = 0.15

@@ -30,8 +30,7 @@ struct RogersRule {
     let fundShare: UnsafeBufferPointer<Double>
     let trainingLever: UnsafeBufferPointer<Double>
     let media: UnsafeBufferPointer<Double>
-    // Per-sector constants.
-    let sectors: [SectorProfile]
+    let segments: SegmentConstants
     // Economy-wide values at the start of the tick.
     let readiness: Double
     let rationing: Double
@@ -44,69 +43,86 @@ struct RogersRule {
     let sectorAdopters: [Int]
     let sectorTotals: [Int]
 
+    /// Utility terms that are the same for every firm of a segment this tick.
+    struct TickTerms {
+        var base: [Double]          // b_ra RA + b_co CO + b_tr TR + b_npv * benefit part - b_risk (1 - trust)
+        var complexity: [Double]    // b_cx * CX before training
+        var trialable: [Double]
+        var exposure: [Double]
+        var cost: [Double]          // including compliance
+        var meanFieldInfluence: [Double]  // per sector, mean-field only
+    }
+
+    func tickTerms() -> TickTerms {
+        let inn = p.innovation
+        let rr = readiness * rationing
+        let n = segments.cost.count
+        var base = [Double](repeating: 0, count: n), cx = base, trialable = base, cost = base
+        for k in 0..<n {
+            base[k] = p.weightAdvantage * segments.relativeAdvantage[k] * inn.relativeAdvantage * rr
+                + p.weightCompatibility * segments.compatibility[k] * inn.compatibility
+                + p.weightTrialability * segments.trialability[k] * inn.trialability
+                + p.weightNPV * segments.benefitPerCost[k] * p.horizonYears * rr
+                - p.weightRisk * (1 - trust)
+            cx[k] = p.weightComplexity * segments.complexity[k] * inn.complexity
+            trialable[k] = segments.trialability[k] * inn.trialability
+            cost[k] = segments.cost[k] * (1 + p.complianceCost * regulation)
+        }
+        var meanField: [Double] = []
+        if network.isMeanField {
+            let cross = crossWeight
+            let allA = Double(sectorAdopters.reduce(0, +)), allT = Double(network.firmCount - 1)
+            meanField = sectorAdopters.indices.map { s in
+                let sameA = Double(sectorAdopters[s]), sameT = Double(sectorTotals[s] - 1)
+                let weight = sameT + cross * (allT - sameT)
+                return weight > 0 ? (sameA + cross * (allA - sameA)) / weight : 0
+            }
+        }
+        return TickTerms(base: base, complexity: cx, trialable: trialable, exposure: segments.exposure, cost: cost,
+                         meanFieldInfluence: meanField)
+    }
+
     var crossWeight: Double { p.crossSectorWeight + (1 - p.crossSectorWeight) * alliance }
 
     /// Homophily-weighted adopted share of firm i's neighbours.
     @inline(__always)
-    func influence(_ i: Int, offsets: UnsafeBufferPointer<Int>, neighbors: UnsafeBufferPointer<UInt32>, cross: Double) -> Double {
+    func influence(_ i: Int, _ offsets: UnsafeBufferPointer<Int>, _ neighbors: UnsafeBufferPointer<UInt32>,
+                   _ cross: Double, _ terms: TickTerms) -> Double {
+        if network.isMeanField { return terms.meanFieldInfluence[Int(sector[i])] }
         let own = sector[i]
-        if network.isMeanField {
-            let s = Int(own)
-            let sameA = Double(sectorAdopters[s]), sameT = Double(sectorTotals[s] - 1)
-            let allA = Double(sectorAdopters.reduce(0, +)), allT = Double(network.firmCount - 1)
-            let crossA = allA - sameA, crossT = allT - sameT
-            let weight = sameT + cross * crossT
-            return weight > 0 ? (sameA + cross * crossA) / weight : 0
-        }
         var sameA = 0.0, sameT = 0.0, crossA = 0.0, crossT = 0.0
-        for k in offsets[i]..<offsets[i + 1] {
+        var k = offsets[i]
+        let end = offsets[i + 1]
+        while k < end {
             let j = Int(neighbors[k])
             let s = stage[j]
             let adopted: Double = (s == Stage.adopted.rawValue || s == Stage.confirmed.rawValue) ? 1 : 0
             if sector[j] == own { sameA += adopted; sameT += 1 } else { crossA += adopted; crossT += 1 }
+            k += 1
         }
         let weight = sameT + cross * crossT
         return weight > 0 ? (sameA + cross * crossA) / weight : 0
     }
 
-    /// Adoption cost of firm i including compliance cost, yuan.
+    /// Share of the cost the firm pays itself.
     @inline(__always)
-    func cost(_ i: Int) -> Double {
-        sectors[Int(sector[i])].adoptionCost * SizeScale.cost[Int(size[i])] * (1 + p.complianceCost * regulation)
-    }
-
-    /// Net cost after subsidy and the special fund (when its pool is not empty).
-    @inline(__always)
-    func netCost(_ i: Int) -> Double {
-        let cover = subsidy[i] + (fundAvailable ? fundShare[i] : 0)
-        return cost(i) * max(0, 1 - cover)
-    }
+    func ownShare(_ i: Int) -> Double { max(0, 1 - subsidy[i] - (fundAvailable ? fundShare[i] : 0)) }
 
     /// Whether firm i can pay: net cost within budget plus credit; cheaper loans give more credit.
     @inline(__always)
-    func canFinance(_ i: Int) -> Bool {
+    func canFinance(_ i: Int, _ k: Int, _ terms: TickTerms) -> Bool {
         let credit = budget[i] * min(3, p.creditMultiplier * LeverDefaults.marketLoanRate / max(loanRate[i], 0.005))
-        return netCost(i) <= budget[i] + credit
+        return terms.cost[k] * ownShare(i) <= budget[i] + credit
     }
 
-    /// The perceived utility of adopting (spec: persuasion).
+    /// The perceived utility of adopting (docs/model.md, "Utility of adopting").
+    /// Cost cancels out of the NPV per yuan of cost, so only shares enter here.
     @inline(__always)
-    func utility(_ i: Int, influence w: Double) -> Double {
-        let profile = sectors[Int(sector[i])]
-        let inn = p.innovation
-        let ra = profile.relativeAdvantage * inn.relativeAdvantage * readiness * rationing
-        let co = profile.compatibility * inn.compatibility
-        let cx = profile.complexity * inn.complexity * SizeScale.complexity[Int(size[i])] / (1 + p.trainingEffect * training[i])
-        let tr = profile.trialability * inn.trialability
-        let ob = inn.observability * w
-        let c = cost(i)
-        let net = netCost(i)
-        let benefit = profile.expectedBenefit * SizeScale.cost[Int(size[i])] * p.horizonYears * readiness * rationing
-        let deduction = taxRelief[i] * LeverDefaults.corporateTaxRate * c
-        let financing = net * loanRate[i] * p.loanYears
-        let npv = (benefit + deduction - net - financing) / c
-        return p.weightAdvantage * ra + p.weightCompatibility * co - p.weightComplexity * cx
-            + p.weightTrialability * tr + p.weightObservability * ob + p.weightNPV * npv - p.weightRisk * (1 - trust)
+    func utility(_ i: Int, _ k: Int, influence w: Double, _ terms: TickTerms) -> Double {
+        let own = ownShare(i)
+        let npvPolicy = taxRelief[i] * LeverDefaults.corporateTaxRate - own * (1 + loanRate[i] * p.loanYears)
+        return terms.base[k] - terms.complexity[k] / (1 + p.trainingEffect * training[i])
+            + p.weightObservability * p.innovation.observability * w + p.weightNPV * npvPolicy
     }
 
     @inline(__always)
@@ -114,28 +130,29 @@ struct RogersRule {
 
     func run(_ chunks: ParallelChunks) {
         let cross = crossWeight
+        let terms = tickTerms()
         network.offsets.withUnsafeBufferPointer { offsets in
             network.neighbors.withUnsafeBufferPointer { neighbors in
                 chunks.forEach { _, range in
-                    for i in range { self.stepFirm(i, offsets: offsets, neighbors: neighbors, cross: cross) }
+                    for i in range { self.stepFirm(i, offsets, neighbors, cross, terms) }
                 }
             }
         }
     }
 
     @inline(__always)
-    func stepFirm(_ i: Int, offsets: UnsafeBufferPointer<Int>, neighbors: UnsafeBufferPointer<UInt32>, cross: Double) {
-        let current = Stage(rawValue: stage[i])!
-        let inTicks = tick - Int(stageSince[i])
-        switch current {
-        case .unaware:
-            let w = influence(i, offsets: offsets, neighbors: neighbors, cross: cross)
-            let hazard = p.mediaInfluence * (1 + media[i]) * SizeScale.exposure[Int(size[i])]
+    func stepFirm(_ i: Int, _ offsets: UnsafeBufferPointer<Int>, _ neighbors: UnsafeBufferPointer<UInt32>,
+                  _ cross: Double, _ terms: TickTerms) {
+        let k = SegmentConstants.segment(sector: sector[i], size: size[i])
+        switch stage[i] {
+        case Stage.unaware.rawValue:
+            let w = influence(i, offsets, neighbors, cross, terms)
+            let hazard = p.mediaInfluence * (1 + media[i]) * terms.exposure[k]
                 + p.trainingAwareness * trainingLever[i] + p.wordOfMouth * p.innovation.observability * w
             if rng.uniform(tick: tick, firm: i, stream: .awareness) < 1 - exp(-hazard) { next[i] = Stage.aware.rawValue }
-        case .aware:
+        case Stage.aware.rawValue:
             if rng.uniform(tick: tick, firm: i, stream: .persuasion) < p.persuasionRate {
-                let u = utility(i, influence: influence(i, offsets: offsets, neighbors: neighbors, cross: cross))
+                let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
                 if rng.uniform(tick: tick, firm: i, stream: .persuasion, draw: 1) < choice(u, i) {
                     next[i] = Stage.persuaded.rawValue
                 } else {
@@ -143,50 +160,52 @@ struct RogersRule {
                     rejectedUtility[i] = u
                 }
             }
-        case .persuaded:
-            if rng.uniform(tick: tick, firm: i, stream: .decision) < p.decisionRate && canFinance(i) {
-                let u = utility(i, influence: influence(i, offsets: offsets, neighbors: neighbors, cross: cross))
+        case Stage.persuaded.rawValue:
+            if rng.uniform(tick: tick, firm: i, stream: .decision) < p.decisionRate && canFinance(i, k, terms) {
+                let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
                 if rng.uniform(tick: tick, firm: i, stream: .decision, draw: 1) < choice(u, i) {
-                    let trialable = sectors[Int(sector[i])].trialability * p.innovation.trialability
-                    next[i] = rng.uniform(tick: tick, firm: i, stream: .decision, draw: 2) < trialable
+                    next[i] = rng.uniform(tick: tick, firm: i, stream: .decision, draw: 2) < terms.trialable[k]
                         ? Stage.trial.rawValue : Stage.adopted.rawValue
                 } else {
                     next[i] = Stage.rejected.rawValue
                     rejectedUtility[i] = u
                 }
             }
-        case .trial:
-            if inTicks >= p.trialTicks {
-                let u = utility(i, influence: influence(i, offsets: offsets, neighbors: neighbors, cross: cross))
-                let signal = u + p.trialNoise * rng.normal(tick: tick, firm: i, stream: .trial)
-                if signal >= threshold[i] && canFinance(i) {
+        case Stage.trial.rawValue:
+            if tick - Int(stageSince[i]) >= p.trialTicks {
+                // Trying the innovation removes part of the perceived risk, then reveals a noisy
+                // signal of its value (Rogers: trialability dispels uncertainty).
+                let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
+                let signal = u + p.trialRiskRelief * p.weightRisk * (1 - trust) + p.trialNoise * rng.normal(tick: tick, firm: i, stream: .trial)
+                if signal >= threshold[i] && canFinance(i, k, terms) {
                     next[i] = Stage.adopted.rawValue
                 } else {
                     next[i] = Stage.rejected.rawValue
                     rejectedUtility[i] = u
                 }
             }
-        case .adopted:
+        case Stage.adopted.rawValue:
             if tick - Int(adoptedTick[i]) >= p.confirmTicks {
                 // Realised benefit relative to expectation: compute rationing plus firm-level noise.
                 let realised = rationing * (1 + 0.25 * rng.normal(tick: tick, firm: i, stream: .confirmation))
                 if realised < 0.85 && rng.uniform(tick: tick, firm: i, stream: .confirmation, draw: 3) < p.discontinueProbability {
                     next[i] = Stage.discontinued.rawValue
-                    rejectedUtility[i] = utility(i, influence: influence(i, offsets: offsets, neighbors: neighbors, cross: cross))
+                    rejectedUtility[i] = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
                 } else {
                     next[i] = Stage.confirmed.rawValue
                 }
             }
-        case .confirmed:
-            break
-        case .rejected, .discontinued:
-            let u = utility(i, influence: influence(i, offsets: offsets, neighbors: neighbors, cross: cross))
+        case Stage.rejected.rawValue, Stage.discontinued.rawValue:
+            let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
             if u > rejectedUtility[i] + p.reentryMargin && rng.uniform(tick: tick, firm: i, stream: .reentry) < p.reentryRate {
                 next[i] = Stage.aware.rawValue
             }
+        default:  // confirmed
+            break
         }
         // Training stock: this tick's courses add, old learning decays (after use: synchronous update).
-        training[i] = training[i] * (1 - p.trainingDecay) + trainingLever[i]
+        let t = trainingLever[i]
+        if t != 0 || training[i] != 0 { training[i] = training[i] * (1 - p.trainingDecay) + t }
     }
 }
 

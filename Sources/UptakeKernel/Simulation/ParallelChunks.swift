@@ -25,7 +25,7 @@ public struct ParallelChunks: Sendable {
     }
 
     /// Runs `body(chunkIndex, range)` for every chunk; worker w takes chunks w, w+threads, ...
-    public func forEach(_ body: @escaping (Int, Range<Int>) -> Void) {
+    public func forEach(_ body: (Int, Range<Int>) -> Void) {
         let chunks = chunkCount
         if threads == 1 || chunks <= 1 {
             for c in 0..<chunks { body(c, range(c)) }

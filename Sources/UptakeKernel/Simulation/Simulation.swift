@@ -26,6 +26,13 @@ public final class Simulation {
     let chunks: ParallelChunks
     private var pendingMetrics: [String: Double] = [:]
     private let sectorCount: Int
+    let segments: SegmentConstants
+    /// Firms per category, sector and size (fixed for a run).
+    private let categoryTotals: [Int], sectorTotals: [Int], sizeTotals: [Int]
+    /// Compute all firms would use if all adopted, and the total output weight (fixed for a run).
+    private let potentialDemand: Double, totalOutputWeight: Double
+    /// Learning curve by age in ticks.
+    private let ramp: [Double]
 
     public init(_ config: SimulationConfig) throws {
         self.config = config
@@ -47,14 +54,27 @@ public final class Simulation {
         macro = MacroState(config.macro)
         specialFundLeft = config.specialFundPool
         chunks = ParallelChunks(count: firms.count, threads: config.threads)
+        segments = SegmentConstants(config.population.sectors)
+        var cat = [Int](repeating: 0, count: 5), sec = [Int](repeating: 0, count: sectorCount), siz = [Int](repeating: 0, count: 3)
+        var potential = 0.0, output = 0.0
+        for i in 0..<firms.count {
+            cat[Int(firms.category[i])] += 1; sec[Int(firms.sector[i])] += 1; siz[Int(firms.size[i])] += 1
+            let k = SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])
+            potential += segments.compute[k]; output += segments.output[k]
+        }
+        categoryTotals = cat; sectorTotals = sec; sizeTotals = siz
+        potentialDemand = potential; totalOutputWeight = output
+        let learning: Double
+        if case .rogers(let p) = config.model { learning = p.learningTicks } else { learning = RogersParameters().learningTicks }
+        ramp = (0...(config.ticks + 1)).map { 1 - exp(-Double($0) / learning) }
     }
 
     public var calendar: TickCalendar { config.calendar }
     public var sectors: [SectorProfile] { config.population.sectors }
     /// Aggregates of the last tick run (or of the initial state before tick 0).
     public var stats: TickStats { history.last ?? initialStats }
-    public lazy var initialStats: TickStats = TickStats.tally(tick: -1, firms: firms, sectorCount: sectorCount, newAdopters: 0,
-                                                                macro: macro, ledger: ledger, specialFundLeft: specialFundLeft)
+    public lazy var initialStats: TickStats = makeStats(TickTally.measure(firms, segments: segments, tick: -1, ramp: ramp, chunks: chunks),
+                                                         newAdopters: 0)
 
     /// Records a metric for the current tick (a column of the series).
     public func record(_ name: String, _ value: Double) { pendingMetrics[name] = value }
@@ -81,9 +101,11 @@ public final class Simulation {
         try observer?.simulationDidFinish(self)
     }
 
+    /// Tallies the firms, updates the macro state from the tally, and appends the tick's stats.
     private func tallyTick(newAdopters: Int) {
-        let s = TickStats.tally(tick: tick, firms: firms, sectorCount: sectorCount, newAdopters: newAdopters,
-                                macro: macro, ledger: ledger, specialFundLeft: specialFundLeft)
+        let tally = TickTally.measure(firms, segments: segments, tick: tick, ramp: ramp, chunks: chunks)
+        updateMacro(tally)
+        let s = makeStats(tally, newAdopters: newAdopters)
         history.append(s)
         metrics.append([:])
         for level in Simulation.criticalMassLevels where criticalMassTicks[level] == nil && s.adoption >= level {
@@ -91,16 +113,50 @@ public final class Simulation {
         }
     }
 
+    private func makeStats(_ t: TickTally, newAdopters: Int) -> TickStats {
+        TickStats(tick: tick, firmCount: firms.count, stageCounts: t.stageCounts,
+                  adopters: t.stageCounts[Int(Stage.adopted.rawValue)] + t.stageCounts[Int(Stage.confirmed.rawValue)],
+                  newAdopters: newAdopters, categoryAdopters: t.categoryAdopters, categoryTotals: categoryTotals,
+                  sectorAdopters: t.sectorAdopters, sectorTotals: sectorTotals, sizeAdopters: t.sizeAdopters, sizeTotals: sizeTotals,
+                  macro: macro, spendThisTick: ledger.thisTick, spendTotal: ledger.total, specialFundLeft: specialFundLeft)
+    }
+
     /// Refreshes the tally after observers changed the state out of the loop (e.g. a nudge in setup).
     public func refreshStats() {
-        initialStats = TickStats.tally(tick: tick, firms: firms, sectorCount: sectorCount, newAdopters: 0,
-                                       macro: macro, ledger: ledger, specialFundLeft: specialFundLeft)
-        if !history.isEmpty {
-            let last = history.count - 1
-            history[last] = TickStats.tally(tick: tick, firms: firms, sectorCount: sectorCount,
-                                            newAdopters: history[last].newAdopters, macro: macro, ledger: ledger,
-                                            specialFundLeft: specialFundLeft)
+        let t = TickTally.measure(firms, segments: segments, tick: tick, ramp: ramp, chunks: chunks)
+        if history.isEmpty {
+            initialStats = makeStats(t, newAdopters: 0)
+        } else {
+            history[history.count - 1] = makeStats(t, newAdopters: history[history.count - 1].newAdopters)
         }
+    }
+
+    /// Technology, compute, energy, trust and productivity after the step (docs/model.md, "Macro state").
+    private func updateMacro(_ tally: TickTally) {
+        let mp = config.macro
+        let lv = levers
+        var m = macro
+        let dataSharing = lv.systemValue(.dataSharing), labelling = lv.systemValue(.labelling)
+        m.dataQuality = min(mp.readinessCap, m.dataQuality + mp.dataGrowth + mp.dataSharingEffect * dataSharing + mp.labellingDataEffect * labelling)
+        m.computeCapacity = min(mp.readinessCap, m.computeCapacity + mp.computeGrowth + mp.computeInvestmentEffect * lv.systemValue(.computeInvestment) / 1e9)
+        m.algorithms = min(mp.readinessCap, m.algorithms + mp.algorithmGrowth + mp.rdFundingEffect * lv.systemValue(.rdFunding) / 1e9)
+        let adopters = Double(tally.stageCounts[Int(Stage.adopted.rawValue)] + tally.stageCounts[Int(Stage.confirmed.rawValue)])
+        let demand = tally.computeDemand
+        let energyPerUnit = mp.energyPerComputeUnit * (1 - lv.systemValue(.efficiency))
+        let supply = potentialDemand * mp.supplyShareAtUnitCapacity * m.computeCapacity
+        var served = min(demand, supply)
+        let cap = lv.systemValue(.energyCap)
+        if cap.isFinite && energyPerUnit > 0 { served = min(served, cap / energyPerUnit) }
+        m.computeDemand = demand
+        m.computeSupply = supply
+        m.computeServed = served
+        m.rationing = demand > 0 ? served / demand : 1
+        m.energy = served * energyPerUnit
+        m.emissions = m.energy * 1000 * mp.gridEmissionFactor * (1 - lv.systemValue(.renewableShare))
+        m.incidents = adopters * mp.incidentRate * (1 - mp.labellingIncidentCut * labelling) * (1 - mp.regulationIncidentCut * lv.systemValue(.regulation))
+        m.trust = max(0, min(1, m.trust + mp.trustRecovery * (mp.trustCeiling - m.trust) - mp.trustErosion * m.incidents / Double(firms.count)))
+        m.productivityIndex = 100 * (1 + m.rationing * tally.weightedGain / max(totalOutputWeight, 1))
+        macro = m
     }
 
     // MARK: - The step
@@ -133,7 +189,6 @@ public final class Simulation {
         }
         let adopted = commit(next, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare)
         bookProgrammeCosts(trainingLever: trainingLever, media: media)
-        updateMacro()
         return adopted
     }
 
@@ -161,7 +216,7 @@ public final class Simulation {
                 p: parameters, tick: tick, rng: rng, sector: sector, size: size, threshold: threshold, budget: budget,
                 stage: stage, stageSince: stageSince, adoptedTick: adoptedTick, training: training, rejectedUtility: rejected,
                 next: next, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare,
-                trainingLever: trainingLever, media: media, sectors: sectors, readiness: macro.readiness,
+                trainingLever: trainingLever, media: media, segments: segments, readiness: macro.readiness,
                 rationing: macro.rationing, trust: macro.trust, alliance: levers.systemValue(.alliance),
                 regulation: levers.systemValue(.regulation), fundAvailable: specialFundLeft > 0, network: network,
                 sectorAdopters: start.sectorAdopters, sectorTotals: start.sectorTotals)
@@ -171,33 +226,58 @@ public final class Simulation {
         firms.rejectedUtility = rejected
     }
 
-    /// Applies the new stages in firm order and books what adoption costs the
-    /// state. Sequential on purpose: the special fund is a shared pool, and
-    /// paying it out in firm order keeps the result independent of threads.
+    /// Applies the new stages and books what adoption costs the state.
+    ///
+    /// Two passes: each chunk applies its firms' changes in parallel and lists
+    /// its new adopters; then spending is booked over those lists in chunk
+    /// order, sequentially, because the special fund is a shared pool: paying
+    /// it out in firm order keeps the result independent of threads.
     private func commit(_ next: [UInt8], subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double]) -> AdoptionBatch {
-        var adopted: [Int32] = []
+        var perChunk = [[Int32]](repeating: [], count: chunks.chunkCount)
+        let tick32 = Int32(tick)
+        var stage = firms.stage, since = firms.stageSince, adoptedTick = firms.adoptedTick
+        firms.stage = []; firms.stageSince = []; firms.adoptedTick = []
+        next.withUnsafeBufferPointer { next in
+        stage.withUnsafeMutableBufferPointer { stage in
+        since.withUnsafeMutableBufferPointer { since in
+        adoptedTick.withUnsafeMutableBufferPointer { adoptedTick in
+        perChunk.withUnsafeMutableBufferPointer { perChunk in
+            chunks.forEach { c, range in
+                var list: [Int32] = []
+                for i in range where next[i] != stage[i] {
+                    let was = stage[i], now = next[i]
+                    stage[i] = now
+                    since[i] = tick32
+                    let wasAdopter = was == Stage.adopted.rawValue || was == Stage.confirmed.rawValue
+                    let isAdopter = now == Stage.adopted.rawValue || now == Stage.confirmed.rawValue
+                    if isAdopter && !wasAdopter {
+                        adoptedTick[i] = tick32
+                        list.append(Int32(i))
+                    }
+                }
+                perChunk[c] = list
+            }
+        }}}}}
+        firms.stage = stage; firms.stageSince = since; firms.adoptedTick = adoptedTick
+
+        let adopted = perChunk.flatMap { $0 }
         let regulation = levers.systemValue(.regulation)
-        let compliance: Double
-        let loanYears: Double
+        let compliance: Double, loanYears: Double
         if case .rogers(let p) = config.model { compliance = p.complianceCost; loanYears = p.loanYears } else { compliance = 0; loanYears = 3 }
         var spendSubsidy = 0.0, spendTax = 0.0, spendLoan = 0.0, spendFund = 0.0
-        for i in 0..<firms.count where next[i] != firms.stage[i] {
-            let was = Stage(rawValue: firms.stage[i])!, now = Stage(rawValue: next[i])!
-            firms.stage[i] = next[i]
-            firms.stageSince[i] = Int32(tick)
-            guard now.isAdopter && !was.isAdopter else { continue }
-            firms.adoptedTick[i] = Int32(tick)
-            adopted.append(Int32(i))
-            let cost = sectors[Int(firms.sector[i])].adoptionCost * SizeScale.cost[Int(firms.size[i])] * (1 + compliance * regulation)
+        for firm in adopted {
+            let i = Int(firm)
+            let cost = segments.cost[SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])] * (1 + compliance * regulation)
             spendSubsidy += subsidy[i] * cost
             spendTax += taxRelief[i] * LeverDefaults.corporateTaxRate * cost
+            var fundPaid = 0.0
             if fundShare[i] > 0 && specialFundLeft > 0 {
-                let paid = min(specialFundLeft, fundShare[i] * cost)
-                specialFundLeft -= paid
-                spendFund += paid
+                fundPaid = min(specialFundLeft, fundShare[i] * cost)
+                specialFundLeft -= fundPaid
+                spendFund += fundPaid
             }
             if loanRate[i] < LeverDefaults.marketLoanRate {
-                let net = cost * max(0, 1 - subsidy[i] - fundShare[i])
+                let net = max(0, cost * (1 - subsidy[i]) - fundPaid)
                 spendLoan += (LeverDefaults.marketLoanRate - loanRate[i]) * net * loanYears
             }
         }
@@ -216,51 +296,6 @@ public final class Simulation {
         ledger.spend(levers.systemValue(.rdFunding), account: Lever.rdFunding.rawValue)
     }
 
-    /// Technology, compute, energy, trust and productivity after the step.
-    private func updateMacro() {
-        let mp = config.macro
-        let lv = levers
-        var m = macro
-        let dataSharing = lv.systemValue(.dataSharing), labelling = lv.systemValue(.labelling)
-        m.dataQuality = min(mp.readinessCap, m.dataQuality + mp.dataGrowth + mp.dataSharingEffect * dataSharing + mp.labellingDataEffect * labelling)
-        m.computeCapacity = min(mp.readinessCap, m.computeCapacity + mp.computeGrowth + mp.computeInvestmentEffect * lv.systemValue(.computeInvestment) / 1e9)
-        m.algorithms = min(mp.readinessCap, m.algorithms + mp.algorithmGrowth + mp.rdFundingEffect * lv.systemValue(.rdFunding) / 1e9)
-
-        // Compute demand of adopters, and the most any demand could be (all firms adopted).
-        var demand = 0.0, potential = 0.0, adopters = 0.0
-        var weightedGain = 0.0, outputWeight = 0.0
-        let learning: Double
-        if case .rogers(let p) = config.model { learning = p.learningTicks } else { learning = RogersParameters().learningTicks }
-        for i in 0..<firms.count {
-            let profile = sectors[Int(firms.sector[i])]
-            let z = Int(firms.size[i])
-            let use = profile.computeIntensity * SizeScale.compute[z]
-            potential += use
-            outputWeight += SizeScale.output[z]
-            if Stage(rawValue: firms.stage[i])!.isAdopter {
-                demand += use
-                adopters += 1
-                let age = Double(tick - Int(firms.adoptedTick[i]) + 1)
-                weightedGain += SizeScale.output[z] * profile.productivityGain * (1 - exp(-age / learning))
-            }
-        }
-        let efficiency = lv.systemValue(.efficiency)
-        let energyPerUnit = mp.energyPerComputeUnit * (1 - efficiency)
-        let supply = potential * mp.supplyShareAtUnitCapacity * m.computeCapacity
-        var served = min(demand, supply)
-        let cap = lv.systemValue(.energyCap)
-        if cap.isFinite && energyPerUnit > 0 { served = min(served, cap / energyPerUnit) }
-        m.computeDemand = demand
-        m.computeSupply = supply
-        m.computeServed = served
-        m.rationing = demand > 0 ? served / demand : 1
-        m.energy = served * energyPerUnit
-        m.emissions = m.energy * 1000 * mp.gridEmissionFactor * (1 - lv.systemValue(.renewableShare))
-        m.incidents = adopters * mp.incidentRate * (1 - mp.labellingIncidentCut * labelling) * (1 - mp.regulationIncidentCut * lv.systemValue(.regulation))
-        m.trust = max(0, min(1, m.trust + mp.trustRecovery * (mp.trustCeiling - m.trust) - mp.trustErosion * m.incidents / Double(firms.count)))
-        m.productivityIndex = 100 * (1 + m.rationing * weightedGain / max(outputWeight, 1))
-        macro = m
-    }
 }
 
 @inline(__always)

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import UptakeKernel
+
+/// Measures the kernel's throughput in firm-ticks per second (see bench/ and docs/performance.md).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure kernel throughput (firm-ticks per second) for a rule, population and thread count.",
+        discussion: "Example: uptake bench --rule bass --firms 1000000 --ticks 100 --threads 2",
+        shouldDisplay: false
+    )
+
+    @Option(help: "bass, threshold or rogers.") var rule: String = "bass"
+    @Option(help: "Number of firms.") var firms: Int = 1_000_000
+    @Option(help: "Ticks to run.") var ticks: Int = 100
+    @Option(help: "Worker threads.") var threads: Int = 1
+    @Option(help: "Small-world degree.") var degree: Int = 8
+    @Option(help: "Bass p.") var p: Double = 0.003
+    @Option(help: "Bass q.") var q: Double = 0.3
+    @Option(help: "Repetitions; the best is reported.") var repeats: Int = 3
+
+    func run() throws {
+        let model: ModelSpec
+        switch rule {
+        case "bass": model = .bass(p: p, q: q, dt: 1)
+        case "threshold": model = .threshold
+        case "rogers": model = .rogers(RogersParameters())
+        default: throw ValidationError("--rule must be bass, threshold or rogers")
+        }
+        var best = 0.0
+        for _ in 0..<repeats {
+            let config = SimulationConfig(ticks: ticks, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 1,
+                                          population: PopulationSpec(count: firms, initialAdoption: rule == "bass" ? 0 : 0.05),
+                                          network: .smallWorld(degree: degree, rewire: 0.1), model: model, threads: threads)
+            let setupStart = DispatchTime.now()
+            let sim = try Simulation(config)
+            let runStart = DispatchTime.now()
+            try sim.run()
+            let end = DispatchTime.now()
+            let seconds = Double(end.uptimeNanoseconds - runStart.uptimeNanoseconds) / 1e9
+            let setup = Double(runStart.uptimeNanoseconds - setupStart.uptimeNanoseconds) / 1e9
+            let rate = Double(firms) * Double(ticks) / seconds
+            best = max(best, rate)
+            print(String(format: "%@: %d firms x %d ticks on %d thread(s): %.2f s (setup %.2f s) = %.1f M firm-ticks/s, final adoption %.3f",
+                         rule, firms, ticks, threads, seconds, setup, rate / 1e6, sim.history.last!.adoption))
+        }
+        print(String(format: "best: %.1f M firm-ticks/s", best / 1e6))
+    }
+}
