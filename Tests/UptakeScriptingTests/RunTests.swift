@@ -51,3 +51,21 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(table.rows[39][1], "2032Q4")
     }
 }
+
+final class CalibrationTests: XCTestCase {
+    /// The baseline lands in the spec's ranges: about 5-8% of firms in 2023,
+    /// 13-20% by 2025, large firms well ahead of small ones (Eurostat 2025: 55% vs 17%).
+    func testBaselineLandsInTheCalibrationRanges() throws {
+        let file = TempProject.repository.appendingPathComponent("scenarios/baseline.lua").path
+        let s = try RunSession(file: file, options: .init(searchPath: PluginSearchPath(directories: [TempProject.repository.appendingPathComponent("plugins")])))
+        try s.run()
+        let sim = s.simulation
+        let end2023 = sim.history[sim.calendar.lastTick(ofYear: 2023)], end2025 = sim.history[sim.calendar.lastTick(ofYear: 2025)]
+        XCTAssertTrue((0.05...0.08).contains(end2023.adoption), "2023: \(end2023.adoption)")
+        XCTAssertTrue((0.13...0.20).contains(end2025.adoption), "2025: \(end2025.adoption)")
+        let large = TickStats.share(end2025.sizeAdopters[2], end2025.sizeTotals[2])
+        let small = TickStats.share(end2025.sizeAdopters[0], end2025.sizeTotals[0])
+        XCTAssertGreaterThan(large, 2.5 * small, "large \(large) vs small \(small)")
+        XCTAssertTrue((0.4...0.8).contains(large), "large firms in 2025: \(large)")
+    }
+}

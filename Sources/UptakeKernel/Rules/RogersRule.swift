@@ -45,7 +45,7 @@ struct RogersRule {
 
     /// Utility terms that are the same for every firm of a segment this tick.
     struct TickTerms {
-        var base: [Double]          // b_ra RA + b_co CO + b_tr TR + b_npv * benefit part - b_risk (1 - trust)
+        var base: [Double]          // b_ra RA + b_co CO + b_tr TR + b_npv * benefit part - risk (less for trialable innovations)
         var complexity: [Double]    // b_cx * CX before training
         var trialable: [Double]
         var exposure: [Double]
@@ -63,7 +63,7 @@ struct RogersRule {
                 + p.weightCompatibility * segments.compatibility[k] * inn.compatibility
                 + p.weightTrialability * segments.trialability[k] * inn.trialability
                 + p.weightNPV * segments.benefitPerCost[k] * p.horizonYears * rr
-                - p.weightRisk * (1 - trust)
+                - p.weightRisk * (1 - trust) * (1 - p.trialRiskRelief * segments.trialability[k] * inn.trialability)
             cx[k] = p.weightComplexity * segments.complexity[k] * inn.complexity
             trialable[k] = segments.trialability[k] * inn.trialability
             cost[k] = segments.cost[k] * (1 + p.complianceCost * regulation)

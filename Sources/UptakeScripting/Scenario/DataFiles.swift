@@ -6,11 +6,11 @@ import UptakeKernel
 enum DataFile {
     static func open(_ path: String, baseDirectory: URL, reader: TableReader, key: String) throws -> (CSVReader, String) {
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
-        guard let stream = InputStream(url: url), FileManager.default.fileExists(atPath: url.path) else {
-            throw reader.error(key, "cannot read '\(path)' (looked for \(url.path))", fix: "Check the file name; relative paths start from the scenario's folder")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw reader.error(key, "cannot read '\(path)' as UTF-8 text (looked for \(url.path))", fix: "Check the file name; relative paths start from the scenario's folder")
         }
         do {
-            return (try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true), url.path)
+            return (try CSVReader(string: text, hasHeaderRow: true, trimFields: true), url.path)
         } catch {
             throw Diagnostic(file: url.path, line: 1, problem: "not a readable CSV file: \(error)", fix: "Save it as comma-separated UTF-8 text with a header row")
         }
