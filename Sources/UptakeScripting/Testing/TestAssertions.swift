@@ -51,12 +51,13 @@ enum TestAssertions {
       return true
     end
 
-    local function fail(label, wanted, got)
+    local function fail(label, wanted, got, advice)
       local shown = show(got)
       -- Two different numbers that read the same: show every digit.
       if type(got) == "number" and find(wanted, shown, 1, true) then shown = format("%.17g", got) end
       local text = "expected " .. wanted .. ", got " .. shown
       if label then text = tostring(label) .. ": " .. text end
+      if advice then text = text .. " (" .. advice .. ")" end
       error(text, 3)  -- level 3: the test's line (1 = fail, 2 = the matcher)
     end
 
@@ -76,7 +77,11 @@ enum TestAssertions {
         end
       end
       e.equals = matcher(function(wanted)
-        if not same(actual, wanted) then fail(label, show(wanted), actual) end
+        if not same(actual, wanted) then
+          local close = type(actual) == "number" and type(wanted) == "number"
+                        and abs(actual - wanted) <= 1e-9 * math.max(1, abs(wanted))
+          fail(label, show(wanted), actual, close and "only rounding differs: use :near(y, tolerance) for computed numbers" or nil)
+        end
         return e
       end)
       e.near = matcher(function(wanted, tolerance)
@@ -87,42 +92,29 @@ enum TestAssertions {
         end
         return e
       end)
-      e.above = matcher(function(bound)
-        need_number(label, actual, "above " .. show(bound))
-        if not (actual > bound) then fail(label, "a value above " .. show(bound), actual) end
-        return e
-      end)
-      e.below = matcher(function(bound)
-        need_number(label, actual, "below " .. show(bound))
-        if not (actual < bound) then fail(label, "a value below " .. show(bound), actual) end
-        return e
-      end)
-      e.at_least = matcher(function(bound)
-        need_number(label, actual, "of at least " .. show(bound))
-        if not (actual >= bound) then fail(label, "a value of at least " .. show(bound), actual) end
-        return e
-      end)
-      e.at_most = matcher(function(bound)
-        need_number(label, actual, "of at most " .. show(bound))
-        if not (actual <= bound) then fail(label, "a value of at most " .. show(bound), actual) end
-        return e
-      end)
-      e.is_true = matcher(function()
-        if actual ~= true then fail(label, "true", actual) end
-        return e
-      end)
-      e.is_false = matcher(function()
-        if actual ~= false then fail(label, "false", actual) end
-        return e
-      end)
-      e.exists = matcher(function()
-        if actual == nil then fail(label, "a value", actual) end
-        return e
-      end)
-      e.is_nil = matcher(function()
-        if actual ~= nil then fail(label, "nil", actual) end
-        return e
-      end)
+      -- Comparisons with a bound: the words say it in the message.
+      local function comparison(words, holds)
+        return matcher(function(bound)
+          need_number(label, actual, words .. " " .. show(bound))
+          if not holds(actual, bound) then fail(label, "a value " .. words .. " " .. show(bound), actual) end
+          return e
+        end)
+      end
+      e.above = comparison("above", function(a, b) return a > b end)
+      e.below = comparison("below", function(a, b) return a < b end)
+      e.at_least = comparison("of at least", function(a, b) return a >= b end)
+      e.at_most = comparison("of at most", function(a, b) return a <= b end)
+      -- Checks of what the value is, without an argument.
+      local function state(wanted, holds)
+        return matcher(function()
+          if not holds(actual) then fail(label, wanted, actual) end
+          return e
+        end)
+      end
+      e.is_true = state("true", function(v) return v == true end)
+      e.is_false = state("false", function(v) return v == false end)
+      e.is_nil = state("nil", function(v) return v == nil end)
+      e.exists = state("a value", function(v) return v ~= nil end)
       e.contains = matcher(function(part)
         if type(actual) == "string" then
           if not find(actual, part, 1, true) then fail(label, "text containing " .. show(part), actual) end
