@@ -12,8 +12,14 @@ tests["the campaign stops before it overspends"] = function(t)
   -- 500 firms x 16% laggards = 80 firms x 3,000 yuan = 240,000 yuan a tick.
   local r = t.run{ ticks = 8, firms = 500, plugins = { { "training-campaign", budget = 6e5, target = { category = "laggards" } } } }
   t.expect(r.spend.training, "spent"):at_most(6e5)
-  t.expect(r.spend.training, "spent"):near(4.8e5, 1)
-  t.expect(r.lever("training", 2, { category = "laggards" }), "third tick would overspend"):equals(0)
+  t.expect(r.spend.training, "spent"):near(6e5, 1e-6)
+  t.expect(r.lever("training", 2, { category = "laggards" }), "third tick, scaled down"):near(0.5)
+  t.expect(r.lever("training", 3, { category = "laggards" }), "then stopped"):equals(0)
+end
+
+tests["a budget smaller than one tick's bill is not overspent"] = function(t)
+  local r = t.run{ ticks = 2, firms = 500, plugins = { { "training-campaign", budget = 5e4 } } }
+  t.expect(r.spend.training, "spent"):at_most(5e4 * (1 + 1e-9))
 end
 
 return tests
