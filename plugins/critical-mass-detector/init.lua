@@ -9,7 +9,10 @@ local passed = {}     -- passed[i] = true once levels[i] was announced
 -- confirmed stage. ctx.firms counts firms matching a selector.
 local function adoption(ctx)
   local segment = ctx.params.segment
-  if next(segment) == nil then return ctx.stats.adoption end
+  -- ctx.params is a read-only view, which `next` sees as empty: ask pairs.
+  local empty = true
+  for _ in pairs(segment) do empty = false; break end
+  if empty then return ctx.stats.adoption end
   local all = ctx.firms(segment).count
   if all == 0 then return 0 end
   local adopters = 0

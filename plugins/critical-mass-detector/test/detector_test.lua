@@ -33,6 +33,17 @@ tests["levels not reached never fire"] = function(t)
   t.expect(r.metrics[2].critical_mass_level):equals(0)
 end
 
+tests["a segment is watched on its own"] = function(t)
+  -- Most large firms use AI from the start; the economy as a whole does not.
+  local r = t.run{ ticks = 2, plugins = { { "critical-mass-detector", levels = { 0.2 }, segment = { size = "large" } } } }
+  local events = events_named(r, "critical_mass")
+  t.expect(r.stats[0].adoption, "adoption of all firms"):below(0.2)
+  t.expect(#events, "events"):equals(1)
+  t.expect(events[1].tick):equals(0)
+  t.expect(events[1].payload.adoption, "adoption of large firms"):near(r.stats[0].size.large, 1e-12)
+  t.expect(events[1].payload.segment):equals({ size = "large" })
+end
+
 tests["a level outside (0, 1) is an error naming the plugin"] = function(t)
   t.fails(function() t.run{ ticks = 1, plugins = { { "critical-mass-detector", levels = { 16 } } } } end,
           "levels[1] = 16 is not a share")
