@@ -1,6 +1,6 @@
 # Uptake: the two commands of the README.
 #   make demo   sets up, builds, and runs the baseline scenario
-#   make test   sets up, builds, and runs every test
+#   make test   sets up, builds, and runs every test (Swift tests, then the plugins' Lua tests)
 SWIFT ?= swift
 
 .PHONY: setup build demo test bench clean
@@ -17,6 +17,7 @@ demo: build
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	.build/debug/uptake test plugins
 
 clean:
 	rm -rf .build out

@@ -30,11 +30,19 @@ public final class RunSession {
     public let simulation: Simulation
     public let plugins: [PluginManifest]
 
-    public init(file: String, options: Options = Options()) throws {
-        lua = try LuaState()
+    public convenience init(file: String, options: Options = Options()) throws {
+        let lua = try LuaState()
         let sandbox = try LuaSandbox(lua: lua)
         let scenario = try ScenarioLoader.load(file: file, sandbox: sandbox, overrides: options.overrides, seed: options.seed,
                                                threads: options.threads)
+        try self.init(scenario: scenario, lua: lua, sandbox: sandbox, options: options)
+    }
+
+    /// Prepares a scenario already validated (e.g. one built by a plugin test with `t.run`).
+    /// The search path defaults to the one of `scenario.file`.
+    public init(scenario: Scenario, lua: LuaState, sandbox: LuaSandbox, options: Options = Options()) throws {
+        let file = scenario.file
+        self.lua = lua
         self.scenario = scenario
         var limits = scenario.limits
         if let i = options.maxInstructions { limits.instructions = i }

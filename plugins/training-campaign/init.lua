@@ -1,26 +1,21 @@
--- training-campaign: trains the target segment while the budget lasts.
--- The kernel books the cost (training lever x firms x cost per course); this
--- plugin watches its own spending and stops before it overspends.
-local campaign = { }
-local spent = 0
-local cost_per_tick = nil  -- learnt from the first tick's bill
+-- training-campaign: trains the target segment while the budget lasts. The
+-- kernel bills every course per firm reached; campaign-budget plans each
+-- tick's bill so that the last tick is scaled down instead of overspending.
+local campaign = {}
+local planner
+
+function campaign.setup(ctx)
+  planner = require("campaign-budget")._planner("training", ctx.params.course_cost)
+end
 
 function campaign.on_tick(ctx)
   local p = ctx.params
-  local active = ctx.between(p.from, p.to)
-  if active and cost_per_tick and spent + cost_per_tick > p.budget then
-    active = false
-  end
-  ctx.set("training", active and p.intensity or 0, p.target)
+  local intensity = planner.intensity(ctx, p.intensity, p.target, p.budget, ctx.between(p.from, p.to))
+  ctx.set("training", intensity, p.target)
 end
 
 function campaign.after_tick(ctx)
-  local bill = ctx.stats.spend_tick.training or 0
-  if bill > 0 then
-    spent = spent + bill
-    cost_per_tick = bill
-  end
-  ctx.record("training_budget_left", math.max(0, ctx.params.budget - spent))
+  ctx.record("training_budget_left", planner.settle(ctx, ctx.params.budget))
 end
 
 return campaign

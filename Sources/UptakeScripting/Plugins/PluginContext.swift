@@ -147,6 +147,7 @@ extension PluginHost {
     func ctxEmit(_ l: LuaState, plugin index: Int) throws -> Int32 {
         guard let name = l.value(at: 1).string else { throw ScriptCallError("ctx.emit(name, payload): name must be a string") }
         lua_settop(l.L, 2)
+        eventSink?(plugins[index].name, name, l.value(at: 2))
         pendingEvents.append((index, name, sandbox.reference()))
         return 0
     }

@@ -21,6 +21,8 @@ public final class PluginHost: SimulationObserver {
     let sectorNames: [String]
     /// Where log lines go (stderr by default).
     public var logSink: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// Sees every event a plugin emits (plugin, name, payload), e.g. for plugin tests; nil by default.
+    public var eventSink: ((String, String, LuaValue) -> Void)?
 
     weak var simulation: Simulation?
     var statsRef: Int32 = LUA_NOREF

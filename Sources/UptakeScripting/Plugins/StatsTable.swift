@@ -2,8 +2,11 @@ import UptakeKernel
 
 /// `ctx.stats`: the kernel's aggregates of the last tick as a Lua table.
 enum StatsTable {
-    static func make(_ sim: Simulation) -> LuaTable {
-        let s = sim.stats
+    static func make(_ sim: Simulation) -> LuaTable { make(sim.stats, simulation: sim) }
+
+    /// The table of one tick of `sim.history` (or the current one): critical
+    /// mass lists only the levels reached by that tick.
+    static func make(_ s: TickStats, simulation sim: Simulation) -> LuaTable {
         func counts(_ names: [String], _ values: [Int]) -> LuaValue {
             .table(LuaTable(fields: zip(names, values).map { ($0, .integer(Int64($1))) }.sorted { $0.0 < $1.0 }))
         }
@@ -18,7 +21,7 @@ enum StatsTable {
         let m = s.macro
         var critical: [(String, LuaValue)] = []
         for level in Simulation.criticalMassLevels {
-            if let t = sim.criticalMassTicks[level] { critical.append(("p\(Int((level * 100).rounded()))", .integer(Int64(t)))) }
+            if let t = sim.criticalMassTicks[level], t <= s.tick { critical.append(("p\(Int((level * 100).rounded()))", .integer(Int64(t)))) }
         }
         var t = LuaTable()
         let fields: [(String, LuaValue)] = [

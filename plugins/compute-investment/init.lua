@@ -1,0 +1,10 @@
+-- compute-investment: invests `amount` a tick between the dates, 0 outside.
+-- The lever keeps its value between ticks, so it is reset explicitly.
+local compute = {}
+
+function compute.on_tick(ctx)
+  local p = ctx.params
+  ctx.set("compute_investment", ctx.between(p.from, p.to) and p.amount or 0)
+end
+
+return compute

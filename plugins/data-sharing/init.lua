@@ -1,0 +1,21 @@
+-- data-sharing: the platform's coverage ramps up from launch to `coverage`
+-- over `ramp_ticks`, and costs in proportion to the coverage reached.
+local platform = {}
+local launched_at  -- tick of launch
+
+function platform.on_tick(ctx)
+  local p = ctx.params
+  local level = 0
+  if ctx.between(p.from, p.to) then
+    launched_at = launched_at or ctx.tick
+    -- Equal steps: 1/ramp of the target in the first tick, full after `ramp_ticks`.
+    local progress = math.min(1, (ctx.tick - launched_at + 1) / p.ramp_ticks)
+    level = p.coverage * progress
+  end
+  ctx.set("data_sharing", level)
+  if level > 0 and p.coverage > 0 then
+    ctx.spend(p.cost * level / p.coverage)
+  end
+end
+
+return platform

@@ -1,0 +1,13 @@
+-- industry-alliance: while the alliance runs, cross-sector influence is less
+-- discounted (the `alliance` lever), and its running cost is booked.
+local alliance = {}
+
+function alliance.on_tick(ctx)
+  local p = ctx.params
+  local active = ctx.between(p.from, p.to)
+  ctx.set("alliance", active and p.strength or 0)
+  -- The kernel books no cost for this lever: the alliance pays its own way.
+  if active and p.cost > 0 then ctx.spend(p.cost) end
+end
+
+return alliance

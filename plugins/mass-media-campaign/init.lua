@@ -1,0 +1,22 @@
+-- mass-media-campaign: sets the `media` lever for the target segment while
+-- the campaign runs and money is left. The kernel bills the campaign per
+-- firm reached; campaign-budget plans each tick's bill so that the last tick
+-- is scaled down instead of overspending.
+local campaign = {}
+local planner
+
+function campaign.setup(ctx)
+  planner = require("campaign-budget")._planner("media", ctx.params.unit_cost)
+end
+
+function campaign.on_tick(ctx)
+  local p = ctx.params
+  local intensity = planner.intensity(ctx, p.intensity, p.target, p.budget, ctx.between(p.from, p.to))
+  ctx.set("media", intensity, p.target)
+end
+
+function campaign.after_tick(ctx)
+  ctx.record("media_budget_left", planner.settle(ctx, ctx.params.budget))
+end
+
+return campaign
