@@ -56,7 +56,6 @@ static void uptake_count_hook(lua_State *L, lua_Debug *ar) {
     if (limits->budgetPerCall <= 0) return;
     limits->budget -= UPTAKE_HOOK_STEP;
     if (limits->budget >= 0) return;
-    limits->budgetExceeded = 1;
     lua_Debug here;
     if (lua_getstack(L, 0, &here) && lua_getinfo(L, "Sl", &here) && here.currentline > 0) {
         lua_pushfstring(L, "%s:%d: instruction budget exceeded (%I instructions per hook call)",
@@ -65,6 +64,10 @@ static void uptake_count_hook(lua_State *L, lua_Debug *ar) {
         lua_pushfstring(L, "instruction budget exceeded (%I instructions per hook call)",
                         (LUAI_UACINT)limits->budgetPerCall);
     }
+    if (!limits->budgetExceeded) {
+        snprintf(limits->budgetWhere, sizeof limits->budgetWhere, "%s", lua_tostring(L, -1));
+    }
+    limits->budgetExceeded = 1;
     lua_error(L);
 }
 
@@ -164,7 +167,15 @@ int uptake_pcall(lua_State *L, int nargs, int nresults) {
     limits->callDepth--;
     limits->inSwift = savedInSwift;
     lua_remove(L, base);
-    if (status != LUA_OK && limits->budgetExceeded) status = UPTAKE_ERR_BUDGET;
+    if (limits->callDepth == 0 && limits->budgetExceeded) {
+        /* The script caught the budget error with pcall and went on: the call
+         * still failed. Report the first place the budget ran out. */
+        if (status == LUA_OK) {
+            lua_settop(L, base - 1);
+            lua_pushstring(L, limits->budgetWhere);
+        }
+        status = UPTAKE_ERR_BUDGET;
+    }
     return status;
 }
 

@@ -33,6 +33,7 @@ typedef struct UptakeLimits {
     int64_t budgetPerCall;   /* instructions allowed per protected call; 0 = none */
     int budgetExceeded;      /* set by the count hook when it raises */
     int callDepth;           /* nesting of uptake_pcall: budget resets at depth 0 */
+    char budgetWhere[256];   /* the message of the first budget error of the call */
 } UptakeLimits;
 
 /* Creates a state whose allocator enforces limits->limit, with a panic

@@ -19,8 +19,15 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
         let parts = raw.components(separatedBy: "\nstack traceback:")
         let head = parts[0]
         traceback = parts.count > 1 ? "stack traceback:" + parts.dropFirst().joined(separator: "\nstack traceback:") : ""
-        if let (file, line, rest) = LuaError.splitLocation(head) {
+        if var (file, line, rest) = LuaError.splitLocation(head) {
+            // "a.lua:7: a.lua:5: boom" (an error passed on by coroutine.wrap): the innermost place is the cause.
+            while let (innerFile, innerLine, innerRest) = LuaError.splitLocation(rest) {
+                file = innerFile; line = innerLine; rest = innerRest
+            }
             self.file = file; self.line = line; message = rest
+        } else if let (file, line) = LuaError.firstLuaFrame(in: traceback) {
+            // An error value without a position (a table, nil): the innermost Lua frame tells where.
+            self.file = file; self.line = line; message = head
         } else {
             file = nil; line = nil; message = head
         }
@@ -28,6 +35,16 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
 
     init(kind: Kind, message: String, file: String?, line: Int?) {
         self.kind = kind; self.message = message; self.file = file; self.line = line; traceback = ""
+    }
+
+    /// The first "\tfile:line:" frame of a traceback that is Lua code (not "[C]").
+    static func firstLuaFrame(in traceback: String) -> (String, Int)? {
+        for line in traceback.split(separator: "\n").dropFirst() {
+            let frame = line.trimmingCharacters(in: .whitespaces)
+            if frame.hasPrefix("[C]") || frame.hasPrefix("(...") { continue }
+            if let (file, number, _) = splitLocation(frame + " ") { return (file, number) }
+        }
+        return nil
     }
 
     /// Splits a leading "path:123: " off a message.

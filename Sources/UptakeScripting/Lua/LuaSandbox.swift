@@ -73,13 +73,15 @@ public final class LuaSandbox {
     end
 
     local base = {}
-    for _, name in ipairs({ "assert", "error", "ipairs", "next", "pcall", "xpcall", "rawequal", "rawget",
+    for _, name in ipairs({ "assert", "error", "ipairs", "pcall", "xpcall", "rawequal", "rawget",
                             "rawlen", "select", "setmetatable", "getmetatable", "tonumber", "tostring",
                             "type", "_VERSION" }) do
       base[name] = G[name]
     end
     base.rawset = safe_rawset
     base.pairs = det_pairs
+    -- next sees through read-only views (their own table is empty).
+    base.next = function(t, k) return next(targets[t] or t, k) end
     base.collectgarbage = safe_collectgarbage
 
     local libraries = {}

@@ -201,13 +201,15 @@ public final class PluginHost: SimulationObserver {
         var owner = index
         var relative = name
         let first = String(name.split(separator: ".").first!)
-        if let dep = plugins.firstIndex(where: { $0.name == first }), dep != index {
-            guard p.manifest.dependencies.contains(where: { $0.name == first }) else {
-                throw ScriptCallError("require '\(name)': plugin '\(p.name)' may only require its own modules and its declared dependencies; add \(first) to [dependencies] in its plugin.toml")
+        if p.manifest.dependencies.contains(where: { $0.name == first }) {
+            guard let dep = plugins.firstIndex(where: { $0.name == first }) else {
+                throw ScriptCallError("require '\(name)': the optional dependency '\(first)' is not loaded in this run; check for it with pcall(require, \"\(first)\")")
             }
             if name == first { sandbox.push(reference: plugins[dep].hooksRef); return 1 }
             owner = dep
             relative = String(name.dropFirst(first.count + 1))
+        } else if first.contains("-") || plugins.contains(where: { $0.name == first }) {
+            throw ScriptCallError("require '\(name)': plugin '\(p.name)' may only require its own modules and its declared dependencies; add \(first) to [dependencies] in its plugin.toml")
         }
         guard relative.range(of: "^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$", options: .regularExpression) != nil else {
             throw ScriptCallError("require '\(name)': module names are letters, digits and underscores separated by dots")
