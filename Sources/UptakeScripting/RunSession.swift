@@ -17,10 +17,14 @@ public final class RunSession {
         public var maxInstructions: Int?
         public var maxMemoryMB: Int?
         public var searchPath: PluginSearchPath?
+        /// Skip the check against the project's uptake.lock.
+        public var ignoreLock: Bool
         public init(seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
-                    maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, searchPath: PluginSearchPath? = nil) {
+                    maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, searchPath: PluginSearchPath? = nil,
+                    ignoreLock: Bool = false) {
             self.seed = seed; self.overrides = overrides; self.threads = threads
             self.maxInstructions = maxInstructions; self.maxMemoryMB = maxMemoryMB; self.searchPath = searchPath
+            self.ignoreLock = ignoreLock
         }
     }
 
@@ -62,12 +66,23 @@ public final class RunSession {
             return .init(name: use.name, constraint: constraint, origin: origin, requiredBy: "the scenario")
         }
         plugins = try catalog.resolve(requests)
+        if !options.ignoreLock, let lock = RunSession.lockfile(for: file) {
+            try Lockfile.load(lock).verify(plugins, lockPath: lock.path)
+        }
         do {
             simulation = try Simulation(scenario.config)
         } catch let e as PopulationError {
             throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
         }
         host = try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins)
+    }
+
+    /// The project's uptake.lock for a scenario file, if there is one.
+    public static func lockfile(for scenarioFile: String) -> URL? {
+        let dir = URL(fileURLWithPath: scenarioFile).deletingLastPathComponent()
+        guard let project = PluginSearchPath.projectDirectory(from: dir) else { return nil }
+        let url = project.appendingPathComponent(Lockfile.fileName)
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
     /// Runs every tick with the plugins' hooks.

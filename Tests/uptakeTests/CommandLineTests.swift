@@ -79,4 +79,40 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(lines.count, 501)
         XCTAssertTrue(lines[0].hasPrefix("id,sector,size"))
     }
+
+    /// Lua seeds string hashes per process, so raw `next` order can differ
+    /// between two processes; Uptake's `pairs` and per-plugin random streams
+    /// must make the output identical anyway.
+    func testPairsAndRandomAreDeterministicAcrossProcesses() throws {
+        let dir = try temporaryDirectory()
+        let plugin = dir.appendingPathComponent("plugins/walker")
+        try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
+        try "name = \"walker\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)
+        try """
+        local M = {}
+        local names = {}
+        for i = 1, 60 do names["firm_" .. string.char(65 + i % 26) .. i] = i end
+        function M.after_tick(ctx)
+          local acc, position = 0, 0
+          for k, v in pairs(names) do
+            position = position + 1
+            acc = (acc * 31 + position * #k + v) % 1000000007
+          end
+          ctx.record("order_hash", acc)
+          ctx.record("draw", math.random(1, 1000000) + ctx.random())
+        end
+        return M
+        """.write(to: plugin.appendingPathComponent("init.lua"), atomically: true, encoding: .utf8)
+        try "return scenario { ticks = 6, firms = 300, seed = 3, plugins = { \"walker\" } }\n"
+            .write(to: dir.appendingPathComponent("walk.lua"), atomically: true, encoding: .utf8)
+        var outputs: [Data] = []
+        for run in 0..<2 {
+            let out = dir.appendingPathComponent("out\(run)")
+            let r = try uptake(["run", "walk.lua", "--out", out.path, "--quiet"], in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            outputs.append(try Data(contentsOf: out.appendingPathComponent("series.csv")))
+        }
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertTrue(String(decoding: outputs[0], as: UTF8.self).contains("order_hash"))
+    }
 }

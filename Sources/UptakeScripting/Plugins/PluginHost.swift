@@ -37,7 +37,7 @@ public final class PluginHost: SimulationObserver {
         var hooksRef: Int32 = LUA_NOREF
         var ctxRef: Int32 = LUA_NOREF
         var ctxRawRef: Int32 = LUA_NOREF
-        var hooks: Set<String> = []
+        public internal(set) var hooks: Set<String> = []
         var randomCounter: UInt64 = 0
         var randomSeed: UInt64
         var modules: [String: Int32] = [:]

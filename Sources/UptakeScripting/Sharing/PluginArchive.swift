@@ -1,0 +1,114 @@
+import Foundation
+import ZIPFoundation
+
+/// Packing and installing plugins, to share them between teams.
+///
+/// An archive is `NAME-VERSION.zip` holding `NAME/` with every file of the
+/// plugin plus `NAME/CHECKSUMS.sha256` (sha256sum format). Installing checks
+/// every checksum and the manifest before anything is copied, and refuses to
+/// replace a different installed copy unless asked to.
+public enum PluginArchive {
+    public static let checksumsFile = "CHECKSUMS.sha256"
+
+    /// Packs a plugin folder into `directory/NAME-VERSION.zip`; returns the archive's URL.
+    public static func pack(_ pluginDirectory: URL, into directory: URL) throws -> URL {
+        let manifest = try PluginManifest.load(directory: pluginDirectory)
+        let archiveURL = directory.appendingPathComponent("\(manifest.name)-\(manifest.version).zip")
+        try? FileManager.default.removeItem(at: archiveURL)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let files = ContentHash.files(in: pluginDirectory).filter { $0 != checksumsFile }
+        var sums = ""
+        for f in files { sums += "\(try ContentHash.file(pluginDirectory.appendingPathComponent(f)))  \(f)\n" }
+        let archive: Archive
+        do { archive = try Archive(url: archiveURL, accessMode: .create) } catch {
+            throw Diagnostic(file: archiveURL.path, problem: "cannot create the archive: \(error)", fix: "Check that the folder is writable")
+        }
+        for f in files {
+            try archive.addEntry(with: "\(manifest.name)/\(f)", fileURL: pluginDirectory.appendingPathComponent(f))
+        }
+        let data = Data(sums.utf8)
+        try archive.addEntry(with: "\(manifest.name)/\(checksumsFile)", type: .file, uncompressedSize: Int64(data.count)) { position, size in
+            data.subdata(in: Int(position)..<Int(position) + size)
+        }
+        return archiveURL
+    }
+
+    public enum InstallResult: Equatable { case installed(URL), alreadyInstalled(URL) }
+
+    /// Installs a plugin from a folder or an archive into `destination/NAME`.
+    public static func install(_ source: URL, into destination: URL, force: Bool = false) throws -> InstallResult {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: source.path, isDirectory: &isDirectory) else {
+            throw Diagnostic(file: source.path, problem: "no such plugin folder or archive", fix: "Give the path of a plugin folder or of a .zip made by `uptake plugin pack`")
+        }
+        var staged = source
+        var cleanup: URL? = nil
+        defer { if let c = cleanup { try? fm.removeItem(at: c) } }
+        if !isDirectory.boolValue {
+            let temp = fm.temporaryDirectory.appendingPathComponent("uptake-install-\(UUID().uuidString)")
+            cleanup = temp
+            staged = try unpack(source, into: temp)
+        }
+        let manifest = try PluginManifest.load(directory: staged)
+        let target = destination.appendingPathComponent(manifest.name)
+        let incoming = try ContentHash.directory(staged).total
+        if fm.fileExists(atPath: target.path) {
+            let existing = try? PluginManifest.load(directory: target)
+            if (try? ContentHash.directory(target).total) == incoming { return .alreadyInstalled(target) }
+            guard force else {
+                throw Diagnostic(file: target.path, plugin: manifest.name,
+                                 problem: "a different copy of plugin '\(manifest.name)' (\(existing.map { $0.version.description } ?? "unreadable")) is already installed here; installing \(manifest.version) would replace it",
+                                 fix: "Add --force to replace it, or install into another folder with --to")
+            }
+            try fm.removeItem(at: target)
+        }
+        try fm.createDirectory(at: destination, withIntermediateDirectories: true)
+        try fm.copyItem(at: staged, to: target)
+        return .installed(target)
+    }
+
+    /// Extracts an archive, refusing unsafe paths, and checks every checksum. Returns the plugin folder.
+    static func unpack(_ archiveURL: URL, into temp: URL) throws -> URL {
+        let archive: Archive
+        do { archive = try Archive(url: archiveURL, accessMode: .read) } catch {
+            throw Diagnostic(file: archiveURL.path, problem: "not a readable plugin archive (\(error))", fix: "Make it again with `uptake plugin pack`")
+        }
+        let fm = FileManager.default
+        var roots = Set<String>()
+        for entry in archive where entry.type == .file {
+            let path = entry.path
+            guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), path.contains("/") else {
+                throw Diagnostic(file: archiveURL.path, problem: "the archive holds an unsafe path '\(path)'", fix: "Only install archives made by `uptake plugin pack`")
+            }
+            roots.insert(String(path.split(separator: "/")[0]))
+            _ = try archive.extract(entry, to: temp.appendingPathComponent(path))
+        }
+        guard roots.count == 1, let root = roots.first else {
+            throw Diagnostic(file: archiveURL.path, problem: "the archive should hold exactly one plugin folder, found \(roots.sorted())", fix: "Make it again with `uptake plugin pack`")
+        }
+        let folder = temp.appendingPathComponent(root)
+        let sumsURL = folder.appendingPathComponent(checksumsFile)
+        guard let sums = try? String(contentsOf: sumsURL, encoding: .utf8) else {
+            throw Diagnostic(file: archiveURL.path, problem: "the archive has no \(checksumsFile)", fix: "Make it again with `uptake plugin pack`")
+        }
+        var listed = Set<String>()
+        for line in sums.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let file = parts[1].trimmingCharacters(in: .whitespaces)
+            listed.insert(file)
+            let actual = try? ContentHash.file(folder.appendingPathComponent(file))
+            guard actual == String(parts[0]) else {
+                throw Diagnostic(file: archiveURL.path, problem: "checksum mismatch for \(root)/\(file): the archive is damaged or was altered",
+                                 fix: "Get a fresh copy of the archive from its author")
+            }
+        }
+        try fm.removeItem(at: sumsURL)
+        let present = Set(ContentHash.files(in: folder))
+        if let extra = present.subtracting(listed).sorted().first {
+            throw Diagnostic(file: archiveURL.path, problem: "\(root)/\(extra) is in the archive but not in its checksums", fix: "Get a fresh copy of the archive from its author")
+        }
+        return folder
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import UptakeScripting
+
+/// `uptake plugin ...`: find, inspect, make, check, pack, install and lock plugins.
+struct PluginCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugin",
+        abstract: "Find, inspect, create, check, pack, install and lock plugins.",
+        subcommands: [PluginListCommand.self, PluginInfoCommand.self, PluginNewCommand.self, PluginCheckCommand.self,
+                      PluginPackCommand.self, PluginInstallCommand.self, PluginLockCommand.self]
+    )
+}
+
+/// Options shared by the plugin subcommands that search for plugins.
+struct PluginSearchOptions: ParsableArguments {
+    @Option(help: "Search as if for this scenario (its folder's plugins/ first). Default: the current folder.")
+    var scenario: String?
+
+    var searchPath: PluginSearchPath {
+        .standard(scenarioFile: scenario ?? FileManager.default.currentDirectoryPath + "/scenario.lua")
+    }
+}
+
+/// Runs a body, turning a Diagnostic into the one-line error the CLI prints.
+func reportingDiagnostics<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let d as Diagnostic { throw UserFacingError(d.description) }
+}

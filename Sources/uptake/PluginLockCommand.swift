@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import UptakeScripting
+
+struct PluginLockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock", abstract: "Pin the plugins that scenarios use (versions and content hashes) in uptake.lock.",
+        discussion: "Resolves the plugins of each scenario given (default: scenarios/*.lua) and writes uptake.lock in the project folder.")
+    @Argument(help: "Scenario files.") var scenarios: [String] = []
+
+    func run() throws {
+        var files = scenarios
+        if files.isEmpty {
+            files = ((try? FileManager.default.contentsOfDirectory(atPath: "scenarios")) ?? []).sorted()
+                .filter { $0.hasSuffix(".lua") }.map { "scenarios/" + $0 }
+        }
+        guard let first = files.first else { throw UserFacingError("no scenarios to lock; give scenario files") }
+        var pinned: [String: PluginManifest] = [:]
+        var locked = 0
+        for file in files {
+            // A file that is not a runnable scenario (an experiment file, a broken draft) is skipped, loudly.
+            let session: RunSession
+            do { session = try RunSession(file: file, options: .init(ignoreLock: true)) } catch {
+                FileHandle.standardError.write(Data("skipped \(file): \(error)\n".utf8))
+                continue
+            }
+            locked += 1
+            for m in session.plugins {
+                if let other = pinned[m.name], other.directory != m.directory {
+                    throw UserFacingError(Diagnostic(file: file, plugin: m.name, problem: "scenarios use two copies of '\(m.name)' (\(other.version) and \(m.version))",
+                                                     fix: "Use one version in every scenario of the project").description)
+                }
+                pinned[m.name] = m
+            }
+        }
+        guard locked > 0 else { throw UserFacingError("none of the given files is a runnable scenario; nothing was locked") }
+        let project = PluginSearchPath.projectDirectory(from: URL(fileURLWithPath: first).deletingLastPathComponent())
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let lock = try Lockfile.pinning(pinned.values.sorted { $0.name < $1.name }, project: project)
+        let url = project.appendingPathComponent(Lockfile.fileName)
+        try lock.write(to: url)
+        print("Wrote \(url.path): " + lock.entries.map { "\($0.name) \($0.version)" }.joined(separator: ", "))
+    }
+}
