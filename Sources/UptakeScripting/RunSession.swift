@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import UptakeKernel
 
@@ -33,6 +34,9 @@ public final class RunSession {
     public let host: PluginHost
     public let simulation: Simulation
     public let plugins: [PluginManifest]
+    /// Seconds spent preparing the run, by phase: "resolve" (finding and
+    /// checking plugins), "population" (firms and network), "plugins" (loading them into Lua).
+    public private(set) var timings: [String: Double] = [:]
 
     public convenience init(file: String, options: Options = Options()) throws {
         let lua = try LuaState()
@@ -65,16 +69,25 @@ public final class RunSession {
             }
             return .init(name: use.name, constraint: constraint, origin: origin, requiredBy: "the scenario")
         }
+        var clock = DispatchTime.now()
+        func lap() -> Double {
+            let now = DispatchTime.now()
+            defer { clock = now }
+            return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
+        }
         plugins = try catalog.resolve(requests)
         if !options.ignoreLock, let lock = RunSession.lockfile(for: file) {
             try Lockfile.load(lock).verify(plugins, lockPath: lock.path)
         }
+        let resolveTime = lap()
         do {
             simulation = try Simulation(scenario.config)
         } catch let e as PopulationError {
             throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
         }
+        let populationTime = lap()
         host = try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins)
+        timings = ["resolve": resolveTime, "population": populationTime, "plugins": lap()]
     }
 
     /// The project's uptake.lock for a scenario file, if there is one.

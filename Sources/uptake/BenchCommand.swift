@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import UptakeKernel
+import UptakeScripting
 
 /// Measures the kernel's throughput in firm-ticks per second (see bench/ and docs/performance.md).
 struct BenchCommand: ParsableCommand {
@@ -20,8 +21,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Bass p.") var p: Double = 0.003
     @Option(help: "Bass q.") var q: Double = 0.3
     @Option(help: "Repetitions; the best is reported.") var repeats: Int = 3
+    @Option(help: "Instead of the kernel: time preparing this scenario's run (plugins found, checked, loaded into Lua).")
+    var load: String?
 
     func run() throws {
+        if let load { return try benchLoad(load) }
         let model: ModelSpec
         switch rule {
         case "bass": model = .bass(p: p, q: q, dt: 1)
@@ -47,5 +51,23 @@ struct BenchCommand: ParsableCommand {
                          rule, firms, ticks, threads, seconds, setup, rate / 1e6, sim.history.last!.adoption))
         }
         print(String(format: "best: %.1f M firm-ticks/s", best / 1e6))
+    }
+
+    /// Times preparing a run of a scenario with a tiny population, so what is measured is finding,
+    /// validating and loading its plugins. Reports the median over the repetitions.
+    func benchLoad(_ file: String) throws {
+        var resolve: [Double] = [], plugins: [Double] = [], total: [Double] = []
+        var count = 0
+        for _ in 0..<max(repeats, 5) {
+            let start = DispatchTime.now()
+            let session = try RunSession(file: file, options: .init(overrides: [try ParameterOverride(parsing: "firms.count=10")]))
+            total.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
+            resolve.append(session.timings["resolve"]! * 1000)
+            plugins.append(session.timings["plugins"]! * 1000)
+            count = session.plugins.count
+        }
+        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+        print(String(format: "%@: %d plugins; median over %d runs: find and check %.1f ms, load into Lua %.1f ms, whole preparation %.1f ms",
+                     file, count, total.count, median(resolve), median(plugins), median(total)))
     }
 }

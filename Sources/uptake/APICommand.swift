@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import UptakeScripting
+
+struct APICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Write the Lua API reference (Markdown) or lua-language-server definitions.",
+        discussion: """
+        uptake api --luals .luals       writes .luals/uptake.d.lua; point lua-language-server's
+                                        workspace.library at that folder for completion and type checks.
+        uptake api --markdown docs/api.md
+        """)
+
+    @Option(help: "Folder for lua-language-server definitions (uptake.d.lua).") var luals: String?
+    @Option(help: "File for the Markdown reference.") var markdown: String?
+
+    func run() throws {
+        guard luals != nil || markdown != nil else { print(APIReference.markdown(), terminator: ""); return }
+        if let luals {
+            let dir = URL(fileURLWithPath: luals)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let file = dir.appendingPathComponent("uptake.d.lua")
+            try APIReference.luals().write(to: file, atomically: true, encoding: .utf8)
+            print("Wrote \(file.relativePath)")
+        }
+        if let markdown {
+            try APIReference.markdown().write(toFile: markdown, atomically: true, encoding: .utf8)
+            print("Wrote \(markdown)")
+        }
+    }
+}
