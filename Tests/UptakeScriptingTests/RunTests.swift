@@ -69,3 +69,30 @@ final class CalibrationTests: XCTestCase {
         XCTAssertTrue((0.4...0.8).contains(large), "large firms in 2025: \(large)")
     }
 }
+
+final class HookScheduleTests: XCTestCase {
+    func testEveryNAndEventsBetweenPlugins() throws {
+        let p = try TempProject()
+        try p.plugin("sender", initLua: """
+        local M = {}
+        function M.on_tick(ctx) ctx.emit("pulse", { at = ctx.tick }) end
+        return M
+        """)
+        try p.plugin("listener", initLua: """
+        local heard, ran = 0, 0
+        local M = {}
+        function M.on_event(ctx, name, payload)
+          if name == "pulse" and payload.at == ctx.tick then heard = heard + 1 end
+        end
+        function M.on_tick(ctx) ran = ran + 1 end
+        function M.after_tick(ctx) ctx.record("heard", heard); ctx.record("ran", ran) end
+        return M
+        """)
+        let s = try p.session(try p.scenario("\"sender\", { \"listener\", every = 4 },"))
+        try s.run()
+        let m = s.simulation.metrics
+        XCTAssertEqual(m[11]["heard"], 12, "every tick's event reached the listener in the same tick")
+        XCTAssertEqual(m[11]["ran"], 3, "on_tick with every = 4 runs at ticks 0, 4, 8")
+        XCTAssertEqual(m[0]["ran"], 1)
+    }
+}
