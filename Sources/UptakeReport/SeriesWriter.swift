@@ -10,13 +10,13 @@ public enum SeriesWriter {
 
     /// One row per firm: id, stage, adopted_tick (empty if never), and its attributes.
     public static func firmsCSV(_ sim: Simulation) -> String {
-        var out = "id,sector,size,region,category,innovativeness,threshold,budget,stage,adopted_tick,training\n"
+        var out = "id,stage,adopted_tick,sector,size,region,category,innovativeness,threshold,budget,training\n"
         let f = sim.firms
         for i in 0..<f.count {
-            let cells = [f.id(i), sim.sectors[Int(f.sector[i])].name, FirmSize(rawValue: f.size[i])!.name, f.regionNames[Int(f.region[i])],
+            let cells = [f.id(i), Stage(rawValue: f.stage[i])!.name, f.adoptedTick[i] >= 0 ? String(f.adoptedTick[i]) : "",
+                         sim.sectors[Int(f.sector[i])].name, FirmSize(rawValue: f.size[i])!.name, f.regionNames[Int(f.region[i])],
                          AdopterCategory(rawValue: f.category[i])!.name, SeriesTable.format(f.innovativeness[i]),
-                         SeriesTable.format(f.threshold[i]), SeriesTable.format(f.budget[i]), Stage(rawValue: f.stage[i])!.name,
-                         f.adoptedTick[i] >= 0 ? String(f.adoptedTick[i]) : "", SeriesTable.format(f.training[i])]
+                         SeriesTable.format(f.threshold[i]), SeriesTable.format(f.budget[i]), SeriesTable.format(f.training[i])]
             out += cells.map(csvEscape).joined(separator: ",") + "\n"
         }
         return out

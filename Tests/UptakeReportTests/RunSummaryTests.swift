@@ -31,8 +31,9 @@ final class RunSummaryTests: XCTestCase {
         let sim = try simulation()
         let lines = SeriesWriter.firmsCSV(sim).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         XCTAssertEqual(lines.count, 2001)
-        let never = lines.dropFirst().first { $0.contains(",unaware,") }
-        XCTAssertNotNil(never)
-        XCTAssertTrue(never!.hasSuffix(",0") || never!.contains(",unaware,,"), String(never!))
+        let never = try XCTUnwrap(lines.dropFirst().first { $0.split(separator: ",", omittingEmptySubsequences: false)[1] == "unaware" })
+        XCTAssertEqual(never.split(separator: ",", omittingEmptySubsequences: false)[2], "", "a firm that never adopted has an empty adopted_tick")
+        let adopter = try XCTUnwrap(lines.dropFirst().first { $0.split(separator: ",")[1] == "confirmed" })
+        XCTAssertNotNil(Int(adopter.split(separator: ",")[2]), String(adopter))
     }
 }

@@ -77,7 +77,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 501)
-        XCTAssertTrue(lines[0].hasPrefix("id,sector,size"))
+        XCTAssertTrue(lines[0].hasPrefix("id,stage,adopted_tick,sector,size"))
     }
 
     /// Lua seeds string hashes per process, so raw `next` order can differ
