@@ -21,7 +21,8 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
         traceback = parts.count > 1 ? "stack traceback:" + parts.dropFirst().joined(separator: "\nstack traceback:") : ""
         if var (file, line, rest) = LuaError.splitLocation(head) {
             // "a.lua:7: a.lua:5: boom" (an error passed on by coroutine.wrap): the innermost place is the cause.
-            while let (innerFile, innerLine, innerRest) = LuaError.splitLocation(rest) {
+            while let (innerFile, innerLine, innerRest) = LuaError.splitLocation(rest),
+                  !innerFile.contains(" "), !innerFile.contains("\"") {
                 file = innerFile; line = innerLine; rest = innerRest
             }
             self.file = file; self.line = line; message = rest

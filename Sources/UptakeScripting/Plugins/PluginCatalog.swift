@@ -1,9 +1,10 @@
 import Foundation
 
 /// Where plugins are looked for, in order: the scenario's own `plugins/`,
-/// the project's `plugins/`, the user's `~/.uptake/plugins`, then each folder
-/// of `UPTAKE_PLUGIN_PATH` (colon-separated). The first folder holding a
-/// version that fits every constraint wins.
+/// the project's `plugins/`, the user's `~/.uptake/plugins`, each folder of
+/// `UPTAKE_PLUGIN_PATH` (colon-separated), then the standard library shipped
+/// with uptake. The first folder holding a version that fits every
+/// constraint wins.
 public struct PluginSearchPath: Sendable {
     public var directories: [URL]
 
@@ -19,9 +20,22 @@ public struct PluginSearchPath: Sendable {
         for part in (environment["UPTAKE_PLUGIN_PATH"] ?? "").split(separator: ":") where !part.isEmpty {
             dirs.append(URL(fileURLWithPath: String(part)))
         }
+        if let bundled = bundledLibrary { dirs.append(bundled) }
         var seen = Set<String>()
         return PluginSearchPath(directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted })
     }
+
+    /// The standard library that ships with this uptake: `plugins/` of the
+    /// source tree the binary was built in (`.build/<config>/uptake`), or
+    /// `share/uptake/plugins` beside an installed `bin/uptake`. Searched last.
+    public static let bundledLibrary: URL? = {
+        let binary = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [binary.appendingPathComponent("../../plugins"), binary.appendingPathComponent("../../../plugins"),
+                          binary.appendingPathComponent("../share/uptake/plugins")]
+        return candidates.map(\.standardizedFileURL).first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("tax-relief/plugin.toml").path)
+        }
+    }()
 
     public static func projectDirectory(from start: URL) -> URL? {
         var dir = start.standardizedFileURL
