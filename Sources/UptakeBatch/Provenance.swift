@@ -17,9 +17,11 @@ public struct Provenance: Sendable, Equatable {
 
     /// Hashes the files of an experiment and the plugins a prepared session resolved.
     public static func of(experiment: Experiment, plugins: [PluginManifest], programVersion: String) throws -> Provenance {
+        // Files by name, not path: shards run from other folders or machines must still match.
+        let experimentURL = URL(fileURLWithPath: experiment.file), scenarioURL = URL(fileURLWithPath: experiment.scenarioFile)
         var entries = [
-            Entry(kind: "experiment", name: experiment.file, version: "", hash: try ContentHash.file(URL(fileURLWithPath: experiment.file))),
-            Entry(kind: "scenario", name: experiment.scenarioFile, version: "", hash: try ContentHash.file(URL(fileURLWithPath: experiment.scenarioFile))),
+            Entry(kind: "experiment", name: experimentURL.lastPathComponent, version: "", hash: try ContentHash.file(experimentURL)),
+            Entry(kind: "scenario", name: scenarioURL.lastPathComponent, version: "", hash: try ContentHash.file(scenarioURL)),
             Entry(kind: "program", name: "uptake", version: programVersion, hash: ""),
         ]
         for p in plugins {

@@ -13,6 +13,9 @@ import UptakeScripting
 public final class ResultStore {
     public let path: String
     let db: DatabasePool
+    /// One formatter for the store's lifetime: Foundation on Linux leaks a little per formatter made.
+    /// Only the writer uses it.
+    private let timestamps = ISO8601DateFormatter()
 
     init(path: String, db: DatabasePool) { self.path = path; self.db = db }
 
@@ -49,7 +52,18 @@ public final class ResultStore {
                              fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
         }
         let store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
-        try store.db.write { db in
+        do {
+            try store.describe(plan: plan, provenance: provenance, shard: shard, programVersion: programVersion)
+        } catch {
+            // Leave no half-made database behind: it would look like a batch to resume.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw error
+        }
+        return store
+    }
+
+    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws {
+        try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE provenance (kind TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL, hash TEXT NOT NULL,
@@ -79,7 +93,7 @@ public final class ResultStore {
                 ("cells", String(plan.cellCount)), ("samples_per_cell", String(plan.samplesPerCell)),
                 ("points", String(plan.pointCount)), ("runs", String(plan.runCount)),
                 ("shard", shard.description), ("program_version", programVersion),
-                ("created_at", ISO8601DateFormatter().string(from: Date())),
+                ("created_at", timestamps.string(from: Date())),
             ]
             for (k, v) in description { try db.execute(sql: "INSERT INTO experiment VALUES (?, ?)", arguments: [k, v]) }
             for p in provenance.entries {
@@ -98,7 +112,6 @@ public final class ResultStore {
                 }
             }
         }
-        return store
     }
 
     public func metadata() throws -> [String: String] {
@@ -126,7 +139,7 @@ public final class ResultStore {
         try db.write { db in
             try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [r.run, r.point, r.replicate, String(r.seed), r.status.rawValue, r.error, r.ticks,
-                                       r.durationSeconds, ISO8601DateFormatter().string(from: Date())])
+                                       r.durationSeconds, timestamps.string(from: Date())])
             for o in r.outputs {
                 try db.execute(sql: "INSERT INTO outputs VALUES (?, ?, ?)", arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
             }

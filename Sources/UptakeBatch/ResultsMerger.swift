@@ -6,8 +6,9 @@ import UptakeScripting
 /// Refuses shards of different experiments (design, seed, files, plugins,
 /// program version) and a shard given twice; says which runs are still missing.
 public enum ResultsMerger {
-    /// Keys of the `experiment` table that may differ between shards of one experiment.
-    static let perShardKeys: Set<String> = ["shard", "created_at"]
+    /// Keys of the `experiment` table that may differ between shards of one experiment
+    /// (paths differ between machines; the provenance hashes say whether the files are the same).
+    static let perShardKeys: Set<String> = ["shard", "created_at", "file", "scenario"]
 
     public struct Report: Sendable {
         public var shards: [String]

@@ -129,6 +129,6 @@ public struct ResultsSummary: Sendable {
     public static func number(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x == x.rounded() && abs(x) < 1e12 { return String(Int64(x)) }
-        return String(format: abs(x) >= 1e6 || abs(x) < 1e-3 ? "%.4g" : "%.4f", x)
+        return String(format: "%.6g", x)
     }
 }
