@@ -41,9 +41,7 @@ public struct BatchRunner {
     public func run(out: String, progress: BatchProgress? = nil) throws -> Summary {
         let plan = DesignPlan(experiment)
         let executor = RunExecutor(plan: plan, searchPath: options.searchPath)
-        // Prepare the first point once: a mistake in the experiment (a misspelt path, a value out of
-        // range) is reported now, as one error, rather than as thousands of failed runs.
-        let plugins = try executor.prepare(point: 0).plugins
+        let plugins = try ExperimentPreflight.check(executor)
         let provenance = try Provenance.of(experiment: experiment, plugins: plugins, programVersion: options.programVersion)
         let store = try openStore(out: out, plan: plan, provenance: provenance)
         let recorded = try store.recordedRuns()

@@ -17,10 +17,14 @@ public struct RunExecutor: Sendable {
 
     /// Prepares a session for a point without running it (to check the experiment before a batch).
     public func prepare(point: Int, seed: UInt64? = nil) throws -> RunSession {
-        let p = plan.point(point)
-        return try RunSession(file: plan.experiment.scenarioFile,
-                              options: .init(seed: seed ?? plan.seed(point: point, replicate: 0), overrides: plan.overrides(for: p),
-                                             searchPath: searchPath))
+        try prepare(plan.point(point), seed: seed)
+    }
+
+    /// Prepares a session for a point's values (possibly altered, to probe other values).
+    func prepare(_ point: DesignPlan.Point, seed: UInt64? = nil) throws -> RunSession {
+        try RunSession(file: plan.experiment.scenarioFile,
+                       options: .init(seed: seed ?? plan.seed(point: point.index, replicate: 0), overrides: plan.overrides(for: point),
+                                      searchPath: searchPath))
     }
 
     public func execute(run: Int) -> RunResult {

@@ -39,7 +39,9 @@ struct SlurmCommand: ParsableCommand {
     func run() throws {
         do {
             guard shards >= 1 else { throw Diagnostic(file: "--shards \(shards)", problem: "needs at least one shard", fix: "Write e.g. --shards 4") }
-            let experiment = try ExperimentLoader.load(file: self.experiment)  // refuse a broken experiment now, not on the cluster
+            // Refuse a broken experiment now, not on the cluster.
+            let experiment = try ExperimentLoader.load(file: self.experiment)
+            try ExperimentPreflight.check(experiment)
             let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
             let cwd = FileManager.default.currentDirectoryPath
             let text = SlurmScript(experiment: self.experiment, shards: shards, outPrefix: out, uptake: executable, jobsPerTask: max(1, jobsPerTask),

@@ -132,6 +132,25 @@ final class BatchRunTests: XCTestCase {
         XCTAssertTrue(summary.text.contains("extra adopters per million yuan"), summary.text)
     }
 
+    func testAValueOutOfRangeIsOneErrorAtTheExperimentLineBeforeAnyRun() throws {
+        let f = try BatchFixture()
+        try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },")
+        let e = try f.experiment("""
+          scenario = "scenario.lua",
+          replicates = 2,
+          levers = {
+            ["tax-relief.rate"] = { 0, 0.5, 7 },
+          },
+        """)
+        XCTAssertThrowsError(try f.batch(e)) { error in
+            let d = error as? Diagnostic
+            XCTAssertEqual(d?.file, e.file)
+            XCTAssertEqual(d?.line, 5)
+            XCTAssertTrue("\(error)".contains("with tax-relief.rate=7") && "\(error)".contains("above its maximum 2"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: f.path("results.db")), "no database for a refused experiment")
+    }
+
     func testStopConditionEndsRunsEarly() throws {
         let f = try BatchFixture()
         try f.scenario(ticks: 30)
