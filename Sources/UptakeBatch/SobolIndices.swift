@@ -58,9 +58,6 @@ public struct SobolIndices: Sendable, Equatable {
         return 0.5 * s / Double(rows.count) / v
     }
 
-    static func standardDeviation(_ xs: [Double]) -> Double {
-        guard xs.count > 1 else { return 0 }
-        let m = xs.reduce(0, +) / Double(xs.count)
-        return (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)).squareRoot()
-    }
+    /// Sample standard deviation (n - 1), as numpy's std(ddof=1).
+    static func standardDeviation(_ xs: [Double]) -> Double { SampleStatistics(xs).standardDeviation }
 }

@@ -13,7 +13,7 @@ struct BatchCommand: ParsableCommand {
         Examples:
           uptake batch scenarios/tax-relief-sweep.lua --out results.db
           uptake batch scenarios/tax-relief-sweep.lua --out results.db --resume
-          uptake batch scenarios/tax-relief-sweep.lua --out shard2.db --shard 2/4 --jobs 8
+          uptake batch sweep.lua --out part2.db --shard 2/4 --jobs 8
         """
     )
 
