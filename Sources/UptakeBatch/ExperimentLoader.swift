@@ -106,6 +106,10 @@ public enum ExperimentLoader {
         guard !parts.contains(where: \.isEmpty) else {
             throw reader.error(key, "'\(path)' is not a parameter path", fix: "Write plugin.param or a scenario path like model.word_of_mouth")
         }
+        if parts == ["seed"] {
+            throw reader.error(key, "runs cannot set 'seed': each run's seed comes from the experiment's seed, its design point and replicate",
+                               fix: "Set seed = N at the top of the experiment, and replicates = R for more seeds")
+        }
         if case .table = value {
             throw reader.error(key, "'\(path)' must be a number, string or boolean here, not a table", fix: "Write e.g. [\"\(path)\"] = 0.3")
         }

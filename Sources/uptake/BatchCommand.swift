@@ -36,6 +36,19 @@ struct BatchCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        // Ctrl-C, or Slurm's SIGTERM at a time limit: say how to go on. Whole runs are already
+        // committed; a run's open transaction is rolled back when the database is next opened.
+        let stopSignals = ([SIGINT, SIGTERM] as [Int32]).map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [out, experiment] in
+                FileHandle.standardError.write(Data("\ninterrupted: the runs finished so far are in \(out); finish with: uptake batch \(experiment) --out \(out) --resume\n".utf8))
+                Foundation.exit(130)
+            }
+            source.resume()
+            return source
+        }
+        defer { stopSignals.forEach { $0.cancel() } }
         let summary: BatchRunner.Summary
         do {
             let experiment = try ExperimentLoader.load(file: self.experiment)

@@ -45,6 +45,15 @@ final class ExperimentFileTests: XCTestCase {
         XCTAssertEqual(d.line, 4)
     }
 
+    func testRunsCannotSetTheirOwnSeed() throws {
+        let d = try failure("""
+          scenario = "scenario.lua",
+          set = { seed = 4 },
+        """)
+        XCTAssertEqual(d.line, 3)
+        XCTAssertTrue(d.description.contains("runs cannot set 'seed'"), d.description)
+    }
+
     func testMissingScenarioFileIsNamed() throws {
         let d = try failure("scenario = \"nowhere.lua\",")
         XCTAssertTrue(d.description.contains("scenario file 'nowhere.lua' not found"), d.description)
