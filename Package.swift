@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,11 +36,16 @@ let package = Package(
             ]
         ),
         .target(name: "UptakeReport", dependencies: ["UptakeKernel"]),
+        .target(
+            name: "UptakeBatch",
+            dependencies: ["UptakeScripting", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "uptake",
             dependencies: [
                 "UptakeScripting",
                 "UptakeReport",
+                "UptakeBatch",
                 "UptakeKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -47,7 +53,8 @@ let package = Package(
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
         .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel"]),
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
-        .testTarget(name: "uptakeTests", dependencies: ["uptake"]),
+        .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "uptakeTests", dependencies: ["uptake", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v5]
 )

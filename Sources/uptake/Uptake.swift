@@ -8,7 +8,8 @@ struct Uptake: ParsableCommand {
         abstract: "Simulate how an innovation (generative AI) spreads among firms, and what policy levers change.",
         discussion: "Start with: uptake run scenarios/baseline.lua",
         version: UptakeVersion.text,
-        subcommands: [RunCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, MergeCommand.self,
+                      SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self]
     )
 }
 

@@ -151,6 +151,11 @@ public final class LuaSandbox {
         public var randomseed: (LuaState) throws -> Int32
         public var require: (LuaState) throws -> Int32
         public var print: (LuaState) throws -> Int32
+        /// Public so other declarative files (experiments) can be evaluated in the sandbox.
+        public init(random: @escaping (LuaState) throws -> Int32, randomseed: @escaping (LuaState) throws -> Int32,
+                    require: @escaping (LuaState) throws -> Int32, print: @escaping (LuaState) throws -> Int32) {
+            self.random = random; self.randomseed = randomseed; self.require = require; self.print = print
+        }
     }
 
     /// Pushes a new environment table. [-0, +1]

@@ -42,6 +42,17 @@ public struct PluginManifest: Sendable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Diagnostic(file: path, problem: "cannot read the plugin manifest", fix: "Every plugin folder needs a plugin.toml; `uptake plugin new NAME` makes one")
         }
+        // TOMLKit leaks about 20 KB per parse (LebJe/TOMLKit#26), and a batch prepares every
+        // run from scratch: parse each distinct manifest text once per process.
+        if let cached = parsedManifests.value(path: path, text: text) { return cached }
+        let manifest = try parse(text: text, path: path, directory: directory)
+        parsedManifests.store(manifest, path: path, text: text)
+        return manifest
+    }
+
+    private static let parsedManifests = ManifestCache()
+
+    private static func parse(text: String, path: String, directory: URL) throws -> PluginManifest {
         let toml: TOMLTable
         do { toml = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw Diagnostic(file: path, line: e.source.begin.line, problem: "not valid TOML: \(e.description)", fix: "Fix the manifest's syntax at that line")
@@ -110,4 +121,21 @@ public struct PluginDependency: Sendable {
     public var name: String
     public var constraint: VersionConstraint
     public var optional: Bool
+}
+
+/// Manifests already parsed in this process, by path and exact text (an edited file is parsed again).
+private final class ManifestCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (text: String, manifest: PluginManifest)] = [:]
+
+    func value(path: String, text: String) -> PluginManifest? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[path], e.text == text else { return nil }
+        return e.manifest
+    }
+
+    func store(_ manifest: PluginManifest, path: String, text: String) {
+        lock.lock(); defer { lock.unlock() }
+        entries[path] = (text, manifest)
+    }
 }

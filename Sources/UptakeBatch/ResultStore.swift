@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import UptakeScripting
+
+/// The results database (SQLite in WAL mode, through GRDB). Each run's rows
+/// are written in one transaction by a single writer, so a crash loses at most
+/// the runs in flight and the database always holds whole runs only.
+///
+/// Tables: `experiment` (key/value description), `provenance`, `parameters`,
+/// `points`, `point_values`, `runs` (status, seed, ticks, error, timing),
+/// `outputs` (final values, one row per run and metric), `series` (one row
+/// per run, tick and metric). docs/batch.md documents the columns.
+public final class ResultStore {
+    public let path: String
+    let db: DatabasePool
+    /// One formatter for the store's lifetime: Foundation on Linux leaks a little per formatter made.
+    /// Only the writer uses it.
+    private let timestamps = ISO8601DateFormatter()
+
+    init(path: String, db: DatabasePool) { self.path = path; self.db = db }
+
+    static func configuration(readOnly: Bool = false) -> Configuration {
+        var c = Configuration()
+        c.readonly = readOnly
+        c.prepareDatabase { db in
+            // WAL commits survive a killed process; a power cut may lose the last runs, which --resume redoes.
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
+        return c
+    }
+
+    /// Opens an existing results database (for resume, analysis and merge).
+    public static func open(_ path: String, readOnly: Bool = false) throws -> ResultStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Diagnostic(file: path, problem: "no results database here", fix: "Check the path, or make one with: uptake batch EXPERIMENT --out \(path)")
+        }
+        do {
+            let store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration(readOnly: readOnly)))
+            guard try store.db.read({ try $0.tableExists("experiment") && $0.tableExists("runs") }) else {
+                throw Diagnostic(file: path, problem: "this is not an uptake results database", fix: "Pass a file written by uptake batch --out")
+            }
+            return store
+        } catch let e as DatabaseError {
+            throw Diagnostic(file: path, problem: "cannot open the results database: \(e.message ?? "\(e)")", fix: "Check that it is a file written by uptake batch --out")
+        }
+    }
+
+    /// Creates a new database describing the experiment, its design points and provenance.
+    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws -> ResultStore {
+        if FileManager.default.fileExists(atPath: path) {
+            throw Diagnostic(file: path, problem: "a results database already exists here",
+                             fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
+        }
+        let store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
+        do {
+            try store.describe(plan: plan, provenance: provenance, shard: shard, programVersion: programVersion)
+        } catch {
+            // Leave no half-made database behind: it would look like a batch to resume.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw error
+        }
+        return store
+    }
+
+    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE provenance (kind TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL, hash TEXT NOT NULL,
+                                         PRIMARY KEY (kind, name));
+                CREATE TABLE parameters (position INTEGER PRIMARY KEY, path TEXT NOT NULL, role TEXT NOT NULL,
+                                         domain TEXT NOT NULL, sampled INTEGER NOT NULL);
+                CREATE TABLE points (point INTEGER PRIMARY KEY, cell INTEGER NOT NULL, sample INTEGER NOT NULL, baseline_point INTEGER);
+                CREATE TABLE point_values (point INTEGER NOT NULL, parameter TEXT NOT NULL, value TEXT NOT NULL, number REAL, unit REAL,
+                                           PRIMARY KEY (point, parameter)) WITHOUT ROWID;
+                CREATE TABLE runs (run INTEGER PRIMARY KEY, point INTEGER NOT NULL, replicate INTEGER NOT NULL, seed TEXT NOT NULL,
+                                   status TEXT NOT NULL, error TEXT, ticks INTEGER NOT NULL, duration_s REAL, finished_at TEXT);
+                CREATE TABLE outputs (run INTEGER NOT NULL, metric TEXT NOT NULL, value REAL, PRIMARY KEY (run, metric)) WITHOUT ROWID;
+                CREATE TABLE series (run INTEGER NOT NULL, tick INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,
+                                     PRIMARY KEY (run, tick, metric)) WITHOUT ROWID;
+                """)
+            let e = plan.experiment
+            let description: [(String, String)] = [
+                ("name", e.name), ("file", e.file), ("scenario", e.scenarioFile), ("seed", String(e.seed)),
+                ("design", e.design.name), ("design_detail", "\(e.design)"),
+                ("morris_levels", { if case .morris(_, let p) = e.design { return String(p) } else { return "" } }()), ("replicates", String(e.replicates)),
+                ("common_random_numbers", String(e.commonRandomNumbers)),
+                ("baseline", e.baseline.map { b in b.keys.sorted().map { "\($0)=\(b[$0]!)" }.joined(separator: ", ") } ?? ""),
+                ("fixed", e.fixed.map(\.text).joined(separator: ", ")),
+                ("record_final", e.record.final.joined(separator: ",")), ("record_series", e.record.series.joined(separator: ",")),
+                ("record_every", String(e.record.every)),
+                ("stop", e.stop.map { "\($0.metric) at_least=\($0.atLeast.map { "\($0)" } ?? "") at_most=\($0.atMost.map { "\($0)" } ?? "")" } ?? ""),
+                ("cells", String(plan.cellCount)), ("samples_per_cell", String(plan.samplesPerCell)),
+                ("points", String(plan.pointCount)), ("runs", String(plan.runCount)),
+                ("shard", shard.description), ("program_version", programVersion),
+                ("created_at", timestamps.string(from: Date())),
+            ]
+            for (k, v) in description { try db.execute(sql: "INSERT INTO experiment VALUES (?, ?)", arguments: [k, v]) }
+            for p in provenance.entries {
+                try db.execute(sql: "INSERT INTO provenance VALUES (?, ?, ?, ?)", arguments: [p.kind, p.name, p.version, p.hash])
+            }
+            for (i, p) in e.parameters.enumerated() {
+                try db.execute(sql: "INSERT INTO parameters VALUES (?, ?, ?, ?, ?)", arguments: [i, p.path, p.role.rawValue, p.domainText, p.isSampled])
+            }
+            for index in 0..<plan.pointCount {
+                let point = plan.point(index)
+                try db.execute(sql: "INSERT INTO points VALUES (?, ?, ?, ?)", arguments: [index, point.cell, point.sample, point.baselinePoint])
+                for (k, p) in e.parameters.enumerated() {
+                    let v = point.values[k]
+                    try db.execute(sql: "INSERT INTO point_values VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [index, p.path, v.string ?? v.description, v.double, point.units[k]])
+                }
+            }
+        }
+    }
+
+    public func metadata() throws -> [String: String] {
+        try db.read { db in
+            Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM experiment").map { ($0["key"], $0["value"]) },
+                       uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    public func provenance() throws -> Provenance {
+        try db.read { db in
+            Provenance(entries: try Row.fetchAll(db, sql: "SELECT * FROM provenance").map {
+                .init(kind: $0["kind"], name: $0["name"], version: $0["version"], hash: $0["hash"])
+            })
+        }
+    }
+
+    /// Runs already recorded (done or failed), which a resumed batch skips.
+    public func recordedRuns() throws -> Set<Int> {
+        try db.read { Set(try Int.fetchAll($0, sql: "SELECT run FROM runs")) }
+    }
+
+    /// Writes one run's rows in one transaction.
+    public func write(_ r: RunResult) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [r.run, r.point, r.replicate, String(r.seed), r.status.rawValue, r.error, r.ticks,
+                                       r.durationSeconds, timestamps.string(from: Date())])
+            for o in r.outputs {
+                try db.execute(sql: "INSERT INTO outputs VALUES (?, ?, ?)", arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
+            }
+            for s in r.series {
+                try db.execute(sql: "INSERT INTO series VALUES (?, ?, ?, ?)", arguments: [r.run, s.tick, s.metric, s.value.isNaN ? nil : s.value])
+            }
+        }
+    }
+
+    /// Runs a read-only query block (for analysis and export).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try db.read(body) }
+
+    /// Lets other code in this module write (merge).
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try db.write(body) }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import UptakeScripting
+
+/// `uptake merge`: combines shard databases of one experiment into one.
+/// Refuses shards of different experiments (design, seed, files, plugins,
+/// program version) and a shard given twice; says which runs are still missing.
+public enum ResultsMerger {
+    /// Keys of the `experiment` table that may differ between shards of one experiment
+    /// (paths differ between machines; the provenance hashes say whether the files are the same).
+    static let perShardKeys: Set<String> = ["shard", "created_at", "file", "scenario"]
+
+    public struct Report: Sendable {
+        public var shards: [String]
+        public var runs: Int
+        public var expectedRuns: Int
+        public var missing: Int { expectedRuns - runs }
+    }
+
+    public static func merge(_ inputs: [String], into output: String) throws -> Report {
+        guard let first = inputs.first else {
+            throw Diagnostic(problem: "no shard databases to merge", fix: "Write e.g. uptake merge results-*.db --out results.db")
+        }
+        if FileManager.default.fileExists(atPath: output) {
+            throw Diagnostic(file: output, problem: "the merged database already exists", fix: "Choose another --out or delete the file")
+        }
+        let stores = try inputs.map { try ResultStore.open($0, readOnly: true) }
+        let reference = try stores[0].metadata().filter { !perShardKeys.contains($0.key) }
+        let referenceProvenance = try stores[0].provenance()
+        var shardNames: [String] = []
+        for (path, store) in zip(inputs, stores) {
+            let meta = try store.metadata()
+            let shard = meta["shard"] ?? "?"
+            if shardNames.contains(shard) {
+                throw Diagnostic(file: path, problem: "shard \(shard) is given twice", fix: "Pass each shard's database once")
+            }
+            shardNames.append(shard)
+            let same = meta.filter { !perShardKeys.contains($0.key) }
+            if let key = Set(same.keys).union(reference.keys).sorted().first(where: { same[$0] != reference[$0] }) {
+                throw Diagnostic(file: path, problem: "this shard belongs to another experiment than \(first) (\(key): '\(same[key] ?? "")' versus '\(reference[key] ?? "")')",
+                                 fix: "Merge only shards made by uptake batch with the same experiment file, inputs and program")
+            }
+            if let difference = try store.provenance().difference(from: referenceProvenance) {
+                throw Diagnostic(file: path, problem: "this shard was made from different inputs than \(first) (\(difference))",
+                                 fix: "Re-run the shard with the same files and plugins, then merge again")
+            }
+        }
+        // A clean copy of the first shard (schema, design, first runs), then the others' runs.
+        try stores[0].db.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [output]) }
+        let merged = try ResultStore.open(output)
+        try merged.db.writeWithoutTransaction { db in
+            for path in inputs.dropFirst() {
+                try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [path])
+                do {
+                    try db.inTransaction {
+                        for table in ["runs", "outputs", "series"] {
+                            try db.execute(sql: "INSERT INTO \(table) SELECT * FROM shard.\(table)")
+                        }
+                        return .commit
+                    }
+                } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+                    try db.execute(sql: "DETACH DATABASE shard")
+                    throw Diagnostic(file: path, problem: "this shard repeats runs already merged", fix: "Pass each shard's database once")
+                }
+                try db.execute(sql: "DETACH DATABASE shard")
+            }
+            let counts = shardNames.compactMap { Int($0.split(separator: "/").last ?? "") }
+            let complete = counts.first.map { n in counts.allSatisfy { $0 == n } && Set(shardNames).count == n } ?? true
+            let shard = complete ? "all" : "merged " + shardNames.sorted().joined(separator: ",")
+            try db.execute(sql: "UPDATE experiment SET value = ? WHERE key = 'shard'", arguments: [shard])
+        }
+        let runs = try merged.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") ?? 0 }
+        return Report(shards: shardNames, runs: runs, expectedRuns: Int(reference["runs"] ?? "") ?? runs)
+    }
+}

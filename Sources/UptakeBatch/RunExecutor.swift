@@ -1,0 +1,78 @@
+import Foundation
+import UptakeKernel
+import UptakeScripting
+
+/// Runs one run of a batch from scratch: a fresh `RunSession` (its own Lua
+/// state, scenario, plugins and simulation) with the design point's overrides
+/// and the run's seed, then keeps what the experiment records. Any error
+/// becomes a failed result with its one-line message; nothing is thrown, so
+/// one bad run never stops the batch.
+public struct RunExecutor: Sendable {
+    public let plan: DesignPlan
+    public let searchPath: PluginSearchPath?
+
+    public init(plan: DesignPlan, searchPath: PluginSearchPath? = nil) {
+        self.plan = plan; self.searchPath = searchPath
+    }
+
+    /// Prepares a session for a point without running it (to check the experiment before a batch).
+    public func prepare(point: Int, seed: UInt64? = nil) throws -> RunSession {
+        try prepare(plan.point(point), seed: seed)
+    }
+
+    /// Prepares a session for a point's values (possibly altered, to probe other values).
+    func prepare(_ point: DesignPlan.Point, seed: UInt64? = nil) throws -> RunSession {
+        try RunSession(file: plan.experiment.scenarioFile,
+                       options: .init(seed: seed ?? plan.seed(point: point.index, replicate: 0), overrides: plan.overrides(for: point),
+                                      searchPath: searchPath))
+    }
+
+    public func execute(run: Int) -> RunResult {
+        let (point, replicate) = plan.run(run)
+        let seed = plan.seed(point: point, replicate: replicate)
+        let started = DispatchTime.now().uptimeNanoseconds
+        var result = RunResult(run: run, point: point, replicate: replicate, seed: seed, status: .ok, error: nil, ticks: 0,
+                               durationSeconds: 0, outputs: [], series: [])
+        do {
+            let session = try prepare(point: point, seed: seed)
+            if let stop = plan.experiment.stop {
+                try StopObserver(host: session.host, stop: stop).run(session.simulation)
+            } else {
+                try session.run()
+            }
+            let table = SeriesTable.build(session.simulation)
+            result.ticks = table.rows.count
+            try record(table, into: &result)
+        } catch {
+            result.status = .failed
+            result.error = (error as? Diagnostic)?.description ?? String(describing: error)
+            result.outputs = []
+            result.series = []
+        }
+        result.durationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return result
+    }
+
+    func record(_ table: SeriesTable, into result: inout RunResult) throws {
+        let spec = plan.experiment.record
+        func column(_ name: String, _ key: String) throws -> Int {
+            guard let i = table.header.firstIndex(of: name), name != "date" else {
+                throw plan.experiment.context.diagnostic(path: ["record", key], problem: "the runs have no numeric column '\(name)' to record",
+                                                         fix: Suggestion.hint(for: name, in: table.header.filter { $0 != "date" }).capitalizedFirst)
+            }
+            return i
+        }
+        let finalColumns = try spec.final.map { try column($0, "final") }
+        let seriesColumns = try spec.series.map { try column($0, "series") }
+        guard let last = table.rows.last else { return }
+        result.outputs = zip(spec.final, finalColumns).map { ($0, Self.number(last[$1])) }
+        result.outputs.append(("ticks_run", Double(table.rows.count)))
+        if seriesColumns.isEmpty { return }
+        for (t, row) in table.rows.enumerated() where t % spec.every == 0 || t == table.rows.count - 1 {
+            for (name, c) in zip(spec.series, seriesColumns) { result.series.append((t, name, Self.number(row[c]))) }
+        }
+    }
+
+    /// Series cells are formatted once by `SeriesTable`; an empty cell (a metric not recorded that tick) is NaN.
+    static func number(_ text: String) -> Double { Double(text) ?? .nan }
+}

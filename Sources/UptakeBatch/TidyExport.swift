@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import UptakeKernel
+
+/// Tidy exports of a results database: CSV files (one row per observation:
+/// point x metric, run x metric, run x tick x metric) and JSON lines.
+public enum TidyExport {
+    /// Writes points.csv, summary.csv, differences.csv, cost_effectiveness.csv,
+    /// runs.csv, series.csv and failures.csv into `directory`; returns their paths.
+    @discardableResult
+    public static func writeCSV(_ summary: ResultsSummary, store: ResultStore, to directory: String) throws -> [String] {
+        let folder = URL(fileURLWithPath: directory)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let data = summary.data
+        let params = data.parameters.map(\.path)
+        var written: [String] = []
+        func write(_ name: String, _ header: [String], _ rows: [[String]]) throws {
+            let url = folder.appendingPathComponent(name)
+            var text = line(header)
+            for r in rows { text += line(r) }
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            written.append(url.path)
+        }
+        let f = SeriesFormat.number
+        try write("points.csv", ["point", "cell", "sample", "baseline_point"] + params,
+                  data.points.map { [String($0.index), String($0.cell), String($0.sample), $0.baselinePoint.map(String.init) ?? ""] + $0.values })
+        try write("summary.csv", ["point", "metric", "n", "mean", "sd", "ci_low", "ci_high"],
+                  summary.perPoint.map { [String($0.point), $0.metric, String($0.statistics.count), f($0.statistics.mean),
+                                          f($0.statistics.standardDeviation), f($0.statistics.ciLow), f($0.statistics.ciHigh)] })
+        try write("differences.csv", ["point", "baseline_point", "metric", "n", "mean_difference", "sd", "ci_low", "ci_high"],
+                  summary.differences.map { [String($0.point), String($0.baselinePoint), $0.metric, String($0.statistics.count), f($0.statistics.mean),
+                                             f($0.statistics.standardDeviation), f($0.statistics.ciLow), f($0.statistics.ciHigh)] })
+        try write("cost_effectiveness.csv", ["point", "baseline_point", "extra_spend_yuan", "extra_adopters", "extra_productivity_index",
+                                             "adopters_per_million_yuan", "productivity_per_billion_yuan"],
+                  summary.costEffectiveness.map { c in [String(c.point), String(c.baselinePoint), f(c.extraSpend), c.extraAdopters.map(f) ?? "",
+                                                        c.extraProductivity.map(f) ?? "", c.adoptersPerMillionYuan.map(f) ?? "",
+                                                        c.productivityPerBillionYuan.map(f) ?? ""] })
+        try write("runs.csv", ["run", "point", "replicate", "seed", "status", "metric", "value"],
+                  data.runs.flatMap { r in data.metrics.compactMap { m in r.outputs[m].map { [String(r.run), String(r.point), String(r.replicate), r.seed, r.status, m, f($0)] } } })
+        try write("failures.csv", ["run", "point", "replicate", "seed", "error"],
+                  data.failures.map { [String($0.run), String($0.point), String($0.replicate), $0.seed, $0.error ?? ""] })
+        // The series can be large: stream it from the database instead of holding it.
+        let seriesURL = folder.appendingPathComponent("series.csv")
+        FileManager.default.createFile(atPath: seriesURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: seriesURL)
+        defer { try? handle.close() }
+        handle.write(Data(line(["run", "point", "replicate", "tick", "metric", "value"]).utf8))
+        try store.read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT s.run, r.point, r.replicate, s.tick, s.metric, s.value FROM series s JOIN runs r ON r.run = s.run
+                ORDER BY s.run, s.tick, s.metric
+                """)
+            var buffer = ""
+            while let row = try cursor.next() {
+                let value: Double? = row[5]
+                buffer += line([String(row[0] as Int), String(row[1] as Int), String(row[2] as Int), String(row[3] as Int), row[4], value.map(f) ?? ""])
+                if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
+            }
+            handle.write(Data(buffer.utf8))
+        }
+        written.append(seriesURL.path)
+        return written
+    }
+
+    /// JSON lines: one object per point x metric ("table": "summary"), per
+    /// difference, per cost-effectiveness row and per failed run.
+    public static func jsonLines(_ summary: ResultsSummary) -> [[String: Any]] {
+        let data = summary.data
+        func values(_ p: Int) -> [String: Any] {
+            Dictionary(uniqueKeysWithValues: zip(data.parameters.map(\.path), data.points[p].values).map { k, v in (k, Double(v).map { $0 as Any } ?? v) })
+        }
+        func clean(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
+        var out: [[String: Any]] = []
+        for s in summary.perPoint {
+            out.append(["table": "summary", "point": s.point, "parameters": values(s.point), "metric": s.metric, "n": s.statistics.count,
+                        "mean": clean(s.statistics.mean), "sd": clean(s.statistics.standardDeviation),
+                        "ci_low": clean(s.statistics.ciLow), "ci_high": clean(s.statistics.ciHigh)])
+        }
+        for d in summary.differences {
+            out.append(["table": "difference", "point": d.point, "baseline_point": d.baselinePoint, "parameters": values(d.point),
+                        "metric": d.metric, "n": d.statistics.count, "mean_difference": clean(d.statistics.mean),
+                        "sd": clean(d.statistics.standardDeviation), "ci_low": clean(d.statistics.ciLow), "ci_high": clean(d.statistics.ciHigh)])
+        }
+        for c in summary.costEffectiveness {
+            out.append(["table": "cost_effectiveness", "point": c.point, "baseline_point": c.baselinePoint, "extra_spend_yuan": clean(c.extraSpend),
+                        "adopters_per_million_yuan": c.adoptersPerMillionYuan.map(clean) ?? NSNull(),
+                        "productivity_per_billion_yuan": c.productivityPerBillionYuan.map(clean) ?? NSNull()])
+        }
+        for f in data.failures {
+            out.append(["table": "failure", "run": f.run, "point": f.point, "replicate": f.replicate, "seed": f.seed, "error": f.error ?? ""])
+        }
+        return out
+    }
+
+    /// Serialises JSON-lines objects with sorted keys (stable output).
+    public static func render(_ objects: [[String: Any]]) throws -> String {
+        try objects.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) + "\n" }.joined()
+    }
+
+    static func line(_ fields: [String]) -> String {
+        fields.map { f in
+            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+        }.joined(separator: ",") + "\n"
+    }
+}
+
+/// Numbers in exports: the kernel's series format; a missing value is an empty cell.
+enum SeriesFormat {
+    static func number(_ x: Double) -> String { x.isNaN ? "" : SeriesTable.format(x) }
+}

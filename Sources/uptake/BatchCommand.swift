@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import UptakeBatch
+import UptakeScripting
+
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Run an experiment's runs (a sweep, replicates, a sensitivity design) into a results database.",
+        discussion: """
+        Results stream into the SQLite database as each run ends; interrupt at any time and finish with --resume.
+        Exit status 3 when some runs failed (the others are recorded; list the failures with uptake results).
+        Examples:
+          uptake batch scenarios/tax-relief-sweep.lua --out results.db
+          uptake batch scenarios/tax-relief-sweep.lua --out results.db --resume
+          uptake batch sweep.lua --out part2.db --shard 2/4 --jobs 8
+        """
+    )
+
+    @Argument(help: "The experiment file (Lua).")
+    var experiment: String
+
+    @Option(help: "The results database (SQLite) to write.")
+    var out: String
+
+    @Option(help: "Runs at a time (worker threads); results are identical for any number. Default: the number of cores.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Finish a batch that stopped: run only the runs missing from --out.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Run only slice K of N (runs whose number is K-1 modulo N); merge the shards with uptake merge.", valueName: "K/N"))
+    var shard: String?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        // Ctrl-C, or Slurm's SIGTERM at a time limit: say how to go on. Whole runs are already
+        // committed; a run's open transaction is rolled back when the database is next opened.
+        let stopSignals = ([SIGINT, SIGTERM] as [Int32]).map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [out, experiment] in
+                FileHandle.standardError.write(Data("\ninterrupted: the runs finished so far are in \(out); finish with: uptake batch \(experiment) --out \(out) --resume\n".utf8))
+                Foundation.exit(130)
+            }
+            source.resume()
+            return source
+        }
+        defer { stopSignals.forEach { $0.cancel() } }
+        let summary: BatchRunner.Summary
+        do {
+            let experiment = try ExperimentLoader.load(file: self.experiment)
+            let options = BatchRunner.Options(jobs: max(1, jobs), shard: try shard.map(Shard.init(parsing:)) ?? .all, resume: resume,
+                                              programVersion: UptakeVersion.text)
+            summary = try BatchRunner(experiment: experiment, options: options).run(out: out, progress: quiet ? nil : BatchProgress())
+        } catch let d as Diagnostic {
+            throw UserFacingError(d.description)
+        }
+        if !quiet {
+            var line = "batch: \(summary.runsInShard - summary.failed) of \(summary.runsInShard) runs done"
+            if summary.alreadyRecorded > 0 { line += " (\(summary.alreadyRecorded) were already in \(out))" }
+            line += "; \(summary.ranNow) ran now at \(String(format: "%.1f", summary.runsPerSecond)) runs/s; results in \(out)"
+            print(line)
+        }
+        if summary.failed > 0 {
+            FileHandle.standardError.write(Data("error: \(summary.failed) of \(summary.runsInShard) runs failed (recorded with their errors in \(out)); list them with: uptake results \(out)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+}

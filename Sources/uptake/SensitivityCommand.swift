@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import UptakeBatch
+import UptakeScripting
+
+struct SensitivityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sensitivity",
+        abstract: "Which sampled parameters drive each output: Sobol indices (sobol design) or Morris mu* and sigma (morris design).",
+        discussion: """
+        Examples:
+          uptake sensitivity results.db
+          uptake sensitivity results.db --metric adoption --json
+        """
+    )
+
+    @Argument(help: "The results database of a batch with a sobol or morris design.")
+    var database: String
+
+    @Option(help: "Only this output (repeat for several). Default: every recorded final value.")
+    var metric: [String] = []
+
+    @Option(help: "Bootstrap resamples for the confidence intervals.")
+    var resamples: Int = 1000
+
+    @Flag(help: "Print JSON lines instead of the text report.")
+    var json = false
+
+    func run() throws {
+        do {
+            let data = try ResultsData(store: try ResultStore.open(database, readOnly: true))
+            let analysis = try SensitivityAnalysis(data, metrics: metric.isEmpty ? nil : metric, resamples: max(10, resamples))
+            print(json ? try TidyExport.render(analysis.jsonLines) : analysis.text, terminator: "")
+        } catch let d as Diagnostic {
+            throw UserFacingError(d.description)
+        }
+    }
+}

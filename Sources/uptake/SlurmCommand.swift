@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import UptakeBatch
+import UptakeScripting
+
+struct SlurmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurm",
+        abstract: "Write an sbatch --array script that runs an experiment as N shards on a Slurm cluster.",
+        discussion: """
+        Example:
+          uptake slurm scenarios/tax-relief-sweep.lua --shards 4 --out out/sweep > sweep.sbatch
+          sbatch sweep.sbatch          # then, when squeue shows no task left:
+          uptake merge out/sweep-shard*of4.db --out out/sweep.db
+        """
+    )
+
+    @Argument(help: "The experiment file (Lua).")
+    var experiment: String
+
+    @Option(help: "Number of shards (array tasks).")
+    var shards: Int
+
+    @Option(help: "Prefix of the shard databases and logs: PREFIX-shardKofN.db.")
+    var out: String
+
+    @Option(help: "Runs at a time in each task (its --jobs and --cpus-per-task).")
+    var jobsPerTask: Int = 1
+
+    @Option(help: "Slurm partition.")
+    var partition: String?
+
+    @Option(help: "Time limit per task, e.g. 02:00:00.")
+    var time: String?
+
+    @Option(help: "Write the script to this file instead of standard output.")
+    var script: String?
+
+    func run() throws {
+        do {
+            guard shards >= 1 else { throw Diagnostic(file: "--shards \(shards)", problem: "needs at least one shard", fix: "Write e.g. --shards 4") }
+            // Refuse a broken experiment now, not on the cluster.
+            let experiment = try ExperimentLoader.load(file: self.experiment)
+            try ExperimentPreflight.check(experiment)
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
+            let cwd = FileManager.default.currentDirectoryPath
+            let text = SlurmScript(experiment: self.experiment, shards: shards, outPrefix: out, uptake: executable, jobsPerTask: max(1, jobsPerTask),
+                                   jobName: "uptake-" + experiment.name.filter { $0.isLetter || $0.isNumber || $0 == "-" }.prefix(40),
+                                   partition: partition, timeLimit: time, workingDirectory: cwd).text
+            if let script {
+                try text.write(toFile: script, atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+            } else {
+                print(text, terminator: "")
+            }
+        } catch let d as Diagnostic {
+            throw UserFacingError(d.description)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import UptakeBatch
+import UptakeScripting
+
+/// A throw-away project for batch tests: tiny scenarios, test plugins and
+/// experiment files in a temporary folder.
+struct BatchFixture {
+    let root: URL
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @discardableResult
+    func write(_ relative: String, _ text: String) throws -> String {
+        let url = root.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// A test plugin with number parameters (each min..max, default 0) and an init.lua.
+    func plugin(_ name: String, numbers: [String], range: (Double, Double) = (-10, 10), initLua: String) throws {
+        let params = numbers.map { "[params.\($0)]\ntype = \"number\"\ndefault = 0\nmin = \(range.0)\nmax = \(range.1)\n" }.joined(separator: "\n")
+        try write("plugins/\(name)/plugin.toml", "name = \"\(name)\"\nversion = \"1.0.0\"\napi = \"^1\"\ndescription = \"test plugin\"\n\n\(params)")
+        try write("plugins/\(name)/init.lua", initLua)
+    }
+
+    /// The Ishigami function as a plugin: y = sin(x1) + 7 sin(x2)^2 + 0.1 x3^4 sin(x1).
+    func ishigami() throws -> String {
+        try plugin("ishigami", numbers: ["x1", "x2", "x3"], range: (-4, 4), initLua: """
+        local m = {}
+        function m.after_tick(ctx)
+          local p = ctx.params
+          ctx.record("y", math.sin(p.x1) + 7 * math.sin(p.x2) ^ 2 + 0.1 * p.x3 ^ 4 * math.sin(p.x1))
+        end
+        return m
+        """)
+        return try scenario(plugins: "{ \"ishigami\" },", firms: 10, ticks: 1, name: "ishigami.lua")
+    }
+
+    /// A small scenario.
+    @discardableResult
+    func scenario(plugins: String = "", firms: Int = 300, ticks: Int = 6, name: String = "scenario.lua") throws -> String {
+        try write(name, """
+        return scenario {
+          name = "test", ticks = \(ticks), seed = 5,
+          firms = \(firms),
+          network = { kind = "mean-field" },
+          plugins = {
+            \(plugins)
+          },
+        }
+        """)
+    }
+
+    var searchPath: PluginSearchPath {
+        PluginSearchPath(directories: [root.appendingPathComponent("plugins"), BatchFixture.repository.appendingPathComponent("plugins")])
+    }
+
+    func experiment(_ body: String, name: String = "experiment.lua") throws -> Experiment {
+        try ExperimentLoader.load(file: try write(name, "return experiment {\n\(body)\n}\n"))
+    }
+
+    /// Runs a batch into a new database in the fixture folder and returns the summary and path.
+    func batch(_ experiment: Experiment, jobs: Int = 1, shard: Shard = .all, resume: Bool = false, out: String = "results.db") throws -> (BatchRunner.Summary, String) {
+        let db = path(out)
+        let summary = try BatchRunner(experiment: experiment, options: .init(jobs: jobs, shard: shard, resume: resume, programVersion: "test",
+                                                                             searchPath: searchPath)).run(out: db)
+        return (summary, db)
+    }
+
+    /// Every row of every table, ordered, without timings and timestamps: equal dumps mean equal results.
+    static func dump(_ path: String) throws -> String {
+        let store = try ResultStore.open(path, readOnly: true)
+        return try store.read { db in
+            let queries = [
+                "SELECT * FROM experiment WHERE key NOT IN ('created_at') ORDER BY key",
+                "SELECT * FROM provenance ORDER BY kind, name", "SELECT * FROM parameters ORDER BY position",
+                "SELECT * FROM points ORDER BY point", "SELECT * FROM point_values ORDER BY point, parameter",
+                "SELECT run, point, replicate, seed, status, error, ticks FROM runs ORDER BY run",
+                "SELECT * FROM outputs ORDER BY run, metric", "SELECT * FROM series ORDER BY run, tick, metric",
+            ]
+            return try queries.map { q in
+                try Row.fetchAll(db, sql: q).map { $0.description }.joined(separator: "\n")
+            }.joined(separator: "\n--\n")
+        }
+    }
+
+    static func count(_ path: String, _ sql: String) throws -> Int {
+        try ResultStore.open(path, readOnly: true).read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    }
+}

@@ -1,0 +1,169 @@
+import XCTest
+@testable import UptakeBatch
+import UptakeScripting
+
+final class BatchRunTests: XCTestCase {
+    /// A sweep of the word-of-mouth strength under an uncertain homophily, with replicates and a series.
+    func sweep(_ f: BatchFixture, crn: Bool = true) throws -> Experiment {
+        try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },")
+        return try f.experiment("""
+          scenario = "scenario.lua", seed = 3, replicates = 3, common_random_numbers = \(crn),
+          levers = { ["tax-relief.rate"] = { 0, 0.5 } },
+          uncertainties = { homophily = { min = 0.2, max = 0.8 } },
+          design = { kind = "lhs", samples = 2 },
+          baseline = { ["tax-relief.rate"] = 0 },
+          record = { series = { "adoption", "adopters" }, every = 2 },
+        """)
+    }
+
+    func testOneAndTwoJobsGiveIdenticalDatabases() throws {
+        let f = try BatchFixture()
+        let e = try sweep(f)
+        let (one, a) = try f.batch(e, jobs: 1, out: "one.db")
+        let (_, b) = try f.batch(e, jobs: 2, out: "two.db")
+        XCTAssertEqual(one.ranNow, 12)
+        XCTAssertEqual(one.failed, 0)
+        XCTAssertEqual(try BatchFixture.dump(a), try BatchFixture.dump(b))
+        // Whole runs were stored: 5 final values each and series every 2 ticks plus the last (ticks 0, 2, 4, 5).
+        XCTAssertEqual(try BatchFixture.count(a, "SELECT count(*) FROM outputs"), 12 * 5)
+        XCTAssertEqual(try BatchFixture.count(a, "SELECT count(DISTINCT tick) FROM series"), 4)
+        XCTAssertEqual(try BatchFixture.count(a, "SELECT count(DISTINCT seed) FROM runs"), 3, "CRN: one seed per replicate")
+    }
+
+    func testResumeRunsExactlyTheMissingRunsWithIdenticalResults() throws {
+        let f = try BatchFixture()
+        let e = try sweep(f, crn: false)
+        let (_, full) = try f.batch(e, out: "full.db")
+        // An interrupted batch: only the first shard of three got done (the CLI test kills a real process).
+        _ = try f.batch(e, out: "partial.db")
+        let (partial, db) = try interrupted(f)
+        XCTAssertGreaterThan(partial, 0)
+        let (resumed, _) = try f.batch(e, resume: true, out: "partial.db")
+        XCTAssertEqual(resumed.alreadyRecorded, partial)
+        XCTAssertEqual(resumed.ranNow, 12 - partial)
+        XCTAssertEqual(try BatchFixture.dump(full), try BatchFixture.dump(db))
+        XCTAssertEqual(try BatchFixture.count(db, "SELECT count(DISTINCT seed) FROM runs"), 12, "two runs share a seed")
+    }
+
+    /// Deletes some runs from a finished database, as a crash would leave it (whole runs only).
+    func interrupted(_ f: BatchFixture) throws -> (Int, String) {
+        let db = f.path("partial.db")
+        let store = try ResultStore.open(db)
+        try store.write { db in
+            for table in ["runs", "outputs", "series"] { try db.execute(sql: "DELETE FROM \(table) WHERE run % 3 != 0") }
+        }
+        return (try BatchFixture.count(db, "SELECT count(*) FROM runs"), db)
+    }
+
+    func testResumeRefusesChangedInputs() throws {
+        let f = try BatchFixture()
+        let e = try sweep(f)
+        _ = try f.batch(e, shard: try Shard(parsing: "1/2"), out: "r.db")
+        try f.scenario(plugins: "{ \"tax-relief\", rate = 0.1 },")
+        XCTAssertThrowsError(try f.batch(e, shard: try Shard(parsing: "1/2"), resume: true, out: "r.db")) { error in
+            XCTAssertTrue("\(error)".contains("cannot resume") && "\(error)".contains("scenario"), "\(error)")
+        }
+        XCTAssertThrowsError(try f.batch(e, out: "r.db")) { XCTAssertTrue("\($0)".contains("--resume"), "\($0)") }
+    }
+
+    func testAFailingPluginFailsItsRunsWithTheMessageAndTheBatchGoesOn() throws {
+        let f = try BatchFixture()
+        try f.plugin("fragile", numbers: ["x"], initLua: """
+        local m = {}
+        function m.on_tick(ctx)
+          if ctx.params.x > 0.5 and ctx.tick == 2 then error("x is too large for this plugin") end
+        end
+        return m
+        """)
+        try f.scenario(plugins: "{ \"fragile\" },")
+        let e = try f.experiment("""
+          scenario = "scenario.lua", replicates = 2,
+          levers = { ["fragile.x"] = { 0, 1, 0.25 } },
+        """)
+        let (summary, db) = try f.batch(e, jobs: 2)
+        XCTAssertEqual(summary.ranNow, 6)
+        XCTAssertEqual(summary.failed, 2)
+        let data = try ResultsData(store: try ResultStore.open(db, readOnly: true))
+        XCTAssertEqual(data.failures.map(\.point), [1, 1])
+        for failure in data.failures {
+            let message = failure.error ?? ""
+            XCTAssertTrue(message.contains("x is too large") && message.contains("fragile") && message.contains("tick 2"), message)
+        }
+        XCTAssertEqual(data.runs.filter { $0.status == "ok" }.count, 4)
+        XCTAssertTrue(ResultsSummary(data).text.contains("Failed runs (2)"))
+    }
+
+    func testShardsMergeIntoTheSameResultsAndMixedExperimentsAreRefused() throws {
+        let f = try BatchFixture()
+        let e = try sweep(f)
+        let (_, full) = try f.batch(e, jobs: 2, out: "full.db")
+        var shards: [String] = []
+        for k in 1...3 { shards.append(try f.batch(e, shard: Shard(index: k, count: 3), out: "s\(k).db").1) }
+        let report = try ResultsMerger.merge(shards, into: f.path("merged.db"))
+        XCTAssertEqual(report.runs, 12)
+        XCTAssertEqual(try BatchFixture.dump(full), try BatchFixture.dump(f.path("merged.db")))
+
+        let other = try f.experiment("""
+          scenario = "scenario.lua", seed = 4,
+          levers = { ["tax-relief.rate"] = { 0, 0.5 } },
+        """, name: "other.lua")
+        let foreign = try f.batch(other, shard: Shard(index: 2, count: 3), out: "foreign.db").1
+        XCTAssertThrowsError(try ResultsMerger.merge([shards[0], foreign], into: f.path("bad.db"))) {
+            XCTAssertTrue("\($0)".contains("another experiment"), "\($0)")
+        }
+        XCTAssertThrowsError(try ResultsMerger.merge([shards[0], shards[0]], into: f.path("twice.db"))) {
+            XCTAssertTrue("\($0)".contains("twice"), "\($0)")
+        }
+    }
+
+    func testPairedDifferencesAndCostEffectivenessAgainstTheBaseline() throws {
+        let f = try BatchFixture()
+        let (_, db) = try f.batch(try sweep(f))
+        let summary = ResultsSummary(try ResultsData(store: try ResultStore.open(db, readOnly: true)))
+        // Points 0-1 are the baseline (rate 0) under two uncertainty samples; points 2-3 the relief.
+        XCTAssertEqual(summary.differences.filter { $0.point < 2 }.count, 0)
+        let spend = try XCTUnwrap(summary.differences.first { $0.point == 2 && $0.metric == "spend_cumulative" })
+        XCTAssertEqual(spend.baselinePoint, 0)
+        XCTAssertEqual(spend.statistics.count, 3)
+        XCTAssertGreaterThan(spend.statistics.mean, 0, "tax relief forgoes revenue")
+        let ce = try XCTUnwrap(summary.costEffectiveness.first { $0.point == 3 })
+        XCTAssertEqual(ce.extraSpend, summary.differences.first { $0.point == 3 && $0.metric == "spend_cumulative" }!.statistics.mean)
+        XCTAssertNotNil(ce.adoptersPerMillionYuan)
+        XCTAssertTrue(summary.text.contains("extra adopters per million yuan"), summary.text)
+    }
+
+    func testAValueOutOfRangeIsOneErrorAtTheExperimentLineBeforeAnyRun() throws {
+        let f = try BatchFixture()
+        try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },")
+        let e = try f.experiment("""
+          scenario = "scenario.lua",
+          replicates = 2,
+          levers = {
+            ["tax-relief.rate"] = { 0, 0.5, 7 },
+          },
+        """)
+        XCTAssertThrowsError(try f.batch(e)) { error in
+            let d = error as? Diagnostic
+            XCTAssertEqual(d?.file, e.file)
+            XCTAssertEqual(d?.line, 5)
+            XCTAssertTrue("\(error)".contains("with tax-relief.rate=7") && "\(error)".contains("above its maximum 2"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: f.path("results.db")), "no database for a refused experiment")
+    }
+
+    func testStopConditionEndsRunsEarly() throws {
+        let f = try BatchFixture()
+        try f.scenario(ticks: 30)
+        let e = try f.experiment("""
+          scenario = "scenario.lua",
+          levers = { ["model.word_of_mouth"] = { 0.5 } },
+          stop = { metric = "adoption", at_least = 0.06 },
+        """)
+        let (_, db) = try f.batch(e)
+        let data = try ResultsData(store: try ResultStore.open(db, readOnly: true))
+        let run = try XCTUnwrap(data.runs.first)
+        let ticks = try XCTUnwrap(run.outputs["ticks_run"])
+        XCTAssertLessThan(ticks, 30)
+        XCTAssertGreaterThanOrEqual(run.outputs["adoption"] ?? 0, 0.06)
+    }
+}

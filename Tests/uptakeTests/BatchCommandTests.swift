@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import XCTest
+
+/// `uptake batch`, `results`, `sensitivity`, `merge` and `slurm` run as a user would.
+final class BatchCommandTests: XCTestCase {
+    /// Runs the built binary in `directory` (as CommandLineTests does, for this class's folders).
+    struct CLI {
+        func uptake(_ arguments: [String], in directory: URL) throws -> CommandLineTests.Result {
+            let process = Process()
+            process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("uptake")
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return .init(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        }
+
+        func temporaryDirectory() throws -> URL {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-batch-cli-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            return url
+        }
+    }
+    let cli = CLI()
+
+    /// A folder with a small scenario, a test plugin beside it and an experiment sweeping it.
+    func project(firms: Int = 300, ticks: Int = 6, values: Int = 4, replicates: Int = 2, pluginBody: String = "") throws -> URL {
+        let dir = try cli.temporaryDirectory()
+        func write(_ name: String, _ text: String) throws {
+            let url = dir.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        try write("plugins/probe/plugin.toml", """
+        name = "probe"
+        version = "1.0.0"
+        api = "^1"
+        description = "test plugin"
+
+        [params.x]
+        type = "number"
+        default = 0
+        min = 0
+        max = 100
+        """)
+        try write("plugins/probe/init.lua", "local m = {}\n\(pluginBody)\nfunction m.after_tick(ctx) ctx.record(\"probe_x\", ctx.params.x) end\nreturn m\n")
+        try write("scenario.lua", """
+        return scenario {
+          name = "small", ticks = \(ticks), seed = 5, firms = \(firms),
+          network = { kind = "small-world", degree = 6 },
+          plugins = { { "probe" } },
+        }
+        """)
+        try write("experiment.lua", """
+        return experiment {
+          name = "probe sweep", scenario = "scenario.lua", seed = 8, replicates = \(replicates),
+          levers = { ["probe.x"] = { from = 1, step = 1, to = \(values) } },
+          record = { final = { "adoption", "probe_x" }, series = { "adopters" }, every = 3 },
+        }
+        """)
+        return dir
+    }
+
+    static func dump(_ path: String) throws -> String {
+        let db = try DatabaseQueue(path: path)
+        return try db.read { db in
+            try ["SELECT * FROM points ORDER BY point", "SELECT * FROM point_values ORDER BY point, parameter",
+                 "SELECT run, point, replicate, seed, status, error, ticks FROM runs ORDER BY run",
+                 "SELECT * FROM outputs ORDER BY run, metric", "SELECT * FROM series ORDER BY run, tick, metric"].map { q in
+                try Row.fetchAll(db, sql: q).map(\.description).joined(separator: "\n")
+            }.joined(separator: "\n--\n")
+        }
+    }
+
+    static func runCount(_ path: String) -> Int {
+        guard FileManager.default.fileExists(atPath: path), let db = try? DatabaseQueue(path: path) else { return 0 }
+        let count = try? db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") }
+        return (count ?? nil) ?? 0
+    }
+
+    func testABatchKilledWithSigkillResumesToExactlyTheUninterruptedResults() throws {
+        let dir = try project(firms: 3000, ticks: 30, values: 20, replicates: 2)
+        let full = try cli.uptake(["batch", "experiment.lua", "--out", "full.db", "--jobs", "2", "--quiet"], in: dir)
+        XCTAssertEqual(full.status, 0, full.stderr)
+
+        let killed = dir.appendingPathComponent("killed.db").path
+        let process = Process()
+        process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("uptake")
+        process.arguments = ["batch", "experiment.lua", "--out", "killed.db", "--jobs", "2", "--quiet"]
+        process.currentDirectoryURL = dir
+        try process.run()
+        // Wait for the first few runs to be committed (a condition, not a duration), then kill -9.
+        while BatchCommandTests.runCount(killed) < 3 && process.isRunning { usleep(5_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = BatchCommandTests.runCount(killed)
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the batch finished before it could be killed")
+        XCTAssertGreaterThanOrEqual(before, 3)
+        XCTAssertLessThan(before, 40)
+
+        let resumed = try cli.uptake(["batch", "experiment.lua", "--out", "killed.db", "--resume", "--jobs", "1"], in: dir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("40 of 40 runs done (\(before) were already in killed.db); \(40 - before) ran now"), resumed.stdout)
+        XCTAssertEqual(try BatchCommandTests.dump(dir.appendingPathComponent("full.db").path), try BatchCommandTests.dump(killed))
+    }
+
+    func testFailedRunsAreListedAndTheExitStatusSaysSo() throws {
+        let dir = try project(pluginBody: "function m.on_tick(ctx) if ctx.params.x == 3 then error(\"x = 3 is not supported\") end end")
+        let r = try cli.uptake(["batch", "experiment.lua", "--out", "r.db", "--jobs", "2"], in: dir)
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("2 of 8 runs failed") && r.stderr.contains("uptake results r.db"), r.stderr)
+        let results = try cli.uptake(["results", "r.db"], in: dir)
+        XCTAssertEqual(results.status, 0, results.stderr)
+        XCTAssertTrue(results.stdout.contains("Failed runs (2)") && results.stdout.contains("x = 3 is not supported"), results.stdout)
+        XCTAssertTrue(results.stdout.contains("probe_x"), results.stdout)
+    }
+
+    func testResultsExportTidyCSVAndJSONLines() throws {
+        let dir = try project()
+        XCTAssertEqual(try cli.uptake(["batch", "experiment.lua", "--out", "r.db", "--quiet"], in: dir).status, 0)
+        let r = try cli.uptake(["results", "r.db", "--csv", "tables", "--json"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4 * 3, "one JSON line per point and metric")
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        XCTAssertEqual(first?["table"] as? String, "summary")
+        let summary = try String(contentsOf: dir.appendingPathComponent("tables/summary.csv"), encoding: .utf8)
+        XCTAssertTrue(summary.hasPrefix("point,metric,n,mean,sd,ci_low,ci_high\n"), summary)
+        XCTAssertTrue(summary.contains("\n2,probe_x,2,3,0,3,3\n"), summary)
+        let series = try String(contentsOf: dir.appendingPathComponent("tables/series.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(series.count, 1 + 8 * 3, "a header, then ticks 0, 3 and the last (5) of 8 runs")
+    }
+
+    func testSlurmWritesAnArrayScriptAndMergeCombinesShards() throws {
+        let dir = try project()
+        let s = try cli.uptake(["slurm", "experiment.lua", "--shards", "2", "--out", "sweep"], in: dir)
+        XCTAssertEqual(s.status, 0, s.stderr)
+        XCTAssertTrue(s.stdout.contains("#SBATCH --array=1-2") && s.stdout.contains("--shard \"$K/2\""), s.stdout)
+        for k in 1...2 {
+            XCTAssertEqual(try cli.uptake(["batch", "experiment.lua", "--shard", "\(k)/2", "--out", "sweep-shard\(k)of2.db", "--quiet"], in: dir).status, 0)
+        }
+        let m = try cli.uptake(["merge", "sweep-shard1of2.db", "sweep-shard2of2.db", "--out", "merged.db"], in: dir)
+        XCTAssertEqual(m.status, 0, m.stderr)
+        XCTAssertTrue(m.stdout.contains("8 of 8 runs"), m.stdout)
+        XCTAssertEqual(try cli.uptake(["batch", "experiment.lua", "--out", "local.db", "--jobs", "2", "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try BatchCommandTests.dump(dir.appendingPathComponent("local.db").path),
+                       try BatchCommandTests.dump(dir.appendingPathComponent("merged.db").path))
+    }
+}
