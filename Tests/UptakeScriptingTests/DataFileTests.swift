@@ -81,6 +81,38 @@ final class DataFileTests: XCTestCase {
         XCTAssertGreaterThan(adopted.filter { $0 }.count, seeds.count, "the reference graph should cascade a little")
     }
 
+    /// In a directed edge list, source observes target: only the source is influenced.
+    func testDirectedEdgesInfluenceTheObserverOnly() throws {
+        let p = try TempProject()
+        // a watches b; b watches nobody; c watches a. b has adopted; thresholds 0.5.
+        try p.write("firms.csv", "id,threshold,stage\na,0.5,unaware\nb,0.5,adopted\nc,0.5,unaware\nd,0.5,unaware\n")
+        try p.write("edges.csv", "source,target\na,b\nc,a\nd,c\n")
+        let file = try p.write("directed.lua", """
+        return scenario {
+          ticks = 4,
+          firms   = { file = "firms.csv" },
+          network = { kind = "edges", file = "edges.csv", directed = true },
+          model   = { rule = "threshold" },
+        }
+        """)
+        let s = try p.session(file)
+        try s.run()
+        // Tick 0: a adopts (its only neighbour b adopted). Tick 1: c (watches a). Tick 2: d (watches c).
+        XCTAssertEqual(s.simulation.history.map(\.adopters), [2, 3, 4, 4])
+        let undirected = try p.write("undirected.lua", """
+        return scenario {
+          ticks = 1,
+          firms   = { file = "firms.csv" },
+          network = { kind = "edges", file = "edges.csv" },
+          model   = { rule = "threshold" },
+        }
+        """)
+        let u = try p.session(undirected)
+        try u.run()
+        // Undirected, a has neighbours b and c: 1/2 adopted >= 0.5, so a adopts; c (a, d) and d (c) do not yet.
+        XCTAssertEqual(u.simulation.history[0].adopters, 2)
+    }
+
     func testBassKeysAsDocumented() throws {
         let p = try TempProject()
         let file = try p.write("bass.lua", """

@@ -7,6 +7,8 @@ public struct Network: Sendable {
     public let offsets: [Int]
     public let neighbors: [UInt32]
     public let firmCount: Int
+    /// Whether rows list whom a firm observes (edge files declared directed) rather than mutual ties.
+    public var directed = false
 
     public var isMeanField: Bool { if case .meanField = kind { return true } else { return false } }
     public var edgeCount: Int { neighbors.count / 2 }
@@ -54,7 +56,9 @@ public struct Network: Sendable {
             for v in slice where v != last { compact.append(v); last = v }
             offsets[i + 1] = compact.count
         }
-        return Network(kind: kind, offsets: offsets, neighbors: compact, firmCount: firmCount)
+        var network = Network(kind: kind, offsets: offsets, neighbors: compact, firmCount: firmCount)
+        network.directed = directed
+        return network
     }
 }
 

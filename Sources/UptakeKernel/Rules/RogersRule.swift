@@ -39,6 +39,8 @@ struct RogersRule {
     let regulation: Double
     let fundAvailable: Bool
     let network: Network
+    /// Adopted neighbours per firm (nil on mean-field).
+    let neighbours: NeighbourView?
     /// Adopters per sector at the start of the tick (mean-field influence).
     let sectorAdopters: [Int]
     let sectorTotals: [Int]
@@ -86,22 +88,9 @@ struct RogersRule {
 
     /// Homophily-weighted adopted share of firm i's neighbours.
     @inline(__always)
-    func influence(_ i: Int, _ offsets: UnsafeBufferPointer<Int>, _ neighbors: UnsafeBufferPointer<UInt32>,
-                   _ cross: Double, _ terms: TickTerms) -> Double {
-        if network.isMeanField { return terms.meanFieldInfluence[Int(sector[i])] }
-        let own = sector[i]
-        var sameA = 0.0, sameT = 0.0, crossA = 0.0, crossT = 0.0
-        var k = offsets[i]
-        let end = offsets[i + 1]
-        while k < end {
-            let j = Int(neighbors[k])
-            let s = stage[j]
-            let adopted: Double = (s == Stage.adopted.rawValue || s == Stage.confirmed.rawValue) ? 1 : 0
-            if sector[j] == own { sameA += adopted; sameT += 1 } else { crossA += adopted; crossT += 1 }
-            k += 1
-        }
-        let weight = sameT + cross * crossT
-        return weight > 0 ? (sameA + cross * crossA) / weight : 0
+    func influence(_ i: Int, _ cross: Double, _ terms: TickTerms) -> Double {
+        guard let neighbours else { return terms.meanFieldInfluence[Int(sector[i])] }
+        return neighbours.weightedShare(i, cross: cross)
     }
 
     /// Share of the cost the firm pays itself.
@@ -131,28 +120,23 @@ struct RogersRule {
     func run(_ chunks: ParallelChunks) {
         let cross = crossWeight
         let terms = tickTerms()
-        network.offsets.withUnsafeBufferPointer { offsets in
-            network.neighbors.withUnsafeBufferPointer { neighbors in
-                chunks.forEach { _, range in
-                    for i in range { self.stepFirm(i, offsets, neighbors, cross, terms) }
-                }
-            }
+        chunks.forEach { _, range in
+            for i in range { self.stepFirm(i, cross, terms) }
         }
     }
 
     @inline(__always)
-    func stepFirm(_ i: Int, _ offsets: UnsafeBufferPointer<Int>, _ neighbors: UnsafeBufferPointer<UInt32>,
-                  _ cross: Double, _ terms: TickTerms) {
+    func stepFirm(_ i: Int, _ cross: Double, _ terms: TickTerms) {
         let k = SegmentConstants.segment(sector: sector[i], size: size[i])
         switch stage[i] {
         case Stage.unaware.rawValue:
-            let w = influence(i, offsets, neighbors, cross, terms)
+            let w = influence(i, cross, terms)
             let hazard = p.mediaInfluence * (1 + media[i]) * terms.exposure[k]
                 + p.trainingAwareness * trainingLever[i] + p.wordOfMouth * p.innovation.observability * w
             if rng.uniform(tick: tick, firm: i, stream: .awareness) < 1 - exp(-hazard) { next[i] = Stage.aware.rawValue }
         case Stage.aware.rawValue:
             if rng.uniform(tick: tick, firm: i, stream: .persuasion) < p.persuasionRate {
-                let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
+                let u = utility(i, k, influence: influence(i, cross, terms), terms)
                 if rng.uniform(tick: tick, firm: i, stream: .persuasion, draw: 1) < choice(u, i) {
                     next[i] = Stage.persuaded.rawValue
                 } else {
@@ -162,7 +146,7 @@ struct RogersRule {
             }
         case Stage.persuaded.rawValue:
             if rng.uniform(tick: tick, firm: i, stream: .decision) < p.decisionRate && canFinance(i, k, terms) {
-                let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
+                let u = utility(i, k, influence: influence(i, cross, terms), terms)
                 if rng.uniform(tick: tick, firm: i, stream: .decision, draw: 1) < choice(u, i) {
                     next[i] = rng.uniform(tick: tick, firm: i, stream: .decision, draw: 2) < terms.trialable[k]
                         ? Stage.trial.rawValue : Stage.adopted.rawValue
@@ -175,7 +159,7 @@ struct RogersRule {
             if tick - Int(stageSince[i]) >= p.trialTicks {
                 // Trying the innovation removes part of the perceived risk, then reveals a noisy
                 // signal of its value (Rogers: trialability dispels uncertainty).
-                let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
+                let u = utility(i, k, influence: influence(i, cross, terms), terms)
                 let signal = u + p.trialRiskRelief * p.weightRisk * (1 - trust) + p.trialNoise * rng.normal(tick: tick, firm: i, stream: .trial)
                 if signal >= threshold[i] && canFinance(i, k, terms) {
                     next[i] = Stage.adopted.rawValue
@@ -190,13 +174,13 @@ struct RogersRule {
                 let realised = rationing * (1 + 0.25 * rng.normal(tick: tick, firm: i, stream: .confirmation))
                 if realised < 0.85 && rng.uniform(tick: tick, firm: i, stream: .confirmation, draw: 3) < p.discontinueProbability {
                     next[i] = Stage.discontinued.rawValue
-                    rejectedUtility[i] = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
+                    rejectedUtility[i] = utility(i, k, influence: influence(i, cross, terms), terms)
                 } else {
                     next[i] = Stage.confirmed.rawValue
                 }
             }
         case Stage.rejected.rawValue, Stage.discontinued.rawValue:
-            let u = utility(i, k, influence: influence(i, offsets, neighbors, cross, terms), terms)
+            let u = utility(i, k, influence: influence(i, cross, terms), terms)
             if u > rejectedUtility[i] + p.reentryMargin && rng.uniform(tick: tick, firm: i, stream: .reentry) < p.reentryRate {
                 next[i] = Stage.aware.rawValue
             }

@@ -3,12 +3,13 @@
 /// start of the tick is at least its threshold. No randomness after setup.
 enum ThresholdRule {
     static func step(threshold: UnsafeBufferPointer<Double>, stage: UnsafeBufferPointer<UInt8>,
-                     next: UnsafeMutableBufferPointer<UInt8>, network: Network, adopters: Int, chunks: ParallelChunks) {
+                     next: UnsafeMutableBufferPointer<UInt8>, neighbours: NeighbourView?, adopters: Int, firmCount: Int,
+                     chunks: ParallelChunks) {
         let adoptedCode = Stage.adopted.rawValue, confirmedCode = Stage.confirmed.rawValue
-        if network.isMeanField {
-            // Neighbours are all other firms; a non-adopter's share is adopters / (N - 1).
-            guard network.firmCount > 1 else { return }
-            let share = Double(adopters) / Double(network.firmCount - 1)
+        guard let neighbours else {
+            // Mean-field: neighbours are all other firms; a non-adopter's share is adopters / (N - 1).
+            guard firmCount > 1 else { return }
+            let share = Double(adopters) / Double(firmCount - 1)
             chunks.forEach { _, range in
                 for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode && share >= threshold[i] {
                     next[i] = adoptedCode
@@ -16,20 +17,9 @@ enum ThresholdRule {
             }
             return
         }
-        network.offsets.withUnsafeBufferPointer { offsets in
-            network.neighbors.withUnsafeBufferPointer { neighbors in
-                chunks.forEach { _, range in
-                    for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
-                        let start = offsets[i], end = offsets[i + 1]
-                        guard end > start else { continue }
-                        var adoptedNeighbours = 0
-                        for k in start..<end {
-                            let s = stage[Int(neighbors[k])]
-                            if s == adoptedCode || s == confirmedCode { adoptedNeighbours += 1 }
-                        }
-                        if Double(adoptedNeighbours) / Double(end - start) >= threshold[i] { next[i] = adoptedCode }
-                    }
-                }
+        chunks.forEach { _, range in
+            for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode && neighbours.hasNeighbours(i) {
+                if neighbours.adoptedShare(i) >= threshold[i] { next[i] = adoptedCode }
             }
         }
     }

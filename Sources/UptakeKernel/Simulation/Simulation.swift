@@ -33,6 +33,8 @@ public final class Simulation {
     private let potentialDemand: Double, totalOutputWeight: Double
     /// Learning curve by age in ticks.
     private let ramp: [Double]
+    /// Adopted neighbours of every firm, updated as firms change side.
+    private var neighbourCounts: NeighbourCounts
 
     public init(_ config: SimulationConfig) throws {
         self.config = config
@@ -51,6 +53,8 @@ public final class Simulation {
         } else {
             network = NetworkBuilder(sectorOf: firms.sector, homophily: config.homophily, rng: rng).build(config.network)
         }
+        neighbourCounts = network.isMeanField ? NeighbourCounts(meanField: firms.count)
+            : NeighbourCounts(network: network, sector: firms.sector, stage: firms.stage)
         macro = MacroState(config.macro)
         specialFundLeft = config.specialFundPool
         chunks = ParallelChunks(count: firms.count, threads: config.threads)
@@ -170,30 +174,32 @@ public final class Simulation {
         let fundShare = lever(.specialFund), trainingLever = lever(.training), media = lever(.media)
         let stageBefore = firms.stage
         var next = stageBefore
+        let meanField = network.isMeanField
         stageBefore.withUnsafeBufferPointer { stage in
-            next.withUnsafeMutableBufferPointer { next in
-                switch config.model {
-                case .bass(let p, let q, let dt):
-                    BassRule.step(p: p, q: q, dt: dt, tick: tick, stage: stage, next: next, network: network,
-                                  adopters: start.adopters, rng: rng, chunks: chunks)
-                case .threshold:
-                    firms.threshold.withUnsafeBufferPointer { threshold in
-                        ThresholdRule.step(threshold: threshold, stage: stage, next: next, network: network,
-                                           adopters: start.adopters, chunks: chunks)
-                    }
-                case .rogers(let parameters):
-                    runRogers(parameters, stage: stage, next: next, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate,
-                              fundShare: fundShare, trainingLever: trainingLever, media: media, start: start)
+        next.withUnsafeMutableBufferPointer { next in
+        neighbourCounts.withView { view in
+            let neighbours = meanField ? nil : view
+            switch config.model {
+            case .bass(let p, let q, let dt):
+                BassRule.step(p: p, q: q, dt: dt, tick: tick, stage: stage, next: next, neighbours: neighbours,
+                              adopters: start.adopters, firmCount: firms.count, rng: rng, chunks: chunks)
+            case .threshold:
+                firms.threshold.withUnsafeBufferPointer { threshold in
+                    ThresholdRule.step(threshold: threshold, stage: stage, next: next, neighbours: neighbours,
+                                       adopters: start.adopters, firmCount: firms.count, chunks: chunks)
                 }
+            case .rogers(let parameters):
+                runRogers(parameters, stage: stage, next: next, neighbours: neighbours, subsidy: subsidy, taxRelief: taxRelief,
+                          loanRate: loanRate, fundShare: fundShare, trainingLever: trainingLever, media: media, start: start)
             }
-        }
+        }}}
         let adopted = commit(next, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare)
         bookProgrammeCosts(trainingLever: trainingLever, media: media)
         return adopted
     }
 
     private func runRogers(_ parameters: RogersParameters, stage: UnsafeBufferPointer<UInt8>, next: UnsafeMutableBufferPointer<UInt8>,
-                           subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double],
+                           neighbours: NeighbourView?, subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double],
                            trainingLever: [Double], media: [Double], start: TickStats) {
         let f = firms
         var training = firms.training, rejected = firms.rejectedUtility
@@ -219,7 +225,7 @@ public final class Simulation {
                 trainingLever: trainingLever, media: media, segments: segments, readiness: macro.readiness,
                 rationing: macro.rationing, trust: macro.trust, alliance: levers.systemValue(.alliance),
                 regulation: levers.systemValue(.regulation), fundAvailable: specialFundLeft > 0, network: network,
-                sectorAdopters: start.sectorAdopters, sectorTotals: start.sectorTotals)
+                neighbours: neighbours, sectorAdopters: start.sectorAdopters, sectorTotals: start.sectorTotals)
             rule.run(chunks)
         }}}}}}}}}}}}}}
         firms.training = training
@@ -234,6 +240,7 @@ public final class Simulation {
     /// it out in firm order keeps the result independent of threads.
     private func commit(_ next: [UInt8], subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double]) -> AdoptionBatch {
         var perChunk = [[Int32]](repeating: [], count: chunks.chunkCount)
+        var lostPerChunk = [[Int32]](repeating: [], count: chunks.chunkCount)
         let tick32 = Int32(tick)
         var stage = firms.stage, since = firms.stageSince, adoptedTick = firms.adoptedTick
         firms.stage = []; firms.stageSince = []; firms.adoptedTick = []
@@ -242,8 +249,9 @@ public final class Simulation {
         since.withUnsafeMutableBufferPointer { since in
         adoptedTick.withUnsafeMutableBufferPointer { adoptedTick in
         perChunk.withUnsafeMutableBufferPointer { perChunk in
+        lostPerChunk.withUnsafeMutableBufferPointer { lostPerChunk in
             chunks.forEach { c, range in
-                var list: [Int32] = []
+                var list: [Int32] = [], lost: [Int32] = []
                 for i in range where next[i] != stage[i] {
                     let was = stage[i], now = next[i]
                     stage[i] = now
@@ -253,14 +261,21 @@ public final class Simulation {
                     if isAdopter && !wasAdopter {
                         adoptedTick[i] = tick32
                         list.append(Int32(i))
+                    } else if wasAdopter && !isAdopter {
+                        lost.append(Int32(i))
                     }
                 }
                 perChunk[c] = list
+                lostPerChunk[c] = lost
             }
-        }}}}}
+        }}}}}}
         firms.stage = stage; firms.stageSince = since; firms.adoptedTick = adoptedTick
 
         let adopted = perChunk.flatMap { $0 }
+        if !network.isMeanField {
+            for firm in adopted { neighbourCounts.update(Int(firm), by: 1) }
+            for list in lostPerChunk { for firm in list { neighbourCounts.update(Int(firm), by: -1) } }
+        }
         let regulation = levers.systemValue(.regulation)
         let compliance: Double, loanYears: Double
         if case .rogers(let p) = config.model { compliance = p.complianceCost; loanYears = p.loanYears } else { compliance = 0; loanYears = 3 }
