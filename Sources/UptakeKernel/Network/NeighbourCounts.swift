@@ -15,20 +15,22 @@ struct NeighbourCounts {
     /// Neighbours in the same sector / in other sectors.
     let sameDegree: [Int32]
     let crossDegree: [Int32]
-    /// Who sees firm j: the transpose of the network's rows (the rows themselves when undirected).
+    /// Who sees firm j: the transpose of the network's rows (the rows
+    /// themselves when undirected), each row ordered same-sector observers
+    /// first: `observerOffsets[j] ..< sameEnd[j]` share j's sector, the rest do not.
+    /// Splitting rows this way saves reading each observer's sector on every push.
     private let observerOffsets: [Int]
+    private let sameEnd: [Int]
     private let observers: [UInt32]
-    private let sector: [UInt8]
 
     /// Empty counts for mean-field runs, where influence comes from totals.
     init(meanField count: Int) {
         sameAdopted = []; crossAdopted = []; sameDegree = []; crossDegree = []
-        observerOffsets = []; observers = []; sector = []
+        observerOffsets = []; sameEnd = []; observers = []
     }
 
     init(network: Network, sector: [UInt8], stage: [UInt8]) {
         let n = network.firmCount
-        self.sector = sector
         var sameDeg = [Int32](repeating: 0, count: n), crossDeg = sameDeg
         var sameA = sameDeg, crossA = sameDeg
         for i in 0..<n {
@@ -39,31 +41,68 @@ struct NeighbourCounts {
             }
         }
         sameDegree = sameDeg; crossDegree = crossDeg; sameAdopted = sameA; crossAdopted = crossA
+        var offsets = network.offsets
+        var list = network.neighbors  // the transpose replaces it when directed
         if network.directed {
             // Transpose: firm i observes j (j in i's row) => i is an observer of j.
-            var offsets = [Int](repeating: 0, count: n + 1)
+            offsets = [Int](repeating: 0, count: n + 1)
             for j in network.neighbors { offsets[Int(j) + 1] += 1 }
             for j in 0..<n { offsets[j + 1] += offsets[j] }
             var cursor = offsets
-            var list = [UInt32](repeating: 0, count: network.neighbors.count)
             for i in 0..<n {
                 for k in network.offsets[i]..<network.offsets[i + 1] {
                     let j = Int(network.neighbors[k])
                     list[cursor[j]] = UInt32(i); cursor[j] += 1
                 }
             }
-            observerOffsets = offsets; observers = list
-        } else {
-            observerOffsets = network.offsets; observers = network.neighbors
         }
+        var sameEnd = [Int](repeating: 0, count: n)
+        var ordered = [UInt32]()
+        ordered.reserveCapacity(list.count)
+        for j in 0..<n {
+            let own = sector[j]
+            for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] == own { ordered.append(list[k]) }
+            sameEnd[j] = ordered.count
+            for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] != own { ordered.append(list[k]) }
+        }
+        observerOffsets = offsets; observers = ordered; self.sameEnd = sameEnd
     }
 
-    /// Firm j started (+1) or stopped (-1) using the innovation: tell everyone who sees it.
-    mutating func update(_ j: Int, by delta: Int32) {
-        let own = sector[j]
-        for k in observerOffsets[j]..<observerOffsets[j + 1] {
-            let i = Int(observers[k])
-            if sector[i] == own { sameAdopted[i] &+= delta } else { crossAdopted[i] &+= delta }
-        }
+    /// Firms that started and stopped using the innovation in a tick: tell everyone who sees them.
+    ///
+    /// Workers split the observers into contiguous ranges of firm numbers and
+    /// each updates only its own range, so no two threads write the same
+    /// count; the counts are integers, so the result is the same for any split.
+    mutating func apply(gained: [Int32], lost: [Int32], threads: Int) {
+        guard !gained.isEmpty || !lost.isEmpty else { return }
+        let n = sameAdopted.count
+        let parts = (gained.count + lost.count) * 8 < 65_536 ? 1 : max(1, threads)
+        let partitions = ParallelChunks(count: n, threads: parts, chunkSize: (n + parts - 1) / parts)
+        observerOffsets.withUnsafeBufferPointer { offsets in
+        sameEnd.withUnsafeBufferPointer { sameEnd in
+        observers.withUnsafeBufferPointer { observers in
+        sameAdopted.withUnsafeMutableBufferPointer { sameA in
+        crossAdopted.withUnsafeMutableBufferPointer { crossA in
+            partitions.forEach { _, range in
+                let low = UInt32(range.lowerBound), high = UInt32(range.upperBound)
+                for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
+                    for firm in list {
+                        let j = Int(firm)
+                        var k = offsets[j]
+                        let split = sameEnd[j], end = offsets[j + 1]
+                        while k < split {
+                            let i = observers[k]
+                            if i >= low && i < high { sameA[Int(i)] &+= delta }
+                            k += 1
+                        }
+                        while k < end {
+                            let i = observers[k]
+                            if i >= low && i < high { crossA[Int(i)] &+= delta }
+                            k += 1
+                        }
+                    }
+                }
+            }
+        }}}}}
     }
 }

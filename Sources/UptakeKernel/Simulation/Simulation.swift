@@ -273,8 +273,7 @@ public final class Simulation {
 
         let adopted = perChunk.flatMap { $0 }
         if !network.isMeanField {
-            for firm in adopted { neighbourCounts.update(Int(firm), by: 1) }
-            for list in lostPerChunk { for firm in list { neighbourCounts.update(Int(firm), by: -1) } }
+            neighbourCounts.apply(gained: adopted, lost: lostPerChunk.flatMap { $0 }, threads: config.threads)
         }
         let regulation = levers.systemValue(.regulation)
         let compliance: Double, loanYears: Double
