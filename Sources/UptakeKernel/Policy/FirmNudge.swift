@@ -34,6 +34,7 @@ extension Simulation {
             if let b = nudge.budgetFactor { firms.budget[i] *= max(0, b) }
             if let p = nudge.awareness, firms.stage[i] == Stage.unaware.rawValue,
                rng.uniform(tick: tick, firm: i, stream: .awareness) < p {
+                noteStageChange(from: firms.stage[i], to: Stage.aware.rawValue)
                 firms.stage[i] = Stage.aware.rawValue
                 firms.stageSince[i] = Int32(max(tick, 0))
                 changed += 1

@@ -2,28 +2,32 @@
 /// `1 - exp(-(p + q * A) * dt)`, A the adopted share of its neighbours at the
 /// start of the tick (of the whole population on mean-field).
 enum BassRule {
-    /// Writes the next stage of every firm. Only `adopted` and not-adopted exist in this rule.
+    /// Lists, per chunk, the firms that adopt this tick. Only `adopted` and not-adopted exist in this rule.
     static func step(p: Double, q: Double, dt: Double, tick: Int, stage: UnsafeBufferPointer<UInt8>,
-                     next: UnsafeMutableBufferPointer<UInt8>, neighbours: NeighbourView?, adopters: Int, firmCount: Int,
+                     changes: UnsafeMutableBufferPointer<[StageChange]>, neighbours: NeighbourView?, adopters: Int, firmCount: Int,
                      rng: CounterRNG, chunks: ParallelChunks) {
         let adoptedCode = Stage.adopted.rawValue, confirmedCode = Stage.confirmed.rawValue
         guard let neighbours else {
             // Mean-field: everyone sees the same A, so one probability for the whole tick.
             let share = Double(adopters) / Double(max(firmCount, 1))
             let probability = 1 - exp(-(p + q * share) * dt)
-            chunks.forEach { _, range in
+            chunks.forEach { c, range in
+                var list: [StageChange] = []
                 for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
-                    if rng.uniform(tick: tick, firm: i, stream: .bass) < probability { next[i] = adoptedCode }
+                    if rng.uniform(tick: tick, firm: i, stream: .bass) < probability { list.append(StageChange(firm: Int32(i), stage: adoptedCode)) }
                 }
+                changes[c] = list
             }
             return
         }
-        chunks.forEach { _, range in
+        chunks.forEach { c, range in
+            var list: [StageChange] = []
             for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
                 let share = neighbours.adoptedShare(i)
                 let probability = 1 - exp(-(p + q * share) * dt)
-                if rng.uniform(tick: tick, firm: i, stream: .bass) < probability { next[i] = adoptedCode }
+                if rng.uniform(tick: tick, firm: i, stream: .bass) < probability { list.append(StageChange(firm: Int32(i), stage: adoptedCode)) }
             }
+            changes[c] = list
         }
     }
 }

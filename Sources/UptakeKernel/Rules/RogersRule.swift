@@ -22,7 +22,6 @@ struct RogersRule {
     // Firm state the rule updates in place (each firm only its own slot).
     let training: UnsafeMutableBufferPointer<Double>
     let rejectedUtility: UnsafeMutableBufferPointer<Double>
-    let next: UnsafeMutableBufferPointer<UInt8>
     // Firm-level levers, dense.
     let subsidy: UnsafeBufferPointer<Double>
     let taxRelief: UnsafeBufferPointer<Double>
@@ -117,30 +116,37 @@ struct RogersRule {
     @inline(__always)
     func choice(_ u: Double, _ i: Int) -> Double { 1 / (1 + exp(-(u - threshold[i]) / p.choiceScale)) }
 
-    func run(_ chunks: ParallelChunks) {
+    /// Lists, per chunk, the firms that move to another stage this tick.
+    func run(_ chunks: ParallelChunks, changes: UnsafeMutableBufferPointer<[StageChange]>) {
         let cross = crossWeight
         let terms = tickTerms()
-        chunks.forEach { _, range in
-            for i in range { self.stepFirm(i, cross, terms) }
+        chunks.forEach { c, range in
+            var list: [StageChange] = []
+            for i in range {
+                if let stage = self.stepFirm(i, cross, terms) { list.append(StageChange(firm: Int32(i), stage: stage)) }
+            }
+            changes[c] = list
         }
     }
 
     @inline(__always)
-    func stepFirm(_ i: Int, _ cross: Double, _ terms: TickTerms) {
+    /// The firm's next stage, or nil if it stays. Also updates its own training stock and rejection utility.
+    func stepFirm(_ i: Int, _ cross: Double, _ terms: TickTerms) -> UInt8? {
+        var next: UInt8? = nil
         let k = SegmentConstants.segment(sector: sector[i], size: size[i])
         switch stage[i] {
         case Stage.unaware.rawValue:
             let w = influence(i, cross, terms)
             let hazard = p.mediaInfluence * (1 + media[i]) * terms.exposure[k]
                 + p.trainingAwareness * trainingLever[i] + p.wordOfMouth * p.innovation.observability * w
-            if rng.uniform(tick: tick, firm: i, stream: .awareness) < 1 - exp(-hazard) { next[i] = Stage.aware.rawValue }
+            if rng.uniform(tick: tick, firm: i, stream: .awareness) < 1 - exp(-hazard) { next = Stage.aware.rawValue }
         case Stage.aware.rawValue:
             if rng.uniform(tick: tick, firm: i, stream: .persuasion) < p.persuasionRate {
                 let u = utility(i, k, influence: influence(i, cross, terms), terms)
                 if rng.uniform(tick: tick, firm: i, stream: .persuasion, draw: 1) < choice(u, i) {
-                    next[i] = Stage.persuaded.rawValue
+                    next = Stage.persuaded.rawValue
                 } else {
-                    next[i] = Stage.rejected.rawValue
+                    next = Stage.rejected.rawValue
                     rejectedUtility[i] = u
                 }
             }
@@ -148,10 +154,10 @@ struct RogersRule {
             if rng.uniform(tick: tick, firm: i, stream: .decision) < p.decisionRate && canFinance(i, k, terms) {
                 let u = utility(i, k, influence: influence(i, cross, terms), terms)
                 if rng.uniform(tick: tick, firm: i, stream: .decision, draw: 1) < choice(u, i) {
-                    next[i] = rng.uniform(tick: tick, firm: i, stream: .decision, draw: 2) < terms.trialable[k]
+                    next = rng.uniform(tick: tick, firm: i, stream: .decision, draw: 2) < terms.trialable[k]
                         ? Stage.trial.rawValue : Stage.adopted.rawValue
                 } else {
-                    next[i] = Stage.rejected.rawValue
+                    next = Stage.rejected.rawValue
                     rejectedUtility[i] = u
                 }
             }
@@ -162,9 +168,9 @@ struct RogersRule {
                 let u = utility(i, k, influence: influence(i, cross, terms), terms)
                 let signal = u + p.trialRiskRelief * p.weightRisk * (1 - trust) + p.trialNoise * rng.normal(tick: tick, firm: i, stream: .trial)
                 if signal >= threshold[i] && canFinance(i, k, terms) {
-                    next[i] = Stage.adopted.rawValue
+                    next = Stage.adopted.rawValue
                 } else {
-                    next[i] = Stage.rejected.rawValue
+                    next = Stage.rejected.rawValue
                     rejectedUtility[i] = u
                 }
             }
@@ -173,16 +179,16 @@ struct RogersRule {
                 // Realised benefit relative to expectation: compute rationing plus firm-level noise.
                 let realised = rationing * (1 + 0.25 * rng.normal(tick: tick, firm: i, stream: .confirmation))
                 if realised < 0.85 && rng.uniform(tick: tick, firm: i, stream: .confirmation, draw: 3) < p.discontinueProbability {
-                    next[i] = Stage.discontinued.rawValue
+                    next = Stage.discontinued.rawValue
                     rejectedUtility[i] = utility(i, k, influence: influence(i, cross, terms), terms)
                 } else {
-                    next[i] = Stage.confirmed.rawValue
+                    next = Stage.confirmed.rawValue
                 }
             }
         case Stage.rejected.rawValue, Stage.discontinued.rawValue:
             let u = utility(i, k, influence: influence(i, cross, terms), terms)
             if u > rejectedUtility[i] + p.reentryMargin && rng.uniform(tick: tick, firm: i, stream: .reentry) < p.reentryRate {
-                next[i] = Stage.aware.rawValue
+                next = Stage.aware.rawValue
             }
         default:  // confirmed
             break
@@ -190,6 +196,7 @@ struct RogersRule {
         // Training stock: this tick's courses add, old learning decays (after use: synchronous update).
         let t = trainingLever[i]
         if t != 0 || training[i] != 0 { training[i] = training[i] * (1 - p.trainingDecay) + t }
+        return next
     }
 }
 

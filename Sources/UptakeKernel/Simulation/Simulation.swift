@@ -35,6 +35,8 @@ public final class Simulation {
     private let ramp: [Double]
     /// Adopted neighbours of every firm, updated as firms change side.
     private var neighbourCounts: NeighbourCounts
+    /// Counts by stage, segment and cohort, updated from each tick's changes.
+    private var runningTally: RunningTally
 
     public init(_ config: SimulationConfig) throws {
         self.config = config
@@ -55,6 +57,7 @@ public final class Simulation {
         }
         neighbourCounts = network.isMeanField ? NeighbourCounts(meanField: firms.count)
             : NeighbourCounts(network: network, sector: firms.sector, stage: firms.stage)
+        runningTally = RunningTally(firms, segments: SegmentConstants(config.population.sectors), ticks: config.ticks)
         macro = MacroState(config.macro)
         specialFundLeft = config.specialFundPool
         chunks = ParallelChunks(count: firms.count, threads: config.threads)
@@ -77,8 +80,7 @@ public final class Simulation {
     public var sectors: [SectorProfile] { config.population.sectors }
     /// Aggregates of the last tick run (or of the initial state before tick 0).
     public var stats: TickStats { history.last ?? initialStats }
-    public lazy var initialStats: TickStats = makeStats(TickTally.measure(firms, segments: segments, tick: -1, ramp: ramp, chunks: chunks),
-                                                         newAdopters: 0)
+    public lazy var initialStats: TickStats = makeStats(runningTally.snapshot(tick: -1, segments: segments, ramp: ramp), newAdopters: 0)
 
     /// Records a metric for the current tick (a column of the series).
     public func record(_ name: String, _ value: Double) { pendingMetrics[name] = value }
@@ -107,7 +109,7 @@ public final class Simulation {
 
     /// Tallies the firms, updates the macro state from the tally, and appends the tick's stats.
     private func tallyTick(newAdopters: Int) {
-        let tally = TickTally.measure(firms, segments: segments, tick: tick, ramp: ramp, chunks: chunks)
+        let tally = runningTally.snapshot(tick: tick, segments: segments, ramp: ramp)
         updateMacro(tally)
         let s = makeStats(tally, newAdopters: newAdopters)
         history.append(s)
@@ -125,9 +127,12 @@ public final class Simulation {
                   macro: macro, spendThisTick: ledger.thisTick, spendTotal: ledger.total, specialFundLeft: specialFundLeft)
     }
 
+    /// Keeps the running tally right when a stage changes outside a step (a nudge).
+    func noteStageChange(from old: UInt8, to new: UInt8) { runningTally.move(from: old, to: new) }
+
     /// Refreshes the tally after observers changed the state out of the loop (e.g. a nudge in setup).
     public func refreshStats() {
-        let t = TickTally.measure(firms, segments: segments, tick: tick, ramp: ramp, chunks: chunks)
+        let t = runningTally.snapshot(tick: tick, segments: segments, ramp: ramp)
         if history.isEmpty {
             initialStats = makeStats(t, newAdopters: 0)
         } else {
@@ -172,33 +177,32 @@ public final class Simulation {
         let lever = { (l: Lever) in self.levers.resolve(l, firms: self.firms) }
         let subsidy = lever(.subsidy), taxRelief = lever(.taxRelief), loanRate = lever(.loanRate)
         let fundShare = lever(.specialFund), trainingLever = lever(.training), media = lever(.media)
-        let stageBefore = firms.stage
-        var next = stageBefore
+        var changes = [[StageChange]](repeating: [], count: chunks.chunkCount)
         let meanField = network.isMeanField
-        stageBefore.withUnsafeBufferPointer { stage in
-        next.withUnsafeMutableBufferPointer { next in
+        firms.stage.withUnsafeBufferPointer { stage in
+        changes.withUnsafeMutableBufferPointer { changes in
         neighbourCounts.withView { view in
             let neighbours = meanField ? nil : view
             switch config.model {
             case .bass(let p, let q, let dt):
-                BassRule.step(p: p, q: q, dt: dt, tick: tick, stage: stage, next: next, neighbours: neighbours,
+                BassRule.step(p: p, q: q, dt: dt, tick: tick, stage: stage, changes: changes, neighbours: neighbours,
                               adopters: start.adopters, firmCount: firms.count, rng: rng, chunks: chunks)
             case .threshold:
                 firms.threshold.withUnsafeBufferPointer { threshold in
-                    ThresholdRule.step(threshold: threshold, stage: stage, next: next, neighbours: neighbours,
+                    ThresholdRule.step(threshold: threshold, stage: stage, changes: changes, neighbours: neighbours,
                                        adopters: start.adopters, firmCount: firms.count, chunks: chunks)
                 }
             case .rogers(let parameters):
-                runRogers(parameters, stage: stage, next: next, neighbours: neighbours, subsidy: subsidy, taxRelief: taxRelief,
+                runRogers(parameters, stage: stage, changes: changes, neighbours: neighbours, subsidy: subsidy, taxRelief: taxRelief,
                           loanRate: loanRate, fundShare: fundShare, trainingLever: trainingLever, media: media, start: start)
             }
         }}}
-        let adopted = commit(next, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare)
+        let adopted = commit(changes, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare)
         bookProgrammeCosts(trainingLever: trainingLever, media: media)
         return adopted
     }
 
-    private func runRogers(_ parameters: RogersParameters, stage: UnsafeBufferPointer<UInt8>, next: UnsafeMutableBufferPointer<UInt8>,
+    private func runRogers(_ parameters: RogersParameters, stage: UnsafeBufferPointer<UInt8>, changes: UnsafeMutableBufferPointer<[StageChange]>,
                            neighbours: NeighbourView?, subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double],
                            trainingLever: [Double], media: [Double], start: TickStats) {
         let f = firms
@@ -221,59 +225,73 @@ public final class Simulation {
             let rule = RogersRule(
                 p: parameters, tick: tick, rng: rng, sector: sector, size: size, threshold: threshold, budget: budget,
                 stage: stage, stageSince: stageSince, adoptedTick: adoptedTick, training: training, rejectedUtility: rejected,
-                next: next, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare,
+                subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare,
                 trainingLever: trainingLever, media: media, segments: segments, readiness: macro.readiness,
                 rationing: macro.rationing, trust: macro.trust, alliance: levers.systemValue(.alliance),
                 regulation: levers.systemValue(.regulation), fundAvailable: specialFundLeft > 0, network: network,
                 neighbours: neighbours, sectorAdopters: start.sectorAdopters, sectorTotals: start.sectorTotals)
-            rule.run(chunks)
+            rule.run(chunks, changes: changes)
         }}}}}}}}}}}}}}
         firms.training = training
         firms.rejectedUtility = rejected
     }
 
-    /// Applies the new stages and books what adoption costs the state.
+    /// Applies the tick's stage changes and books what adoption costs the state.
     ///
-    /// Two passes: each chunk applies its firms' changes in parallel and lists
-    /// its new adopters; then spending is booked over those lists in chunk
-    /// order, sequentially, because the special fund is a shared pool: paying
-    /// it out in firm order keeps the result independent of threads.
-    private func commit(_ next: [UInt8], subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double]) -> AdoptionBatch {
-        var perChunk = [[Int32]](repeating: [], count: chunks.chunkCount)
-        var lostPerChunk = [[Int32]](repeating: [], count: chunks.chunkCount)
+    /// Two passes: each chunk applies its own firms' changes in parallel and
+    /// lists who started or stopped using the innovation; then the counts,
+    /// the neighbour counts and the spending are updated over those lists in
+    /// chunk order. Spending is sequential on purpose: the special fund is a
+    /// shared pool, and paying it out in firm order keeps the result
+    /// independent of threads.
+    private func commit(_ changes: [[StageChange]], subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double]) -> AdoptionBatch {
+        let chunkCount = chunks.chunkCount
+        var gainedPerChunk = [[Int32]](repeating: [], count: chunkCount)
+        var lostPerChunk = [[Int32]](repeating: [], count: chunkCount)
+        var deltasPerChunk = [[Int]](repeating: [], count: chunkCount)
         let tick32 = Int32(tick)
         var stage = firms.stage, since = firms.stageSince, adoptedTick = firms.adoptedTick
-        firms.stage = []; firms.stageSince = []; firms.adoptedTick = []
-        next.withUnsafeBufferPointer { next in
+        firms.stage = []; firms.stageSince = []; firms.adoptedTick = []  // keep the buffers uniquely referenced while written
         stage.withUnsafeMutableBufferPointer { stage in
         since.withUnsafeMutableBufferPointer { since in
         adoptedTick.withUnsafeMutableBufferPointer { adoptedTick in
-        perChunk.withUnsafeMutableBufferPointer { perChunk in
+        gainedPerChunk.withUnsafeMutableBufferPointer { gainedPerChunk in
         lostPerChunk.withUnsafeMutableBufferPointer { lostPerChunk in
-            chunks.forEach { c, range in
-                var list: [Int32] = [], lost: [Int32] = []
-                for i in range where next[i] != stage[i] {
-                    let was = stage[i], now = next[i]
+        deltasPerChunk.withUnsafeMutableBufferPointer { deltasPerChunk in
+            chunks.forEach { c, _ in
+                var gained: [Int32] = [], lost: [Int32] = []
+                var deltas = [Int](repeating: 0, count: Stage.allCases.count)
+                for change in changes[c] {
+                    let i = Int(change.firm)
+                    let was = stage[i], now = change.stage
+                    guard was != now else { continue }
+                    deltas[Int(was)] -= 1
+                    deltas[Int(now)] += 1
                     stage[i] = now
                     since[i] = tick32
                     let wasAdopter = was == Stage.adopted.rawValue || was == Stage.confirmed.rawValue
                     let isAdopter = now == Stage.adopted.rawValue || now == Stage.confirmed.rawValue
                     if isAdopter && !wasAdopter {
                         adoptedTick[i] = tick32
-                        list.append(Int32(i))
+                        gained.append(change.firm)
                     } else if wasAdopter && !isAdopter {
-                        lost.append(Int32(i))
+                        lost.append(change.firm)
                     }
                 }
-                perChunk[c] = list
+                gainedPerChunk[c] = gained
                 lostPerChunk[c] = lost
+                deltasPerChunk[c] = deltas
             }
         }}}}}}
         firms.stage = stage; firms.stageSince = since; firms.adoptedTick = adoptedTick
 
-        let adopted = perChunk.flatMap { $0 }
+        let adopted = gainedPerChunk.flatMap { $0 }
+        let lost = lostPerChunk.flatMap { $0 }
+        var deltas = [Int](repeating: 0, count: Stage.allCases.count)
+        for d in deltasPerChunk where !d.isEmpty { for s in d.indices { deltas[s] += d[s] } }
+        runningTally.apply(stageDeltas: deltas, gained: adopted, lost: lost, firms: firms)
         if !network.isMeanField {
-            neighbourCounts.apply(gained: adopted, lost: lostPerChunk.flatMap { $0 }, threads: config.threads)
+            neighbourCounts.apply(gained: adopted, lost: lost, threads: config.threads)
         }
         let regulation = levers.systemValue(.regulation)
         let compliance: Double, loanYears: Double

@@ -1,11 +1,6 @@
-/// One pass over the firms after a step: counts by stage, adopters by
+/// The aggregates of the firms after a step: counts by stage, adopters by
 /// category, sector and size, and the adopters' compute demand and
 /// output-weighted productivity gain.
-///
-/// Why one fused pass: the tally runs every tick over every firm, so reading
-/// each firm's bytes once matters more than tidy separate loops. Chunks give
-/// partial results that are added in chunk order, so the sums are identical
-/// for any number of threads.
 struct TickTally {
     var stageCounts: [Int]
     var categoryAdopters: [Int]
@@ -13,56 +8,83 @@ struct TickTally {
     var sizeAdopters: [Int]
     var computeDemand = 0.0
     var weightedGain = 0.0
+}
 
-    init(sectorCount: Int) {
+/// A firm's move to another stage, as a rule decides it.
+struct StageChange {
+    var firm: Int32
+    var stage: UInt8
+}
+
+/// Keeps the tally up to date from the stage changes of each tick, instead
+/// of scanning every firm every tick.
+///
+/// Why: once most firms have adopted, a full scan per tick costs far more
+/// than the step itself and, being memory-bound, does not scale with threads.
+/// Everything here is an integer count, so the sums are exact and the same
+/// whatever the order of the changes; the floating-point aggregates are
+/// computed from the counts in a fixed order, per segment and per cohort.
+struct RunningTally {
+    private(set) var stageCounts: [Int]
+    private(set) var categoryAdopters: [Int]
+    private(set) var sectorAdopters: [Int]
+    private(set) var sizeAdopters: [Int]
+    /// Adopters per segment (sector * 3 + size).
+    private(set) var segmentAdopters: [Int]
+    /// Adopters per cohort (tick of adoption, 0...) and segment: the productivity ramp depends on age.
+    private var cohorts: [[Int]]
+
+    /// Counts the firms as they are now.
+    init(_ firms: FirmTable, segments: SegmentConstants, ticks: Int) {
+        let k = segments.cost.count
         stageCounts = [Int](repeating: 0, count: Stage.allCases.count)
         categoryAdopters = [Int](repeating: 0, count: 5)
-        sectorAdopters = [Int](repeating: 0, count: sectorCount)
+        sectorAdopters = [Int](repeating: 0, count: segments.sectorCount)
         sizeAdopters = [Int](repeating: 0, count: 3)
+        segmentAdopters = [Int](repeating: 0, count: k)
+        cohorts = [[Int]](repeating: [Int](repeating: 0, count: k), count: ticks + 1)
+        for i in 0..<firms.count {
+            stageCounts[Int(firms.stage[i])] += 1
+            if Stage(rawValue: firms.stage[i])!.isAdopter { count(firms, i, cohort: Int(firms.adoptedTick[i]), by: 1) }
+        }
     }
 
-    mutating func add(_ o: TickTally) {
-        for i in stageCounts.indices { stageCounts[i] += o.stageCounts[i] }
-        for i in categoryAdopters.indices { categoryAdopters[i] += o.categoryAdopters[i] }
-        for i in sectorAdopters.indices { sectorAdopters[i] += o.sectorAdopters[i] }
-        for i in sizeAdopters.indices { sizeAdopters[i] += o.sizeAdopters[i] }
-        computeDemand += o.computeDemand
-        weightedGain += o.weightedGain
+    private mutating func count(_ firms: FirmTable, _ i: Int, cohort: Int, by delta: Int) {
+        let k = SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])
+        categoryAdopters[Int(firms.category[i])] += delta
+        sectorAdopters[Int(firms.sector[i])] += delta
+        sizeAdopters[Int(firms.size[i])] += delta
+        segmentAdopters[k] += delta
+        cohorts[min(max(cohort, 0), cohorts.count - 1)][k] += delta
     }
 
-    /// `ramp[age]` is the learning-curve share of the full gain after `age` ticks of use.
-    static func measure(_ firms: FirmTable, segments: SegmentConstants, tick: Int, ramp: [Double], chunks: ParallelChunks) -> TickTally {
-        let sectorCount = segments.sectorCount
-        var partials = [TickTally](repeating: TickTally(sectorCount: sectorCount), count: chunks.chunkCount)
-        firms.stage.withUnsafeBufferPointer { stage in
-        firms.sector.withUnsafeBufferPointer { sector in
-        firms.size.withUnsafeBufferPointer { size in
-        firms.category.withUnsafeBufferPointer { category in
-        firms.adoptedTick.withUnsafeBufferPointer { adoptedTick in
-        segments.compute.withUnsafeBufferPointer { compute in
-        segments.gain.withUnsafeBufferPointer { gain in
-        segments.output.withUnsafeBufferPointer { output in
-        ramp.withUnsafeBufferPointer { ramp in
-        partials.withUnsafeMutableBufferPointer { partials in
-            chunks.forEach { c, range in
-                var t = TickTally(sectorCount: sectorCount)
-                for i in range {
-                    let s = Int(stage[i])
-                    t.stageCounts[s] &+= 1
-                    guard s == Int(Stage.adopted.rawValue) || s == Int(Stage.confirmed.rawValue) else { continue }
-                    let k = SegmentConstants.segment(sector: sector[i], size: size[i])
-                    t.categoryAdopters[Int(category[i])] &+= 1
-                    t.sectorAdopters[Int(sector[i])] &+= 1
-                    t.sizeAdopters[Int(size[i])] &+= 1
-                    t.computeDemand += compute[k]
-                    let age = min(max(tick - Int(adoptedTick[i]) + 1, 0), ramp.count - 1)
-                    t.weightedGain += output[k] * gain[k] * ramp[age]
-                }
-                partials[c] = t
-            }
-        }}}}}}}}}}
-        var total = TickTally(sectorCount: sectorCount)
-        for p in partials { total.add(p) }
-        return total
+    /// Records a tick's changes: stage-count deltas, and who started (`gained`,
+    /// adoptedTick already set to this tick) or stopped (`lost`, adoptedTick
+    /// still that of their adoption) using the innovation.
+    mutating func apply(stageDeltas: [Int], gained: [Int32], lost: [Int32], firms: FirmTable) {
+        for s in stageDeltas.indices { stageCounts[s] += stageDeltas[s] }
+        for f in gained { count(firms, Int(f), cohort: Int(firms.adoptedTick[Int(f)]), by: 1) }
+        for f in lost { count(firms, Int(f), cohort: Int(firms.adoptedTick[Int(f)]), by: -1) }
+    }
+
+    /// A stage change made outside a step (a nudge).
+    mutating func move(from old: UInt8, to new: UInt8) {
+        stageCounts[Int(old)] -= 1
+        stageCounts[Int(new)] += 1
+    }
+
+    /// The aggregates at `tick`; `ramp[age]` is the learning-curve share of the full gain after `age` ticks of use.
+    func snapshot(tick: Int, segments: SegmentConstants, ramp: [Double]) -> TickTally {
+        var demand = 0.0, gain = 0.0
+        for k in segmentAdopters.indices { demand += Double(segmentAdopters[k]) * segments.compute[k] }
+        for (cohort, counts) in cohorts.enumerated() {
+            let age = min(max(tick - cohort + 1, 0), ramp.count - 1)
+            guard ramp[age] != 0 else { continue }
+            var cohortGain = 0.0
+            for k in counts.indices where counts[k] != 0 { cohortGain += Double(counts[k]) * segments.output[k] * segments.gain[k] }
+            gain += cohortGain * ramp[age]
+        }
+        return TickTally(stageCounts: stageCounts, categoryAdopters: categoryAdopters, sectorAdopters: sectorAdopters,
+                         sizeAdopters: sizeAdopters, computeDemand: demand, weightedGain: gain)
     }
 }
