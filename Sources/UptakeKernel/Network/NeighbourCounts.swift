@@ -70,37 +70,23 @@ struct NeighbourCounts {
 
     /// Firms that started and stopped using the innovation in a tick: tell everyone who sees them.
     ///
-    /// Workers split the observers into contiguous ranges of firm numbers and
-    /// each updates only its own range, so no two threads write the same
-    /// count; the counts are integers, so the result is the same for any split.
-    mutating func apply(gained: [Int32], lost: [Int32], threads: Int) {
-        guard !gained.isEmpty || !lost.isEmpty else { return }
-        let n = sameAdopted.count
-        let parts = (gained.count + lost.count) * 8 < 65_536 ? 1 : max(1, threads)
-        let partitions = ParallelChunks(count: n, threads: parts, chunkSize: (n + parts - 1) / parts)
+    /// Sequential on purpose: the pushes are scattered writes bound by memory
+    /// latency, and two parallel variants (workers owning target ranges; a
+    /// two-phase bucket sort of the pushes) measured no faster on two cores
+    /// (docs/performance.md), so the simplest form stays.
+    mutating func apply(gained: [Int32], lost: [Int32]) {
         observerOffsets.withUnsafeBufferPointer { offsets in
         sameEnd.withUnsafeBufferPointer { sameEnd in
         observers.withUnsafeBufferPointer { observers in
         sameAdopted.withUnsafeMutableBufferPointer { sameA in
         crossAdopted.withUnsafeMutableBufferPointer { crossA in
-            partitions.forEach { _, range in
-                let low = UInt32(range.lowerBound), high = UInt32(range.upperBound)
-                for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
-                    for firm in list {
-                        let j = Int(firm)
-                        var k = offsets[j]
-                        let split = sameEnd[j], end = offsets[j + 1]
-                        while k < split {
-                            let i = observers[k]
-                            if i >= low && i < high { sameA[Int(i)] &+= delta }
-                            k += 1
-                        }
-                        while k < end {
-                            let i = observers[k]
-                            if i >= low && i < high { crossA[Int(i)] &+= delta }
-                            k += 1
-                        }
-                    }
+            for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
+                for firm in list {
+                    let j = Int(firm)
+                    let split = sameEnd[j], end = offsets[j + 1]
+                    var k = offsets[j]
+                    while k < split { sameA[Int(observers[k])] &+= delta; k += 1 }
+                    while k < end { crossA[Int(observers[k])] &+= delta; k += 1 }
                 }
             }
         }}}}}
