@@ -23,39 +23,8 @@ public enum ExperimentLoader {
 
     /// Runs the file in a fresh sandbox and returns the table it returns.
     static func evaluate(file: String) throws -> (LuaTable, String) {
-        guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw Diagnostic(file: file, problem: "cannot read the experiment file",
-                             fix: "Check the path; experiments are Lua files like scenarios/tax-relief-sweep.lua")
-        }
         let lua = try LuaState()
-        let sandbox = try LuaSandbox(lua: lua)
-        let refuse: (String) -> (LuaState) throws -> Int32 = { what in { _ in throw ScriptCallError(what) } }
-        try sandbox.pushNewEnvironment(.init(
-            random: refuse("experiment files cannot draw random numbers; the design draws them from seed = N"),
-            randomseed: refuse("experiment files cannot seed random numbers; set seed = N instead"),
-            require: refuse("experiment files cannot require modules"),
-            print: { _ in 0 }))
-        let env = lua.top
-        lua.pushFunction { l in
-            guard l.value(at: 1).table != nil else { throw ScriptCallError("experiment expects a table: experiment { scenario = \"...\", ... }") }
-            l.setTop(1); return 1
-        }
-        lua.setField(env, "experiment")
-        do {
-            try sandbox.loadChunk(source: source, chunkName: file, environment: env)
-            try lua.call(arguments: 0, results: 1)
-        } catch let e as LuaError {
-            throw Diagnostic(file: e.file(resolvingAgainst: [file]) ?? file, line: e.line,
-                             problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
-                             fix: e.kind == .syntax ? "Fix the syntax at that line (a missing comma, bracket or 'end' is the usual cause)" : "Fix the experiment at that line")
-        }
-        let value = lua.value(at: -1)
-        guard let table = value.table else {
-            throw Diagnostic(file: file, line: source.components(separatedBy: "\n").count,
-                             problem: "the experiment returned \(value.typeName) instead of a table",
-                             fix: "End the file with: return experiment { scenario = \"baseline.lua\", ... }")
-        }
-        return (table, source)
+        return try DeclarativeFile.experiment.evaluate(file: file, sandbox: try LuaSandbox(lua: lua))
     }
 
     static func decode(_ table: LuaTable, file: String, context: ValidationContext) throws -> Experiment {

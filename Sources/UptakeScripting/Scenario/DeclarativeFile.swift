@@ -1,0 +1,63 @@
+import Foundation
+
+/// A Lua file that returns one declarative table marked by a function of
+/// its kind: `return scenario { ... }`, `return experiment { ... }`. It runs
+/// in the sandbox and may compute values, but cannot read files, draw random
+/// numbers or require modules.
+public struct DeclarativeFile: Sendable {
+    /// "scenario" or "experiment": the marker function and the word in messages.
+    public var kind: String
+    /// A file of this kind in the project, for the "cannot read" hint.
+    public var example: String
+    /// What a minimal table looks like, for the "returned ... instead of a table" hint.
+    public var shape: String
+
+    public static let scenario = DeclarativeFile(kind: "scenario", example: "scenarios/baseline.lua", shape: "name = \"...\", ...")
+    public static let experiment = DeclarativeFile(kind: "experiment", example: "scenarios/tax-relief-sweep.lua", shape: "scenario = \"baseline.lua\", ...")
+
+    public init(kind: String, example: String, shape: String) { self.kind = kind; self.example = example; self.shape = shape }
+
+    /// Runs the file in `sandbox` and returns the table it returns, with the file's text.
+    public func evaluate(file: String, sandbox: LuaSandbox) throws -> (LuaTable, String) {
+        guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw Diagnostic(file: file, problem: "cannot read the \(kind) file", fix: "Check the path; \(kind)s are Lua files like \(example)")
+        }
+        let lua = sandbox.lua
+        let base = lua.top
+        defer { lua.setTop(base) }
+        let kind = self.kind
+        let refuse: (String) -> (LuaState) throws -> Int32 = { what in { _ in throw ScriptCallError(what) } }
+        try sandbox.pushNewEnvironment(.init(
+            random: refuse("\(kind) files cannot draw random numbers; set seed = N instead"),
+            randomseed: refuse("\(kind) files cannot seed random numbers; set seed = N instead"),
+            require: refuse("\(kind) files cannot require modules" + (kind == "scenario" ? "; list plugins in the scenario's plugins table" : "")),
+            print: { l in
+                FileHandle.standardError.write(Data(((1...max(1, l.top)).map { l.top >= $0 ? PluginHost.show(l.value(at: $0)) : "" }
+                    .joined(separator: "\t") + "\n").utf8))
+                return 0
+            }))
+        let env = lua.top
+        // The marker only returns its argument: `scenario { ... }` reads as what it is.
+        lua.pushFunction { l in
+            guard l.value(at: 1).table != nil else { throw ScriptCallError("\(kind) expects a table: \(kind) { ... }") }
+            l.setTop(1); return 1
+        }
+        lua.setField(env, kind)
+        do {
+            try sandbox.loadChunk(source: source, chunkName: file, environment: env)
+            try lua.call(arguments: 0, results: 1)
+        } catch let e as LuaError {
+            throw Diagnostic(file: e.file(resolvingAgainst: [file]) ?? file, line: e.line,
+                             problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
+                             fix: e.kind == .syntax ? "Fix the syntax at that line (a missing comma, bracket or 'end' is the usual cause)"
+                                                    : "Fix the \(kind) at that line")
+        }
+        let value = lua.value(at: -1)
+        guard let table = value.table else {
+            throw Diagnostic(file: file, line: source.components(separatedBy: "\n").count,
+                             problem: "the \(kind) returned \(value.typeName) instead of a table",
+                             fix: "End the file with: return \(kind) { \(shape) }")
+        }
+        return (table, source)
+    }
+}
