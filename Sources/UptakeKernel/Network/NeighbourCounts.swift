@@ -70,25 +70,73 @@ struct NeighbourCounts {
 
     /// Firms that started and stopped using the innovation in a tick: tell everyone who sees them.
     ///
-    /// Sequential on purpose: the pushes are scattered writes bound by memory
-    /// latency, and two parallel variants (workers owning target ranges; a
-    /// two-phase bucket sort of the pushes) measured no faster on two cores
-    /// (docs/performance.md), so the simplest form stays.
-    mutating func apply(gained: [Int32], lost: [Int32]) {
+    /// The pushes are scattered writes bound by memory latency. Workers own
+    /// contiguous ranges of firms: each handles the changed firms of its range
+    /// and writes only counts of its own range, deferring pushes that cross
+    /// into another range to a short sequential pass. Networks built with
+    /// locality (small-world, lattice) keep most ties within a range; on
+    /// random networks most pushes are deferred and it runs like one thread.
+    /// Counts are integers, so the result is the same for any split.
+    /// `gained` and `lost` are in ascending firm order.
+    mutating func apply(gained: [Int32], lost: [Int32], threads: Int) {
+        let changed = gained.count + lost.count
+        guard changed > 0 else { return }
+        let n = sameAdopted.count
+        let workers = changed < 4_096 ? 1 : max(1, threads)
+        let span = (n + workers - 1) / workers
+        var deferred = [[UInt32]](repeating: [], count: workers)
         observerOffsets.withUnsafeBufferPointer { offsets in
         sameEnd.withUnsafeBufferPointer { sameEnd in
         observers.withUnsafeBufferPointer { observers in
         sameAdopted.withUnsafeMutableBufferPointer { sameA in
         crossAdopted.withUnsafeMutableBufferPointer { crossA in
-            for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
-                for firm in list {
-                    let j = Int(firm)
-                    let split = sameEnd[j], end = offsets[j + 1]
-                    var k = offsets[j]
-                    while k < split { sameA[Int(observers[k])] &+= delta; k += 1 }
-                    while k < end { crossA[Int(observers[k])] &+= delta; k += 1 }
+        deferred.withUnsafeMutableBufferPointer { deferred in
+            let owners = ParallelChunks(count: workers, threads: workers, chunkSize: 1)
+            owners.forEach { w, _ in
+                let low = w * span, high = min(n, low + span)
+                var later: [UInt32] = []
+                for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
+                    // The changed firms of this range: a slice of the sorted list.
+                    var from = list.partitioningIndex { Int($0) >= low }
+                    while from < list.count && Int(list[from]) < high {
+                        let j = Int(list[from])
+                        from += 1
+                        let split = sameEnd[j], end = offsets[j + 1]
+                        var k = offsets[j]
+                        while k < end {
+                            let i = Int(observers[k])
+                            let same = k < split
+                            if i >= low && i < high {
+                                if same { sameA[i] &+= delta } else { crossA[i] &+= delta }
+                            } else {
+                                // Target's number, bit 31 = same sector, bit 30 = decrement.
+                                later.append(UInt32(i) | (same ? 1 << 31 : 0) | (delta < 0 ? 1 << 30 : 0))
+                            }
+                            k += 1
+                        }
+                    }
+                }
+                deferred[w] = later
+            }
+            for list in deferred {
+                for entry in list {
+                    let i = Int(entry & 0x3FFF_FFFF)
+                    let delta: Int32 = entry & (1 << 30) != 0 ? -1 : 1
+                    if entry & (1 << 31) != 0 { sameA[i] &+= delta } else { crossA[i] &+= delta }
                 }
             }
-        }}}}}
+        }}}}}}
+    }
+}
+
+extension Array where Element == Int32 {
+    /// The first index whose element satisfies `belongs`, for a predicate false then true along the array.
+    func partitioningIndex(where belongs: (Int32) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }

@@ -291,7 +291,7 @@ public final class Simulation {
         for d in deltasPerChunk where !d.isEmpty { for s in d.indices { deltas[s] += d[s] } }
         runningTally.apply(stageDeltas: deltas, gained: adopted, lost: lost, firms: firms)
         if !network.isMeanField {
-            neighbourCounts.apply(gained: adopted, lost: lost)
+            neighbourCounts.apply(gained: adopted, lost: lost, threads: config.threads)
         }
         let regulation = levers.systemValue(.regulation)
         let compliance: Double, loanYears: Double
