@@ -4,27 +4,10 @@ import XCTest
 
 /// `uptake batch`, `results`, `sensitivity`, `merge` and `slurm` run as a user would.
 final class BatchCommandTests: XCTestCase {
-    /// Runs the built binary in `directory` (as CommandLineTests does, for this class's folders).
+    /// The built binary, run in a folder of this class's.
     struct CLI {
-        func uptake(_ arguments: [String], in directory: URL) throws -> CommandLineTests.Result {
-            let process = Process()
-            process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("uptake")
-            process.arguments = arguments
-            process.currentDirectoryURL = directory
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return .init(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-        }
-
-        func temporaryDirectory() throws -> URL {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-batch-cli-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            return url
-        }
+        func uptake(_ arguments: [String], in directory: URL) throws -> UptakeCLI.Result { try UptakeCLI.run(arguments, in: directory) }
+        func temporaryDirectory() throws -> URL { try UptakeCLI.temporaryDirectory() }
     }
     let cli = CLI()
 
@@ -90,7 +73,7 @@ final class BatchCommandTests: XCTestCase {
 
         let killed = dir.appendingPathComponent("killed.db").path
         let process = Process()
-        process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("uptake")
+        process.executableURL = UptakeCLI.productsDirectory.appendingPathComponent("uptake")
         process.arguments = ["batch", "experiment.lua", "--out", "killed.db", "--jobs", "2", "--quiet"]
         process.currentDirectoryURL = dir
         try process.run()

@@ -5,35 +5,14 @@ import XCTest
 final class CommandLineTests: XCTestCase {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The folder with the built products (next to the test bundle).
-    static var productsDirectory: URL {
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL
-    }
-
-    struct Result { let status: Int32; let stdout: String; let stderr: String }
+    typealias Result = UptakeCLI.Result
+    static var productsDirectory: URL { UptakeCLI.productsDirectory }
 
     func uptake(_ arguments: [String], in directory: URL = repository) throws -> Result {
-        let process = Process()
-        process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("uptake")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try UptakeCLI.run(arguments, in: directory)
     }
 
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() throws -> URL { try UptakeCLI.temporaryDirectory() }
 
     func testRunPrintsSummaryAndWritesSeries() throws {
         let out = try temporaryDirectory()
