@@ -34,12 +34,22 @@ STARTED_PIDS=()
 cleanup() {
   local status=$?
   for pid in "${STARTED_PIDS[@]}"; do $SUDO kill "$pid" 2>/dev/null || true; done
+  # Give the daemons a moment to stop writing their state files (bounded: unreaped
+  # daemons stay in the process table as zombies, so kill -0 alone never says they are gone).
+  for pid in "${STARTED_PIDS[@]}"; do
+    for _ in $(seq 30); do
+      [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = "" ] && break
+      [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = "Z" ] && break
+      sleep 0.1
+    done
+  done
   if [ $status -ne 0 ]; then
     for log in "$WORK"/slurmctld.log "$WORK"/slurmd.log "$WORK"/sweep-shard*.log; do
       [ -f "$log" ] && { echo "--- $log"; tail -20 "$log"; }
     done
   else
-    rm -rf "$WORK"
+    # A scratch folder in /tmp: retry once if a daemon was still writing, never fail the check over it.
+    rm -rf "$WORK" 2>/dev/null || { sleep 1; rm -rf "$WORK" 2>/dev/null || echo "slurm-e2e: could not remove $WORK"; }
   fi
   exit $status
 }
