@@ -62,5 +62,14 @@ final class PopulationTests: XCTestCase {
         XCTAssertEqual(cal.tick(of: "2025Q1"), 8)
         XCTAssertEqual(cal.lastTick(ofYear: 2023), 3)
         XCTAssertThrowsError(try TickCalendar(start: "2023Q5", unit: .quarter))
+        // Dates of another unit mean the period they begin in.
+        let monthly = try TickCalendar(start: "2023-01", unit: .month)
+        XCTAssertEqual(monthly.tick(of: "2023Q2"), 3)
+        XCTAssertEqual(monthly.tick(of: "2024"), 12)
+        let yearly = try TickCalendar(start: "2023", unit: .year)
+        XCTAssertEqual(yearly.tick(of: "2025Q3"), 2)
+        XCTAssertEqual(yearly.tick(of: "2025-11"), 2)
+        XCTAssertEqual(cal.tick(of: "2025-05"), 9)
+        XCTAssertNil(cal.tick(of: "soon"))
     }
 }

@@ -25,6 +25,21 @@ final class RunTests: XCTestCase {
         }
     }
 
+    func testQuarterDatedPluginsWorkInMonthlyScenarios() throws {
+        let p = try TempProject()
+        let file = try p.write("monthly.lua", """
+        return scenario {
+          unit = "month", start = "2023-01", ticks = 30, firms = 300,
+          plugins = { { "tax-relief", rate = 1, from = "2024Q2" } },
+        }
+        """)
+        let s = try RunSession(file: file, options: .init(searchPath: repoPlugins))
+        try s.run()
+        let booked = s.simulation.history.map { $0.spendTotal["tax_relief"] ?? 0 }
+        XCTAssertEqual(booked[14], 0, "no relief before April 2024 (tick 15)")
+        XCTAssertGreaterThan(booked[29], 0)
+    }
+
     func testSameScenarioAndSeedGiveIdenticalSeries() throws {
         let a = try run(baseline), b = try run(baseline)
         XCTAssertEqual(SeriesTable.build(a).csv, SeriesTable.build(b).csv)

@@ -62,10 +62,18 @@ public struct TickCalendar: Sendable, Equatable {
     }
 
     /// The tick of a calendar label, or nil when it is not a valid date.
+    /// Labels of another unit are accepted too and mean the period of this
+    /// calendar in which they begin: in a monthly run "2025Q2" is April 2025,
+    /// in a yearly run "2025-07" is 2025. So a plugin whose dates are written
+    /// in quarters works in monthly and yearly scenarios as well.
     public func tick(of label: String) -> Int? {
-        guard let (y, p) = TickCalendar.parse(label, unit: unit) else { return nil }
         let n = unit.periodsPerYear
-        return (y * n + p) - (startYear * n + startPeriod)
+        for source in [unit] + Unit.allCases.filter({ $0 != unit }) {
+            guard let (y, p) = TickCalendar.parse(label, unit: source) else { continue }
+            let firstMonth = p * 12 / source.periodsPerYear
+            return (y * n + firstMonth * n / 12) - (startYear * n + startPeriod)
+        }
+        return nil
     }
 
     /// The last tick that falls in a calendar year.
