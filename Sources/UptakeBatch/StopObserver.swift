@@ -15,7 +15,7 @@ final class StopObserver: SimulationObserver {
         "trust": { $0.macro.trust },
         "energy_gwh": { $0.macro.energy },
         "emissions_t": { $0.macro.emissions },
-        "spend_cumulative": { s in s.spendTotal.keys.sorted().reduce(0) { $0 + s.spendTotal[$1]! } },
+        "spend_cumulative": { s in FiscalLedger.sum(s.spendTotal) },
     ]
 
     let host: SimulationObserver

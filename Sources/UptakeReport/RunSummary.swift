@@ -68,7 +68,7 @@ public struct RunSummary {
             out.append(String(format: "At the end: productivity index %.1f, technology readiness %.2f, trust %.2f, compute served %.0f%% of demand",
                               m.productivityIndex, m.readiness, m.trust, m.rationing * 100))
             out.append(String(format: "Energy %.1f GWh and emissions %.0f tCO2 in the last tick; public spending %@ in total",
-                              m.energy, m.emissions, RunSummary.yuan(s.spendTotal.values.reduce(0, +))))
+                              m.energy, m.emissions, RunSummary.yuan(FiscalLedger.sum(s.spendTotal))))
             let accounts = s.spendTotal.keys.sorted().filter { s.spendTotal[$0]! != 0 }
             if !accounts.isEmpty {
                 out.append("  by account: " + accounts.map { "\($0) \(RunSummary.yuan(s.spendTotal[$0]!))" }.joined(separator: ", "))

@@ -14,6 +14,12 @@ public struct FiscalLedger: Sendable {
         thisTick[account, default: 0] += amount
     }
 
-    public var grandTotal: Double { total.keys.sorted().reduce(0) { $0 + total[$1]! } }
-    public var tickTotal: Double { thisTick.keys.sorted().reduce(0) { $0 + thisTick[$1]! } }
+    public var grandTotal: Double { FiscalLedger.sum(total) }
+    public var tickTotal: Double { FiscalLedger.sum(thisTick) }
+
+    /// The sum of accounts in account-name order: dictionary order differs
+    /// between processes, and a float sum depends on its order.
+    public static func sum(_ accounts: [String: Double]) -> Double {
+        accounts.keys.sorted().reduce(0) { $0 + accounts[$1]! }
+    }
 }

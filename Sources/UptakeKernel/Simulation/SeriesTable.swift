@@ -61,8 +61,7 @@ public enum SeriesColumns {
         let m = s.macro
         row += [f(criticalMass), f(m.productivityIndex), f(m.readiness), f(m.computeDemand), f(m.computeServed), f(m.rationing),
                 f(m.energy), f(m.emissions), f(m.incidents), f(m.trust), f(s.specialFundLeft),
-                f(s.spendThisTick.keys.sorted().reduce(0) { $0 + s.spendThisTick[$1]! }),
-                f(s.spendTotal.keys.sorted().reduce(0) { $0 + s.spendTotal[$1]! })]
+                f(FiscalLedger.sum(s.spendThisTick)), f(FiscalLedger.sum(s.spendTotal))]
         return row
     }
 }

@@ -57,11 +57,12 @@ public final class Simulation {
         }
         neighbourCounts = network.isMeanField ? NeighbourCounts(meanField: firms.count)
             : NeighbourCounts(network: network, sector: firms.sector, stage: firms.stage)
-        runningTally = RunningTally(firms, segments: SegmentConstants(config.population.sectors), ticks: config.ticks)
+        let segments = SegmentConstants(config.population.sectors)
+        runningTally = RunningTally(firms, segments: segments, ticks: config.ticks)
         macro = MacroState(config.macro)
         specialFundLeft = config.specialFundPool
         chunks = ParallelChunks(count: firms.count, threads: config.threads)
-        segments = SegmentConstants(config.population.sectors)
+        self.segments = segments
         var cat = [Int](repeating: 0, count: 5), sec = [Int](repeating: 0, count: sectorCount), siz = [Int](repeating: 0, count: 3)
         var potential = 0.0, output = 0.0
         for i in 0..<firms.count {

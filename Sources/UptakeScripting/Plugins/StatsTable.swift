@@ -15,7 +15,7 @@ enum StatsTable {
         }
         func money(_ d: [String: Double]) -> LuaValue {
             var fields = d.keys.sorted().map { ($0, LuaValue.number(d[$0]!)) }
-            fields.append(("total", .number(d.keys.sorted().reduce(0) { $0 + d[$1]! })))
+            fields.append(("total", .number(FiscalLedger.sum(d))))
             return .table(LuaTable(fields: fields.sorted { $0.0 < $1.0 }))
         }
         let m = s.macro
