@@ -2,11 +2,14 @@
 #include "CLuaShims.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
-/* The allocator enforces the per-state memory cap. Shrinking and freeing
- * always succeed; growing fails (Lua then raises "not enough memory") once
- * the cap would be passed, except while a Swift callback runs: Swift must
- * never see a longjmp, and what it allocates per call is small and bounded. */
+/* The allocator enforces the per-state memory cap on Lua code only: inside
+ * a protected call (callDepth > 0) and not while a Swift callback runs.
+ * Shrinking and freeing always succeed. The host's own work (outside any
+ * protected call, or inside a Swift callback) never fails here: Swift must
+ * never see a longjmp. What it allocates is still counted, and checked
+ * when the callback returns (trampoline) and after each hook (Swift). */
 static void *uptake_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     UptakeLimits *limits = (UptakeLimits *)ud;
     size_t old = ptr ? osize : 0;  /* with ptr == NULL, osize encodes a type */
@@ -15,8 +18,8 @@ static void *uptake_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         limits->used -= old;
         return NULL;
     }
-    if (limits->limit > 0 && limits->inSwift == 0 && nsize > old &&
-        limits->used - old + nsize > limits->limit) {
+    int capped = limits->limit > 0 && limits->callDepth > 0 && limits->inSwift == 0;
+    if (capped && nsize > old && limits->used - old + nsize > limits->limit) {
         return NULL;
     }
     void *block = realloc(ptr, nsize);
@@ -34,9 +37,19 @@ static int uptake_panic(lua_State *L) {
     return 0;
 }
 
+/* Lua 5.4 reports errors in finalizers and other warnings through this
+ * function; luaL_newstate installs one, lua_newstate does not. The sandbox
+ * allows no finalizers, so this only drops what Lua would print. */
+static void uptake_warn(void *ud, const char *msg, int tocont) {
+    (void)ud; (void)msg; (void)tocont;
+}
+
 lua_State *uptake_newstate(UptakeLimits *limits) {
     lua_State *L = lua_newstate(uptake_alloc, limits);
-    if (L != NULL) lua_atpanic(L, uptake_panic);
+    if (L != NULL) {
+        lua_atpanic(L, uptake_panic);
+        lua_setwarnf(L, uptake_warn, NULL);
+    }
     return L;
 }
 
@@ -46,29 +59,83 @@ UptakeLimits *uptake_limits(lua_State *L) {
     return (UptakeLimits *)ud;
 }
 
-/* The count hook spends the instruction budget 1000 instructions at a time.
- * Once it is gone every later check raises again, so a script that catches
- * the error with pcall cannot keep running for long. */
+static double uptake_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The count hook spends the instruction budget UPTAKE_HOOK_STEP
+ * instructions at a time and watches the deadline. */
 #define UPTAKE_HOOK_STEP 1000
+static void uptake_count_hook(lua_State *L, lua_Debug *ar);
+
+/* Raises the error of an exhausted limit. The first time in a call it also
+ * composes the message ("file:line: instruction budget exceeded ..."). From
+ * then on the hook of this thread fires at every instruction, so a script
+ * that catches the error with pcall fails again at its very next
+ * instruction: the error climbs every pcall up to the host. [-0, +1, e] */
+static int uptake_raise_exhausted(lua_State *L, int kind) {
+    UptakeLimits *limits = uptake_limits(L);
+    if (!limits->exhausted) {
+        limits->exhausted = kind;
+        char what[160];
+        if (kind == UPTAKE_ERR_TIME) {
+            snprintf(what, sizeof what, "wall-clock limit exceeded (limits.seconds = %g)", limits->seconds);
+        } else {
+            snprintf(what, sizeof what, "instruction budget exceeded (%lld instructions per hook call)",
+                     (long long)limits->budgetPerCall);
+        }
+        lua_Debug here;
+        int level = 0;
+        /* The innermost Lua function tells where: skip C frames (string.find, ...). */
+        while (lua_getstack(L, level, &here) && lua_getinfo(L, "Sl", &here) && here.currentline <= 0) level++;
+        if (lua_getstack(L, level, &here) && here.currentline > 0) {
+            snprintf(limits->exhaustedWhere, sizeof limits->exhaustedWhere, "%s:%d: %s",
+                     here.short_src, here.currentline, what);
+        } else {
+            snprintf(limits->exhaustedWhere, sizeof limits->exhaustedWhere, "%s", what);
+        }
+    }
+    lua_sethook(L, uptake_count_hook, LUA_MASKCOUNT, 1);
+    lua_pushstring(L, limits->exhaustedWhere);
+    return lua_error(L);
+}
+
+/* Raises if a limit has run out. [-0, +0, e] */
+static void uptake_check_limits(lua_State *L) {
+    UptakeLimits *limits = uptake_limits(L);
+    if (limits->callDepth == 0) return;  /* host work: never raise */
+    if (limits->exhausted) uptake_raise_exhausted(L, limits->exhausted);
+    if (limits->budgetPerCall > 0 && limits->budget < 0) uptake_raise_exhausted(L, UPTAKE_ERR_BUDGET);
+    if (limits->deadline > 0 && uptake_now() > limits->deadline) uptake_raise_exhausted(L, UPTAKE_ERR_TIME);
+}
+
 static void uptake_count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     UptakeLimits *limits = uptake_limits(L);
-    if (limits->budgetPerCall <= 0) return;
-    limits->budget -= UPTAKE_HOOK_STEP;
-    if (limits->budget >= 0) return;
-    lua_Debug here;
-    if (lua_getstack(L, 0, &here) && lua_getinfo(L, "Sl", &here) && here.currentline > 0) {
-        lua_pushfstring(L, "%s:%d: instruction budget exceeded (%I instructions per hook call)",
-                        here.short_src, here.currentline, (LUAI_UACINT)limits->budgetPerCall);
+    if (limits->budgetPerCall > 0) limits->budget -= lua_gethookcount(L);
+    uptake_check_limits(L);
+}
+
+void uptake_charge(lua_State *L, int64_t steps) {
+    UptakeLimits *limits = uptake_limits(L);
+    if (limits->budgetPerCall > 0) {
+        /* Saturate: a caller may charge an estimate near INT64_MAX. */
+        if (steps > limits->budget + INT64_MAX / 2) limits->budget = -1;
+        else limits->budget -= steps;
+    }
+    uptake_check_limits(L);
+}
+
+/* The hook is needed when either limit is set. */
+static void uptake_install_hook(lua_State *L) {
+    UptakeLimits *limits = uptake_limits(L);
+    if (limits->budgetPerCall > 0 || limits->deadline > 0) {
+        lua_sethook(L, uptake_count_hook, LUA_MASKCOUNT, UPTAKE_HOOK_STEP);
     } else {
-        lua_pushfstring(L, "instruction budget exceeded (%I instructions per hook call)",
-                        (LUAI_UACINT)limits->budgetPerCall);
+        lua_sethook(L, NULL, 0, 0);
     }
-    if (!limits->budgetExceeded) {
-        snprintf(limits->budgetWhere, sizeof limits->budgetWhere, "%s", lua_tostring(L, -1));
-    }
-    limits->budgetExceeded = 1;
-    lua_error(L);
 }
 
 void uptake_set_limits(lua_State *L, size_t memoryLimit, int64_t instructionBudget) {
@@ -76,11 +143,14 @@ void uptake_set_limits(lua_State *L, size_t memoryLimit, int64_t instructionBudg
     limits->limit = memoryLimit;
     limits->budgetPerCall = instructionBudget;
     limits->budget = instructionBudget;
-    if (instructionBudget > 0) {
-        lua_sethook(L, uptake_count_hook, LUA_MASKCOUNT, UPTAKE_HOOK_STEP);
-    } else {
-        lua_sethook(L, NULL, 0, 0);
-    }
+    uptake_install_hook(L);
+}
+
+void uptake_set_deadline(lua_State *L, double seconds) {
+    UptakeLimits *limits = uptake_limits(L);
+    limits->seconds = seconds;
+    limits->deadline = seconds > 0 ? uptake_now() + seconds : 0;
+    uptake_install_hook(L);
 }
 
 static const luaL_Reg uptake_safe_libs[] = {
@@ -112,23 +182,103 @@ int uptake_open_safe_libs(lua_State *L) {
     return lua_pcall(L, 0, 0, 0);
 }
 
-/* Calls the Swift function in upvalue 1 with the context in upvalue 2, and
- * raises its error only after it has returned. */
+/* The Swift side of a Swift function: the function pointer, its context
+ * and how to release the context. Lives in a full userdata that is upvalue
+ * 1 of the closure, so the context is released when Lua collects the
+ * closure, not kept for the life of the state. */
+typedef struct UptakeSwiftBox {
+    uptake_SwiftFunction fn;
+    void *context;
+    uptake_SwiftRelease release;
+} UptakeSwiftBox;
+
+static int uptake_swift_box_gc(lua_State *L) {
+    UptakeSwiftBox *box = (UptakeSwiftBox *)lua_touserdata(L, 1);
+    if (box != NULL && box->release != NULL && box->context != NULL) {
+        box->release(box->context);
+        box->context = NULL;
+    }
+    return 0;
+}
+
+/* Calls the Swift function of the box in upvalue 1 on the calling thread
+ * (a coroutine has its own stack), and raises its error only after it has
+ * returned. A callback that left the state over the memory cap fails here,
+ * in C, where raising is safe. */
 static int uptake_trampoline(lua_State *L) {
-    uptake_SwiftFunction fn = (uptake_SwiftFunction)lua_touserdata(L, lua_upvalueindex(1));
-    void *context = lua_touserdata(L, lua_upvalueindex(2));
+    UptakeSwiftBox *box = (UptakeSwiftBox *)lua_touserdata(L, lua_upvalueindex(1));
     UptakeLimits *limits = uptake_limits(L);
+    uptake_check_limits(L);  /* a C call must not let a script outlive its budget */
     limits->inSwift++;
-    int results = fn(L, context);
+    int results = box->fn(L, box->context);
     limits->inSwift--;
     if (results < 0) return lua_error(L);
+    if (limits->limit > 0 && limits->inSwift == 0 && limits->used > limits->limit) {
+        limits->memoryExceeded = 1;
+        lua_pushliteral(L, "not enough memory (a host function's result passed the memory cap)");
+        return lua_error(L);
+    }
     return results;
 }
 
-void uptake_push_swift_function(lua_State *L, uptake_SwiftFunction fn, void *context) {
-    lua_pushlightuserdata(L, (void *)fn);
-    lua_pushlightuserdata(L, context);
-    lua_pushcclosure(L, uptake_trampoline, 2);
+#define UPTAKE_SWIFT_BOX_META "uptake.SwiftFunction"
+
+void uptake_push_swift_function(lua_State *L, uptake_SwiftFunction fn, void *context, uptake_SwiftRelease release, int nup) {
+    UptakeSwiftBox *box = (UptakeSwiftBox *)lua_newuserdatauv(L, sizeof(UptakeSwiftBox), 0);
+    box->fn = fn;
+    box->context = context;
+    box->release = release;
+    if (luaL_newmetatable(L, UPTAKE_SWIFT_BOX_META)) {
+        lua_pushcfunction(L, uptake_swift_box_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_setmetatable(L, -2);
+    lua_insert(L, -(nup + 1));  /* the box below the other upvalues */
+    lua_pushcclosure(L, uptake_trampoline, nup + 1);
+}
+
+/* math.randomseed without arguments seeds from a deterministic sequence:
+ * upvalue 1 is the real randomseed, upvalue 2 the next salt (an integer).
+ * With arguments it checks them as Lua does and passes them on. */
+static int uptake_randomseed(lua_State *L) {
+    lua_Integer n1, n2;
+    if (lua_isnone(L, 1)) {
+        lua_Integer salt = lua_tointeger(L, lua_upvalueindex(2));
+        /* splitmix64 of the salt: well spread seeds, the same in every process */
+        uint64_t z = (uint64_t)salt + 0x9e3779b97f4a7c15ULL;
+        lua_pushinteger(L, (lua_Integer)(salt + 1));
+        lua_replace(L, lua_upvalueindex(2));
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        n1 = (lua_Integer)(z ^ (z >> 31));
+        n2 = (lua_Integer)salt;
+    } else {
+        n1 = luaL_checkinteger(L, 1);
+        n2 = luaL_optinteger(L, 2, 0);
+    }
+    lua_settop(L, 0);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushinteger(L, n1);
+    lua_pushinteger(L, n2);
+    lua_call(L, 2, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+void uptake_push_math_library(lua_State *L, int64_t seed1, int64_t seed2) {
+    luaopen_math(L);  /* a new table and a new generator state each time */
+    lua_getfield(L, -1, "randomseed");
+    lua_pushinteger(L, (lua_Integer)seed1);
+    lua_pushinteger(L, (lua_Integer)seed2);
+    lua_call(L, 2, 0);
+}
+
+void uptake_push_randomseed(lua_State *L, int mathIndex, int64_t salt) {
+    mathIndex = lua_absindex(L, mathIndex);
+    lua_getfield(L, mathIndex, "randomseed");
+    lua_pushinteger(L, (lua_Integer)salt);
+    lua_pushcclosure(L, uptake_randomseed, 2);
 }
 
 int uptake_load_text(lua_State *L, const char *buffer, size_t size, const char *chunkname) {
@@ -157,8 +307,12 @@ int uptake_pcall(lua_State *L, int nargs, int nresults) {
     lua_pushcfunction(L, uptake_message_handler);
     lua_insert(L, base);
     if (limits->callDepth == 0) {
+        /* A fresh budget, and the hook back to its normal pace (it fires at
+         * every instruction once a limit has run out). */
         limits->budget = limits->budgetPerCall;
-        limits->budgetExceeded = 0;
+        limits->exhausted = 0;
+        limits->memoryExceeded = 0;
+        uptake_install_hook(L);
     }
     int savedInSwift = limits->inSwift;
     limits->inSwift = 0;  /* Lua code called back from Swift is capped again */
@@ -167,14 +321,20 @@ int uptake_pcall(lua_State *L, int nargs, int nresults) {
     limits->callDepth--;
     limits->inSwift = savedInSwift;
     lua_remove(L, base);
-    if (limits->callDepth == 0 && limits->budgetExceeded) {
-        /* The script caught the budget error with pcall and went on: the call
-         * still failed. Report the first place the budget ran out. */
+    if (limits->exhausted && (limits->callDepth == 0 || status != LUA_OK)) {
+        /* The script may have caught the error with pcall and gone on: the
+         * call still failed. Report the first place the limit ran out. */
         if (status == LUA_OK) {
             lua_settop(L, base - 1);
-            lua_pushstring(L, limits->budgetWhere);
+            lua_pushstring(L, limits->exhaustedWhere);
         }
-        status = UPTAKE_ERR_BUDGET;
+        status = limits->exhausted;
+    } else if (limits->memoryExceeded && limits->callDepth == 0) {
+        if (status == LUA_OK) {
+            lua_settop(L, base - 1);
+            lua_pushliteral(L, "not enough memory");
+        }
+        status = LUA_ERRMEM;
     }
     return status;
 }

@@ -17,14 +17,17 @@ public final class RunSession {
         /// Overrides of the scenario's script limits (command line wins).
         public var maxInstructions: Int?
         public var maxMemoryMB: Int?
+        /// Wall-clock seconds the run may take, from loading the plugins to the last tick.
+        public var maxSeconds: Double?
         public var searchPath: PluginSearchPath?
         /// Skip the check against the project's uptake.lock.
         public var ignoreLock: Bool
         public init(seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
-                    maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, searchPath: PluginSearchPath? = nil,
-                    ignoreLock: Bool = false) {
+                    maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, maxSeconds: Double? = nil,
+                    searchPath: PluginSearchPath? = nil, ignoreLock: Bool = false) {
             self.seed = seed; self.overrides = overrides; self.threads = threads
-            self.maxInstructions = maxInstructions; self.maxMemoryMB = maxMemoryMB; self.searchPath = searchPath
+            self.maxInstructions = maxInstructions; self.maxMemoryMB = maxMemoryMB; self.maxSeconds = maxSeconds
+            self.searchPath = searchPath
             self.ignoreLock = ignoreLock
         }
     }
@@ -55,6 +58,7 @@ public final class RunSession {
         var limits = scenario.limits
         if let i = options.maxInstructions { limits.instructions = i }
         if let m = options.maxMemoryMB { limits.memoryBytes = m << 20 }
+        if let s = options.maxSeconds { limits.seconds = s }
         lua.setLimits(limits)
         let catalog = PluginCatalog(searchPath: options.searchPath ?? .standard(scenarioFile: file))
         let requests = try scenario.plugins.map { use -> PluginCatalog.Request in
@@ -86,6 +90,7 @@ public final class RunSession {
             throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
         }
         let populationTime = lap()
+        lua.startClock()  // limits.seconds counts from loading the plugins
         host = try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins)
         timings = ["resolve": resolveTime, "population": populationTime, "plugins": lap()]
     }

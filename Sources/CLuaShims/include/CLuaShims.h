@@ -22,8 +22,16 @@
 
 /* Status codes beyond Lua's own, used by uptake_pcall. */
 #define UPTAKE_ERR_BUDGET 100   /* the instruction budget ran out */
+#define UPTAKE_ERR_TIME   101   /* the run's wall-clock limit passed */
 
-/* Per-state limits and accounting, kept in the allocator's user data. */
+/* Per-state limits and accounting, kept in the allocator's user data.
+ *
+ * The memory cap binds Lua code only: while the host works outside any
+ * protected call, or a Swift callback runs, allocation never fails (a
+ * failure there would be a longjmp through Swift frames). What the host
+ * allocates still counts in 'used', so the plugin that caused it fails at
+ * its next allocation, or when its callback returns (see uptake_pcall and
+ * the trampoline). */
 typedef struct UptakeLimits {
     size_t used;             /* bytes currently allocated by this state */
     size_t peak;             /* highest 'used' seen */
@@ -31,9 +39,12 @@ typedef struct UptakeLimits {
     int inSwift;             /* >0 while a Swift callback runs: never fail it */
     int64_t budget;          /* instructions left in the current call */
     int64_t budgetPerCall;   /* instructions allowed per protected call; 0 = none */
-    int budgetExceeded;      /* set by the count hook when it raises */
+    int exhausted;           /* 0, or UPTAKE_ERR_BUDGET / UPTAKE_ERR_TIME once a limit ran out in this call */
+    int memoryExceeded;      /* a Swift callback left the state over the cap in this call */
     int callDepth;           /* nesting of uptake_pcall: budget resets at depth 0 */
-    char budgetWhere[256];   /* the message of the first budget error of the call */
+    double deadline;         /* CLOCK_MONOTONIC seconds at which the run must end; 0 = none */
+    double seconds;          /* the wall-clock limit the deadline came from, for messages */
+    char exhaustedWhere[256];/* the message of the first limit error of the call */
 } UptakeLimits;
 
 /* Creates a state whose allocator enforces limits->limit, with a panic
@@ -53,8 +64,15 @@ int uptake_open_safe_libs(lua_State *L);
  * it pushed, or -1 with an error message (any value) on top of the stack. */
 typedef int (*uptake_SwiftFunction)(lua_State *L, void *context);
 
-/* Pushes a Lua C closure that calls 'fn' with 'context'. [-0, +1, m] */
-void uptake_push_swift_function(lua_State *L, uptake_SwiftFunction fn, void *context);
+/* Called once when Lua collects a Swift function's closure: releases 'context'. */
+typedef void (*uptake_SwiftRelease)(void *context);
+
+/* Pushes a Lua C closure that calls 'fn' with 'context' and the thread it
+ * is called on (a coroutine has its own stack). The 'nup' values on top
+ * become the closure's upvalues 2..nup+1 (upvalue 1 holds 'fn'). When Lua
+ * collects the closure (or closes the state) 'release' is called with
+ * 'context'. [-nup, +1, m] */
+void uptake_push_swift_function(lua_State *L, uptake_SwiftFunction fn, void *context, uptake_SwiftRelease release, int nup);
 
 /* Loads a chunk in text mode only (binary chunks can crash the VM).
  * 'chunkname' should start with '@' followed by the file path. Pushes the
@@ -80,6 +98,27 @@ void uptake_gc_collect(lua_State *L);                       /* full collection *
 /* Sets the memory cap (bytes, 0 = none) and the per-call instruction budget
  * (0 = none). The count hook checks every 1000 instructions. */
 void uptake_set_limits(lua_State *L, size_t memoryLimit, int64_t instructionBudget);
+
+/* Starts the wall-clock limit: Lua code running 'seconds' from now fails,
+ * and keeps failing until uptake_set_deadline(L, 0) (0 = none). */
+void uptake_set_deadline(lua_State *L, double seconds);
+
+/* Charges 'steps' units of work done in C (pattern matching, table.move,
+ * ...) to the instruction budget, and checks the deadline. Once a limit has
+ * run out it raises, and every later check raises too, so pcall cannot
+ * shield a script from it. [-0, +0, e] */
+void uptake_charge(lua_State *L, int64_t steps);
+
+/* Pushes a fresh copy of Lua's math library with its own random generator
+ * (xoshiro256**, as in Lua 5.4), seeded with (seed1, seed2). [-0, +1, m] */
+void uptake_push_math_library(lua_State *L, int64_t seed1, int64_t seed2);
+
+/* Pushes a function that behaves as math.randomseed of the math table at
+ * 'mathIndex', except that without arguments it draws the next seed from a
+ * deterministic sequence started at 'salt' instead of the clock, so runs stay
+ * reproducible. It returns the two seed components, as Lua 5.4 does.
+ * [-0, +1, m] */
+void uptake_push_randomseed(lua_State *L, int mathIndex, int64_t salt);
 
 
 

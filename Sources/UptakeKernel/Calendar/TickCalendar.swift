@@ -32,7 +32,16 @@ public struct TickCalendar: Sendable, Equatable {
         startPeriod = period
     }
 
+    /// Years a date may name: enough for any study, and small enough that
+    /// tick arithmetic never overflows whatever text a script passes.
+    public static let years = 1...9999
+
     static func parse(_ text: String, unit: Unit) -> (Int, Int)? {
+        guard text.utf8.count <= 16, let (year, period) = parseParts(text, unit: unit), years.contains(year) else { return nil }
+        return (year, period)
+    }
+
+    private static func parseParts(_ text: String, unit: Unit) -> (Int, Int)? {
         switch unit {
         case .quarter:
             let parts = text.uppercased().split(separator: "Q", omittingEmptySubsequences: false)

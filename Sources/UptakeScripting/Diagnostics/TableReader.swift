@@ -50,7 +50,7 @@ public struct TableReader {
         if let range, !range.contains(Int(d)) {
             throw error(key, "'\(key)' = \(v) is out of range", fix: "Use a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
-        return Int(d)
+        return Int(d)  // safe: |d| < 9e15 was checked above
     }
 
     public mutating func string(_ key: String, default value: String? = nil, oneOf choices: [String]? = nil) throws -> String? {

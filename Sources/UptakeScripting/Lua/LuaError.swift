@@ -4,7 +4,7 @@ import Foundation
 /// and the file and line Lua reported, plus the traceback.
 public struct LuaError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
-        case syntax, runtime, memory, instructionBudget = "instruction budget", errorHandler = "error handler"
+        case syntax, runtime, memory, instructionBudget = "instruction budget", wallClock = "wall-clock limit", errorHandler = "error handler"
     }
 
     public let kind: Kind

@@ -20,7 +20,8 @@ public final class LuaSandbox {
           rawset, rawget, next, type, setmetatable, error, tostring, select
     local sort, load, collectgarbage = table.sort, load, collectgarbage
 
-    -- Read-only views: writes raise, the metatable is hidden, rawset refuses them.
+    -- Read-only views: writes raise, the metatable is hidden, rawset refuses
+    -- them. The host copies a view as the table behind it (__uptake_target).
     local targets = setmetatable({}, { __mode = "k" })
     local function readonly(t, name)
       local proxy = setmetatable({}, {
@@ -30,6 +31,7 @@ public final class LuaSandbox {
         end,
         __len = function() return #t end,
         __metatable = false,
+        __uptake_target = t,
       })
       targets[proxy] = t
       return proxy
@@ -37,6 +39,49 @@ public final class LuaSandbox {
     local function safe_rawset(t, k, v)
       if targets[t] then error("rawset: this table is read-only", 2) end
       return rawset(t, k, v)
+    end
+
+    -- Deep views, made lazily: reading a table through a deep view gives a
+    -- deep view of it, so no path leads to a writable table of the owner.
+    -- What one plugin sees of another (require "dependency").
+    local deep_views = setmetatable({}, { __mode = "k" })   -- target -> view
+    local deep_targets = setmetatable({}, { __mode = "k" }) -- view -> target
+    local function deep_view(t, name)
+      local existing = deep_views[t]
+      if existing then return existing end
+      local proxy = setmetatable({}, {
+        __index = function(_, k)
+          local v = t[k]
+          if type(v) == "table" then return deep_view(v, name .. "." .. tostring(k)) end
+          return v
+        end,
+        __newindex = function(_, k)
+          error(name .. " is read-only (tried to set '" .. tostring(k) .. "')", 2)
+        end,
+        __len = function() return #t end,
+        __metatable = false,
+        __uptake_target = t,
+      })
+      deep_views[t] = proxy
+      deep_targets[proxy] = t
+      targets[proxy] = t
+      return proxy
+    end
+    local function wrap_value(view, v)
+      if deep_targets[view] and type(v) == "table" then return deep_view(v, "dependency") end
+      return v
+    end
+
+    -- No finalizers: Lua runs __gc with hooks off (no budget, no deadline)
+    -- and at close, after the host is gone. A metatable with __gc is refused.
+    local real_setmetatable = setmetatable
+    local function safe_setmetatable(t, mt)
+      if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+        error("setmetatable: finalizers (__gc) are not available in Uptake scripts", 2)
+      end
+      local ok, result = pcall(real_setmetatable, t, mt)
+      if not ok then error(result, 2) end  -- at the script's line, not here
+      return result
     end
 
     -- Deterministic pairs: Lua seeds string hashes per state, so next() order
@@ -63,7 +108,7 @@ public final class LuaSandbox {
         i = i + 1
         local k = keys[i]
         if k == nil then return nil end
-        return k, source[k]
+        return k, wrap_value(t, source[k])
       end, t, nil
     end
 
@@ -74,14 +119,18 @@ public final class LuaSandbox {
 
     local base = {}
     for _, name in ipairs({ "assert", "error", "ipairs", "pcall", "xpcall", "rawequal", "rawget",
-                            "rawlen", "select", "setmetatable", "getmetatable", "tonumber", "tostring",
+                            "rawlen", "select", "getmetatable", "tonumber", "tostring",
                             "type", "_VERSION" }) do
       base[name] = G[name]
     end
+    base.setmetatable = safe_setmetatable
     base.rawset = safe_rawset
     base.pairs = det_pairs
     -- next sees through read-only views (their own table is empty).
-    base.next = function(t, k) return next(targets[t] or t, k) end
+    base.next = function(t, k)
+      local key, v = next(targets[t] or t, k)
+      return key, wrap_value(t, v)
+    end
     base.collectgarbage = safe_collectgarbage
 
     local libraries = {}
@@ -93,6 +142,7 @@ public final class LuaSandbox {
 
     local sandbox = {}
     sandbox.readonly = readonly
+    sandbox.deep_view = deep_view
     -- Read-only all the way down (for ctx, ctx.params, ctx.stats).
     local function deep_readonly(t, name)
       for k, v in next, t do
@@ -103,16 +153,13 @@ public final class LuaSandbox {
     sandbox.deep_readonly = deep_readonly
 
     -- A fresh environment. `hooks` supplies what differs per script:
-    -- random(m, n), randomseed(x), require(name), print(...).
+    -- math (a math library with its own random generator), require(name),
+    -- print(...).
     function sandbox.new_env(hooks)
       local env = {}
       for k, v in next, base do env[k] = v end
       for k, v in next, libraries do env[k] = v end
-      local math_copy = {}
-      for k, v in next, G.math do math_copy[k] = v end
-      math_copy.random = hooks.random
-      math_copy.randomseed = hooks.randomseed
-      env.math = readonly(math_copy, "math")
+      env.math = readonly(hooks.math, "math")
       env.require = hooks.require
       env.print = hooks.print
       env.load = function(chunk, name, mode, e)
@@ -127,6 +174,9 @@ public final class LuaSandbox {
 
     return sandbox
     """#
+
+    /// The standard libraries a script has; `require` of one gives the script's own.
+    public static let libraryNames: Set<String> = ["string", "table", "math", "utf8", "coroutine"]
 
     public init(lua: LuaState) throws {
         self.lua = lua
@@ -147,14 +197,16 @@ public final class LuaSandbox {
 
     /// What differs between two scripts' environments.
     public struct EnvironmentHooks {
-        public var random: (LuaState) throws -> Int32
-        public var randomseed: (LuaState) throws -> Int32
+        /// Seeds the script's own random generator (math.random is Lua 5.4's, per script).
+        public var randomSeed: UInt64
+        /// When set, math.random and math.randomseed raise this message instead.
+        public var refuseRandom: String?
         public var require: (LuaState) throws -> Int32
         public var print: (LuaState) throws -> Int32
         /// Public so other declarative files (experiments) can be evaluated in the sandbox.
-        public init(random: @escaping (LuaState) throws -> Int32, randomseed: @escaping (LuaState) throws -> Int32,
+        public init(randomSeed: UInt64, refuseRandom: String? = nil,
                     require: @escaping (LuaState) throws -> Int32, print: @escaping (LuaState) throws -> Int32) {
-            self.random = random; self.randomseed = randomseed; self.require = require; self.print = print
+            self.randomSeed = randomSeed; self.refuseRandom = refuseRandom; self.require = require; self.print = print
         }
     }
 
@@ -162,11 +214,31 @@ public final class LuaSandbox {
     public func pushNewEnvironment(_ hooks: EnvironmentHooks) throws {
         pushSandboxFunction("new_env")
         lua.newTable()
-        lua.pushFunction(hooks.random); lua.setField(-2, "random")
-        lua.pushFunction(hooks.randomseed); lua.setField(-2, "randomseed")
+        // Lua's own math library, a fresh copy: its random and randomseed
+        // keep their state per script, seeded from the run. randomseed()
+        // without arguments continues a sequence from the same seed.
+        let seed = Int64(bitPattern: hooks.randomSeed)
+        uptake_push_math_library(lua.L, seed, 0)
+        uptake_push_randomseed(lua.L, -1, seed)
+        lua.setField(-2, "randomseed")
+        if let refusal = hooks.refuseRandom {
+            for name in ["random", "randomseed"] {
+                lua.pushFunction { _ in throw ScriptCallError(refusal) }
+                lua.setField(-2, name)
+            }
+        }
+        lua.setField(-2, "math")
         lua.pushFunction(hooks.require); lua.setField(-2, "require")
         lua.pushFunction(hooks.print); lua.setField(-2, "print")
         try lua.call(arguments: 1, results: 1)
+    }
+
+    /// Replaces the table on top with a deep, lazily made read-only view. [-1, +1]
+    public func makeDeepView(name: String) throws {
+        pushSandboxFunction("deep_view")
+        lua_rotate(lua.L, -2, 1)
+        lua.push(name)
+        try lua.call(arguments: 2, results: 1)
     }
 
     /// Replaces the table on top with a read-only view of it. [-1, +1]
@@ -180,7 +252,12 @@ public final class LuaSandbox {
     /// Loads a file's source as a function whose globals are the environment
     /// at `environment` (an absolute index). [-0, +1]
     public func loadChunk(source: String, chunkName: String, environment: Int32) throws {
-        try lua.load(source: source, chunkName: chunkName)
+        try loadChunk(bytes: Array(source.utf8), chunkName: chunkName, environment: environment)
+    }
+
+    /// The same for a file's bytes, in whatever encoding it is written.
+    public func loadChunk(bytes: [UInt8], chunkName: String, environment: Int32) throws {
+        try lua.load(bytes: bytes, chunkName: chunkName)
         lua_pushvalue(lua.L, environment)
         _ = lua_setupvalue(lua.L, -2, 1)
     }

@@ -14,14 +14,21 @@ public final class LuaState {
         public var memoryBytes: Int
         /// Instructions allowed per hook call (0 = none).
         public var instructions: Int
-        public init(memoryBytes: Int = 256 << 20, instructions: Int = 50_000_000) {
-            self.memoryBytes = memoryBytes; self.instructions = instructions
+        /// Wall-clock seconds a whole run may take (0 = none).
+        public var seconds: Double
+        public init(memoryBytes: Int = 256 << 20, instructions: Int = 50_000_000, seconds: Double = 0) {
+            self.memoryBytes = memoryBytes; self.instructions = instructions; self.seconds = seconds
         }
     }
 
-    public let L: OpaquePointer
+    /// The thread Lua calls run on: the main thread, or while a Swift
+    /// function runs, the thread (coroutine) that called it. Every stack
+    /// operation goes through it, so a call from a coroutine works on the
+    /// coroutine's own stack.
+    public private(set) var L: OpaquePointer
+    /// The main thread, which owns the state.
+    public let mainThread: OpaquePointer
     private let limitsRecord: UnsafeMutablePointer<UptakeLimits>
-    private var callbacks: [SwiftCallback] = []
     public private(set) var limits: Limits
 
     public init(limits: Limits = Limits()) throws {
@@ -32,6 +39,7 @@ public final class LuaState {
             throw LuaError(kind: .memory, message: "could not create a Lua state", file: nil, line: nil)
         }
         L = state
+        mainThread = state
         self.limits = limits
         if uptake_open_safe_libs(L) != LUA_OK {
             let message = popString()
@@ -43,25 +51,53 @@ public final class LuaState {
     }
 
     deinit {
-        lua_close(L)
+        lua_close(mainThread)
         limitsRecord.deallocate()
     }
 
     public func setLimits(_ limits: Limits) {
         self.limits = limits
-        uptake_set_limits(L, limits.memoryBytes, Int64(limits.instructions))
+        uptake_set_limits(mainThread, limits.memoryBytes, Int64(limits.instructions))
     }
+
+    /// Starts the run's wall-clock limit (`limits.seconds`; 0 = none).
+    public func startClock() { uptake_set_deadline(mainThread, limits.seconds) }
 
     /// Bytes the state has allocated now, and at most so far.
     public var memoryInUse: Int { Int(limitsRecord.pointee.used) }
     public var peakMemory: Int { Int(limitsRecord.pointee.peak) }
 
+    /// Bytes of the memory cap kept free for the host between hook calls:
+    /// a hook that returns holding more than `memoryBytes - hostReserve`
+    /// fails, so the host's own work and the next plugin never meet a full
+    /// state. An eighth of the cap.
+    public var hostReserve: Int { limits.memoryBytes / 8 }
+
+    /// True when Lua holds more than the cap minus the host's reserve, even
+    /// after a full collection (which only runs when it could help).
+    public var isOverHostReserve: Bool {
+        guard limits.memoryBytes > 0 else { return false }
+        let allowed = limits.memoryBytes - hostReserve
+        if memoryInUse <= allowed { return false }
+        collectGarbage()
+        return memoryInUse > allowed
+    }
+
     // MARK: Loading and calling
 
     /// Compiles a chunk in text mode and pushes it as a function. [-0, +1]
     public func load(source: String, chunkName: String) throws {
-        let status = source.utf8CString.withUnsafeBufferPointer { buffer in
-            uptake_load_text(L, buffer.baseAddress, buffer.count - 1, "@" + chunkName)
+        try load(bytes: Array(source.utf8), chunkName: chunkName)
+    }
+
+    /// Compiles a chunk given as bytes, in any encoding (Lua reads bytes),
+    /// in text mode only. [-0, +1]
+    public func load(bytes: [UInt8], chunkName: String) throws {
+        let bytes = bytes.isEmpty ? [0x20] : bytes  // a valid pointer even for an empty file
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                uptake_load_text(L, chars.baseAddress!, chars.count, "@" + chunkName)
+            }
         }
         if status != LUA_OK {
             let message = popString()
@@ -76,6 +112,7 @@ public final class LuaState {
         let message = popString()
         switch status {
         case UPTAKE_ERR_BUDGET: throw LuaError(kind: .instructionBudget, raw: message)
+        case UPTAKE_ERR_TIME: throw LuaError(kind: .wallClock, raw: message)
         case LUA_ERRMEM:
             throw LuaError(kind: .memory, message: "memory cap of \(limits.memoryBytes >> 20) MiB exceeded (not enough memory)",
                            file: nil, line: nil)
@@ -105,7 +142,14 @@ public final class LuaState {
         return s
     }
 
-    public func push(_ s: String) { _ = s.withCString { lua_pushstring(L, $0) } }
+    public func push(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let start = chars.baseAddress { _ = lua_pushlstring(L, start, chars.count) } else { _ = lua_pushstring(L, "") }
+            }
+        }
+    }
     public func push(_ d: Double) { lua_pushnumber(L, d) }
     public func push(_ i: Int) { lua_pushinteger(L, lua_Integer(i)) }
     public func push(_ b: Bool) { lua_pushboolean(L, b ? 1 : 0) }
@@ -123,10 +167,20 @@ public final class LuaState {
     /// Pushes a Swift closure as a Lua function. The closure receives this
     /// state and returns how many results it pushed; it reports an error by
     /// throwing, and the C trampoline raises it in Lua after Swift returned.
-    public func pushFunction(_ body: @escaping (LuaState) throws -> Int32) {
+    /// The closure lives as long as Lua keeps the function. The `upvalues`
+    /// values on top of the stack go with the function (popped); the body
+    /// reads them at `uptake_upvalueindex(2...)`.
+    public func pushFunction(upvalues: Int32 = 0, _ body: @escaping (LuaState) throws -> Int32) {
         let callback = SwiftCallback(state: self, body: body)
-        callbacks.append(callback)
-        uptake_push_swift_function(L, swiftCallbackEntry, Unmanaged.passUnretained(callback).toOpaque())
+        uptake_push_swift_function(L, swiftCallbackEntry, Unmanaged.passRetained(callback).toOpaque(), swiftCallbackRelease, upvalues)
+    }
+
+    /// Runs `body` with `thread` as the current thread (see `L`).
+    func onThread<T>(_ thread: OpaquePointer, _ body: () throws -> T) rethrows -> T {
+        let saved = L
+        L = thread
+        defer { L = saved }
+        return try body()
     }
 
     /// Sets a global in the state's real globals table. [-1, +0]
@@ -154,12 +208,21 @@ final class SwiftCallback {
 /// leaves "where: message" on the stack and returns -1 for the trampoline.
 private let swiftCallbackEntry: uptake_SwiftFunction = { L, context in
     let callback = Unmanaged<SwiftCallback>.fromOpaque(context!).takeUnretainedValue()
-    do {
-        return try callback.body(callback.state)
-    } catch {
-        luaL_where(L, 1)
-        callback.state.push(String(describing: error))
-        lua_concat(L, 2)
-        return -1
+    let state = callback.state
+    return state.onThread(L!) {
+        do {
+            return try callback.body(state)
+        } catch {
+            lua_settop(L, 0)
+            luaL_where(L, 1)
+            state.push(String(String(describing: error).prefix(2_000)))
+            lua_concat(L, 2)
+            return -1
+        }
     }
+}
+
+/// Lua collected a Swift function: drop the closure it kept alive.
+private let swiftCallbackRelease: uptake_SwiftRelease = { context in
+    Unmanaged<SwiftCallback>.fromOpaque(context!).release()
 }

@@ -78,10 +78,35 @@ public struct LuaTable: Equatable, Sendable {
     }
 }
 
+/// A Lua value that cannot be copied into Swift: too deep, too large, or a
+/// cycle. Raised as a Lua error at the caller's line when it comes from a
+/// plugin's call.
+public struct LuaConversionError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// A table being copied by `LuaState.value(at:)`: where it sits on the Lua
+/// stack, and what was read of it so far.
+struct ConversionFrame {
+    let slot: Int32
+    var table = LuaTable()
+    var sequence: [Int64: LuaValue] = [:]
+    /// The key whose value is being copied (a table: the frame above this one).
+    var pendingKey: LuaValue = .nil
+}
+
 extension LuaState {
-    /// Copies the value at `index` into Swift (raw access: no metamethod runs).
-    public func value(at index: Int32, depth: Int = 0) -> LuaValue {
-        let index = lua_absindex(L, index)
+    /// Limits of one copy of a Lua value into Swift: a plugin cannot make
+    /// the host build a huge or endless structure (shared subtables count
+    /// once per place they appear, so `t = {t, t}` forty times is refused).
+    public static let conversionDepthLimit = 64
+    public static let conversionSizeLimit = 100_000
+
+    /// The value at `index` without looking inside tables: a table reads as
+    /// an empty one. For arguments that must be numbers, strings or booleans,
+    /// so a plugin passing a huge table costs nothing. Never raises.
+    public func scalar(at index: Int32) -> LuaValue {
         switch lua_type(L, index) {
         case LUA_TNIL, LUA_TNONE: return .nil
         case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
@@ -90,44 +115,109 @@ extension LuaState {
             return .number(lua_tonumberx(L, index, nil))
         case LUA_TSTRING: return .string(string(at: index))
         case LUA_TFUNCTION: return .function
-        case LUA_TTABLE:
-            guard depth < 32 else { return .other("table nested too deeply (over 32 levels, or a cycle)") }
-            // A read-only view (empty, its metatable's __index the real table) reads as the real table.
-            lua_pushnil(L)
-            let empty = lua_next(L, index) == 0
-            if !empty { pop(2) }
-            if empty && lua_getmetatable(L, index) != 0 {
-                push("__index")
-                lua_rawget(L, -2)
-                if lua_type(L, -1) == LUA_TTABLE {
-                    let target = self.value(at: -1, depth: depth + 1)
-                    pop(2)
-                    return target
-                }
-                pop(2)
+        case LUA_TTABLE: return .table(LuaTable())
+        default: return .other(String(cString: lua_typename(L, lua_type(L, index))))
+        }
+    }
+
+    /// Copies the value at `index` into Swift with raw access (no metamethod
+    /// runs, so no plugin code). Iterative, with an explicit stack: a
+    /// read-only view reads as the table behind it; a cycle, more than
+    /// `conversionDepthLimit` levels or more than `conversionSizeLimit`
+    /// values end in a `LuaConversionError`. Never raises a Lua error.
+    public func value(at index: Int32) throws -> LuaValue {
+        let root = lua_absindex(L, index)
+        guard lua_type(L, root) == LUA_TTABLE else { return scalar(at: root) }
+        let base = top
+        defer { setTop(base) }
+        var count = 0
+        var frames: [ConversionFrame] = []
+        var onPath: Set<UnsafeRawPointer> = []
+        func fail(_ message: String) -> LuaConversionError { LuaConversionError(message: message) }
+        /// Pushes the table at `slot` (or the table a read-only view stands for) as a new frame.
+        func open(_ slot: Int32) throws {
+            guard lua_checkstack(L, 4) != 0 else { throw fail("table nested too deeply to copy") }
+            lua_pushvalue(L, slot)
+            resolveView()
+            guard let pointer = lua_topointer(L, -1) else { throw fail("a table could not be read") }
+            guard !onPath.contains(pointer) else {
+                throw fail("a table contains itself (a cycle); pass plain data (numbers, strings, booleans and tables of them)")
             }
-            var sequence: [Int64: LuaValue] = [:]
-            var table = LuaTable()
-            lua_pushnil(L)
-            while lua_next(L, index) != 0 {
-                let value = self.value(at: -1, depth: depth + 1)
-                switch lua_type(L, -2) {
-                case LUA_TSTRING: table.fields.append((string(at: -2), value))
-                case LUA_TNUMBER where uptake_isinteger(L, -2) != 0: sequence[lua_tointegerx(L, -2, nil)] = value
-                default:
-                    lua_pushvalue(L, -2)
-                    table.otherKeys.append(lua_type(L, -1) == LUA_TNUMBER ? string(at: -1) : "a \(String(cString: lua_typename(L, lua_type(L, -1))))")
-                    pop()
-                }
-                pop()
+            guard frames.count < LuaState.conversionDepthLimit else {
+                throw fail("a table is nested more than \(LuaState.conversionDepthLimit) levels deep")
             }
-            table.fields.sort { $0.key < $1.key }
-            var n: Int64 = 1
-            while let v = sequence[n] { table.items.append(v); sequence[n] = nil; n += 1 }
-            table.otherKeys += sequence.keys.sorted().map { "[\($0)]" }
-            return .table(table)
+            onPath.insert(pointer)
+            frames.append(ConversionFrame(slot: top))
+            lua_pushnil(L)  // the first key
+        }
+        try open(root)
+        while let frame = frames.last {
+            let slot = frame.slot
+            // Stack: ... table key
+            if lua_next(L, slot) == 0 {
+                // Done with this table: finish it and hand it to its parent.
+                var done = frames.removeLast()
+                onPath.remove(lua_topointer(L, slot)!)
+                setTop(slot - 1)
+                done.table.fields.sort { $0.key < $1.key }
+                var n: Int64 = 1
+                while let v = done.sequence[n] { done.table.items.append(v); done.sequence[n] = nil; n += 1 }
+                done.table.otherKeys += done.sequence.keys.sorted().map { "[\($0)]" }
+                if frames.isEmpty { return .table(done.table) }
+                pop()  // the parent's value (the table as found, before any view was resolved): its key is on top again
+                store(.table(done.table), in: &frames[frames.count - 1])
+                continue
+            }
+            count += 1
+            guard count <= LuaState.conversionSizeLimit else {
+                throw fail("a table holds more than \(LuaState.conversionSizeLimit) values (counting each place a shared subtable appears)")
+            }
+            // Stack: ... table key value
+            frames[frames.count - 1].pendingKey = key(at: -2)
+            if lua_type(L, -1) == LUA_TTABLE {
+                try open(top)
+                continue
+            }
+            let value = scalar(at: -1)
+            pop()
+            store(value, in: &frames[frames.count - 1])
+        }
+        return .nil
+    }
+
+    /// Replaces a read-only view on top with the table it shows. [-1, +1]
+    private func resolveView() {
+        guard lua_getmetatable(L, -1) != 0 else { return }
+        push("__uptake_target")
+        lua_rawget(L, -2)
+        if lua_type(L, -1) == LUA_TTABLE {
+            lua_rotate(L, -3, 1)  // target mt view
+            pop(2)
+        } else {
+            pop(2)
+        }
+    }
+
+    /// A key as the copy keeps it.
+    private func key(at index: Int32) -> LuaValue {
+        switch lua_type(L, index) {
+        case LUA_TSTRING: return .string(string(at: index))
+        case LUA_TNUMBER where uptake_isinteger(L, index) != 0: return .integer(lua_tointegerx(L, index, nil))
+        case LUA_TNUMBER:
+            let d = lua_tonumberx(L, index, nil)
+            return .other(LuaValue.number(d).description)
         default:
-            return .other(String(cString: lua_typename(L, lua_type(L, index))))
+            return .other("a " + String(cString: lua_typename(L, lua_type(L, index))))
+        }
+    }
+
+    /// Files `value` under the frame's pending key. The Lua stack has the frame's key on top.
+    private func store(_ value: LuaValue, in frame: inout ConversionFrame) {
+        switch frame.pendingKey {
+        case .string(let k): frame.table.fields.append((k, value))
+        case .integer(let i): frame.sequence[i] = value
+        case .other(let text): frame.table.otherKeys.append(text)
+        default: break
         }
     }
 
@@ -140,6 +230,7 @@ extension LuaState {
         case .number(let d): push(d)
         case .string(let s): push(s)
         case .table(let t):
+            _ = lua_checkstack(L, 3)  // host-made values nest at most conversionDepthLimit levels
             lua_createtable(L, Int32(t.items.count), Int32(t.fields.count))
             for (i, item) in t.items.enumerated() {
                 push(item)

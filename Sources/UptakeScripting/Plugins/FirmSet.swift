@@ -1,4 +1,5 @@
 import CLua
+import CLuaShims
 import Foundation
 import UptakeKernel
 
@@ -9,35 +10,74 @@ extension PluginHost {
     func ctxFirms(_ l: LuaState) throws -> Int32 {
         guard let sim = simulation else { throw ScriptCallError("ctx.firms is available from setup on") }
         let selector = try selector(l, at: 1)
-        let members = sim.firms(matching: selector)
+        let found = sim.firms(matching: selector)
         let index = currentHook?.plugin ?? 0
         l.newTable()
         let set = l.top
-        l.push(members.count); l.setField(set, "count")
-        /// Skips the set itself when called with ':'.
-        func first(_ l: LuaState) -> Int32 { lua_type(l.L, 1) == LUA_TTABLE && l.value(at: 1).table?["count"] != nil ? 2 : 1 }
-        l.pushFunction { [unowned self] l in
+        l.push(found.count); l.setField(set, "count")
+        // The members live in Lua memory (a userdata the methods share), so
+        // they count against the memory cap and go when Lua collects the set.
+        let bytes = found.count * MemoryLayout<Int32>.stride
+        let storage = lua_newuserdatauv(l.L, max(bytes, 1), 0)!.bindMemory(to: Int32.self, capacity: max(found.count, 1))
+        for (i, firm) in found.enumerated() { storage[i] = Int32(firm) }
+        let membersSlot = l.top
+        /// The members of the set this method belongs to (upvalue 2).
+        func members(_ l: LuaState) -> UnsafeBufferPointer<Int32> {
+            let data = lua_touserdata(l.L, uptake_upvalueindex(2))!
+            let count = Int(lua_rawlen(l.L, uptake_upvalueindex(2))) / MemoryLayout<Int32>.stride
+            return UnsafeBufferPointer(start: data.assumingMemoryBound(to: Int32.self), count: count)
+        }
+        /// 2 when called as set:method(...) (the set, upvalue 3, comes first),
+        /// else 1. Raw reads only: the first argument may be any table of the plugin's.
+        func first(_ l: LuaState) -> Int32 {
+            guard lua_type(l.L, 1) == LUA_TTABLE else { return 1 }
+            let base = l.top
+            defer { l.setTop(base) }
+            lua_pushvalue(l.L, 1)                              // t
+            if lua_getmetatable(l.L, -1) != 0 {                // t mt
+                l.push("__uptake_target"); lua_rawget(l.L, -2) // t mt target
+                if lua_type(l.L, -1) == LUA_TTABLE {
+                    lua_copy(l.L, -1, -3)                      // target mt target
+                    l.pop(2)                                   // target
+                } else {
+                    l.pop(2)                                   // t
+                }
+            }
+            return lua_rawequal(l.L, -1, uptake_upvalueindex(3)) != 0 ? 2 : 1
+        }
+        lua_pushvalue(l.L, membersSlot)
+        lua_pushvalue(l.L, set)
+        l.pushFunction(upvalues: 2) { [unowned self] l in
             let a = first(l)
-            guard let n = l.value(at: a).double, n >= 0, n == n.rounded() else { throw ScriptCallError("sample(n): n must be a whole number >= 0") }
-            // Partial Fisher-Yates with the plugin's own random stream.
-            var pool = members
+            let n = try PluginHost.wholeNumber(l, at: a, in: 0...Int64(Int32.max), call: "sample(n)")
+            // Partial Fisher-Yates with the plugin's own sample stream.
+            var pool = Array(members(l))
             let k = min(Int(n), pool.count)
             let p = self.plugins[index]
             for i in 0..<k {
-                p.randomCounter += 1
-                let u = Double(CounterRNG.mix(p.randomSeed ^ CounterRNG.mix(p.randomCounter)) >> 11) * 0x1.0p-53
+                p.sampleCounter += 1
+                let u = Double(CounterRNG.mix(p.randomSeed ^ CounterRNG.mix(p.sampleCounter)) >> 11) * 0x1.0p-53
                 let j = i + Int(u * Double(pool.count - i))
                 pool.swapAt(i, j)
             }
-            l.push(.table(LuaTable(items: pool.prefix(k).map { .string(sim.firms.id($0)) })))
+            l.setTop(0)
+            lua_createtable(l.L, Int32(k), 0)
+            for (i, firm) in pool.prefix(k).enumerated() {
+                l.push(sim.firms.id(Int(firm)))
+                lua_rawseti(l.L, -2, lua_Integer(i + 1))
+            }
             return 1
         }
         l.setField(set, "sample")
-        l.pushFunction { [unowned self] l in
+        lua_pushvalue(l.L, membersSlot)
+        lua_pushvalue(l.L, set)
+        l.pushFunction(upvalues: 2) { [unowned self] l in
             let a = first(l)
-            guard let t = l.value(at: a).table else { throw ScriptCallError("nudge{...} expects a table like { training = 1 }") }
+            guard lua_type(l.L, a) == LUA_TTABLE, let t = try l.value(at: a).table else {
+                throw ScriptCallError("nudge{...} expects a table like { training = 1 }")
+            }
             let keys = ["training", "threshold", "awareness", "budget_factor"]
-            for k in t.keys where !keys.contains(k) { throw ScriptCallError("nudge: unknown field '\(k)'; \(Suggestion.hint(for: k, in: keys))") }
+            for k in t.keys where !keys.contains(k) { throw ScriptCallError("nudge: unknown field '\(k.prefix(60))'; \(Suggestion.hint(for: String(k.prefix(60)), in: keys))") }
             func num(_ k: String, _ range: ClosedRange<Double>) throws -> Double? {
                 guard let v = t[k] else { return nil }
                 guard let d = v.double, range.contains(d) else { throw ScriptCallError("nudge: '\(k)' must be a number in \(range.lowerBound)...\(range.upperBound)") }
@@ -46,22 +86,25 @@ extension PluginHost {
             let nudge = FirmNudge(training: try num("training", -100...100), threshold: try num("threshold", -100...100),
                                   awareness: try num("awareness", 0...1), budgetFactor: try num("budget_factor", 0...1000))
             let p = self.plugins[index]
-            p.randomCounter += 1
-            l.push(sim.nudge(members, nudge, salt: p.randomSeed ^ p.randomCounter))
+            p.sampleCounter += 1
+            l.push(sim.nudge(members(l).map(Int.init), nudge, salt: p.randomSeed ^ p.sampleCounter))
             return 1
         }
         l.setField(set, "nudge")
-        l.pushFunction { [unowned self] l in
+        lua_pushvalue(l.L, membersSlot)
+        lua_pushvalue(l.L, set)
+        l.pushFunction(upvalues: 2) { [unowned self] l in
             let a = first(l)
             guard lua_type(l.L, a) == LUA_TFUNCTION else { throw ScriptCallError("each(fn) expects a function") }
-            for i in members {
+            for firm in members(l) {
                 lua_pushvalue(l.L, a)
-                l.push(.table(self.firmRecord(i, sim)))
+                l.push(.table(self.firmRecord(Int(firm), sim)))
                 do { try l.call(arguments: 1, results: 0) } catch let e as LuaError { throw ScriptCallError("in each(): \(e)") }
             }
             return 0
         }
         l.setField(set, "each")
+        l.setTop(set)
         try sandbox.makeReadOnly(name: "firm set")
         return 1
     }

@@ -22,20 +22,20 @@ extension PluginHost {
             ("spend", { [unowned self] l in try self.ctxSpend(l, plugin: index) }),
             ("record", { [unowned self] l in try self.ctxRecord(l) }),
             ("log", { [unowned self] l in
-                self.log(index, (1...max(1, l.top)).map { l.top >= $0 ? PluginHost.show(l.value(at: $0)) : "" }.joined(separator: "\t"))
+                self.log(index, PluginHost.line(of: l))
                 return 0
             }),
-            ("random", { [unowned self] l in try self.random(l, plugin: index) }),
             ("emit", { [unowned self] l in try self.ctxEmit(l, plugin: index) }),
             ("between", { [unowned self] l in try self.ctxBetween(l) }),
             ("tick_of", { [unowned self] l in
-                guard let s = l.value(at: 1).string, let t = self.calendar.tick(of: s) else {
+                guard let s = l.scalar(at: 1).string, let t = self.calendar.tick(of: s) else {
                     throw ScriptCallError("tick_of expects a date like \"\(self.calendar.label(0))\"")
                 }
                 l.push(t); return 1
             }),
             ("add_fund", { [unowned self] l in
-                guard let a = l.value(at: 1).double, a >= 0, a.isFinite else { throw ScriptCallError("add_fund expects an amount of yuan >= 0") }
+                let a = try PluginHost.amount(l, at: 1, call: "ctx.add_fund(amount)")
+                guard a >= 0 else { throw ScriptCallError("ctx.add_fund(amount): amount must be >= 0 yuan, not \(a)") }
                 self.simulation!.addToSpecialFund(a); return 0
             }),
             ("firms", { [unowned self] l in try self.ctxFirms(l) }),
@@ -44,6 +44,12 @@ extension PluginHost {
             lua.pushFunction(body)
             lua.setField(raw, name)
         }
+        // ctx.random is the plugin's math.random: one stream, Lua 5.4's semantics.
+        sandbox.push(reference: p.envRef)
+        lua.push("math"); lua_rawget(lua.L, -2)
+        _ = lua_getfield(lua.L, -1, "random")  // through the read-only view's __index table: no script runs
+        lua.setField(raw, "random")
+        lua.pop(2)
         lua_pushvalue(lua.L, raw)
         p.ctxRawRef = sandbox.reference()
         try sandbox.makeReadOnly(name: "ctx")
@@ -89,16 +95,49 @@ extension PluginHost {
 
     // MARK: ctx functions
 
+    /// A sum of yuan passed by a plugin: a finite number within `Caps.amountPerCall`,
+    /// so no sum the host keeps can become infinite.
+    static func amount(_ l: LuaState, at index: Int32, call: String) throws -> Double {
+        guard let a = l.scalar(at: index).double else {
+            throw ScriptCallError("\(call): amount must be a number of yuan, not \(l.scalar(at: index).typeName)")
+        }
+        guard a.isFinite, abs(a) <= Caps.amountPerCall else {
+            throw ScriptCallError("\(call): amount \(a) is out of range; one call may move at most 1e15 yuan")
+        }
+        return a
+    }
+
+    /// A whole number passed by a plugin, within `range`: never NaN, an
+    /// infinity or a float too large for an integer (which would trap).
+    static func wholeNumber(_ l: LuaState, at index: Int32, in range: ClosedRange<Int64>, call: String) throws -> Int64 {
+        let v = l.scalar(at: index)
+        let n: Int64
+        switch v {
+        case .integer(let i): n = i
+        case .number(let d):
+            guard d.isFinite, d == d.rounded(), d >= -0x1p63, d < 0x1p63 else {
+                throw ScriptCallError("\(call): expected a whole number, got \(d)")
+            }
+            n = Int64(d)
+        default:
+            throw ScriptCallError("\(call): expected a whole number, not \(v.typeName)")
+        }
+        guard range.contains(n) else {
+            throw ScriptCallError("\(call): \(n) is out of range (\(range.lowerBound) to \(range.upperBound))")
+        }
+        return n
+    }
+
     func lever(_ l: LuaState, at index: Int32) throws -> Lever {
-        guard let name = l.value(at: index).string else { throw ScriptCallError("the first argument must be a lever name like \"subsidy\"") }
+        guard let name = l.scalar(at: index).string else { throw ScriptCallError("the first argument must be a lever name like \"subsidy\"") }
         guard let lever = Lever(name: name) else {
-            throw ScriptCallError("unknown lever '\(name)'; \(Suggestion.hint(for: name, in: Lever.allCases.map(\.rawValue)))")
+            throw ScriptCallError("unknown lever '\(name.prefix(60))'; \(Suggestion.hint(for: String(name.prefix(60)), in: Lever.allCases.map(\.rawValue)))")
         }
         return lever
     }
 
     func selector(_ l: LuaState, at index: Int32) throws -> SegmentSelector {
-        let v = l.value(at: index)
+        let v = try l.value(at: index)
         if v == .nil { return .all }
         guard let t = v.table else { throw ScriptCallError("a selector must be a table like { sector = \"retail\" }, not \(v.typeName)") }
         do {
@@ -108,8 +147,8 @@ extension PluginHost {
 
     func ctxSet(_ l: LuaState, plugin index: Int) throws -> Int32 {
         let lever = try lever(l, at: 1)
-        guard let value = l.value(at: 2).double else {
-            throw ScriptCallError("ctx.set(\"\(lever.rawValue)\", value): value must be a number (\(lever.meaning)), not \(l.value(at: 2).typeName)")
+        guard let value = l.scalar(at: 2).double else {
+            throw ScriptCallError("ctx.set(\"\(lever.rawValue)\", value): value must be a number (\(lever.meaning)), not \(l.scalar(at: 2).typeName)")
         }
         let sel = try selector(l, at: 3)
         if !lever.isFirmLevel && !sel.isAll {
@@ -126,28 +165,44 @@ extension PluginHost {
     }
 
     func ctxSpend(_ l: LuaState, plugin index: Int) throws -> Int32 {
-        guard let amount = l.value(at: 1).double, amount.isFinite else { throw ScriptCallError("ctx.spend(amount, account): amount must be a number of yuan") }
-        let account = l.value(at: 2).string ?? plugins[index].name
+        let amount = try PluginHost.amount(l, at: 1, call: "ctx.spend(amount, account)")
+        var account = plugins[index].name
+        if let given = l.scalar(at: 2).string {
+            guard !given.isEmpty, given.utf8.count <= 64 else { throw ScriptCallError("ctx.spend(amount, account): account must be a name of 1 to 64 characters") }
+            account = given
+        }
         simulation!.spend(amount, account: account)
         return 0
     }
 
     func ctxRecord(_ l: LuaState) throws -> Int32 {
-        guard let name = l.value(at: 1).string, name.range(of: "^[A-Za-z][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-            throw ScriptCallError("ctx.record(name, value): name must be letters, digits and underscores, starting with a letter")
+        guard let name = l.scalar(at: 1).string, name.utf8.count <= 64,
+              name.range(of: "^[A-Za-z][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+            throw ScriptCallError("ctx.record(name, value): name must be 1 to 64 letters, digits and underscores, starting with a letter")
         }
-        guard let value = l.value(at: 2).double else { throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a number, not \(l.value(at: 2).typeName)") }
+        guard let value = l.scalar(at: 2).double else { throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a number, not \(l.scalar(at: 2).typeName)") }
+        guard value.isFinite else { throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a finite number, not \(value)") }
         if SeriesColumns.kernelColumns(for: simulation!).contains(name) {
             throw ScriptCallError("ctx.record: '\(name)' is a built-in column of series.csv; choose another name")
+        }
+        recordedNames.insert(name)
+        guard recordedNames.count <= Caps.recordNames else {
+            throw ScriptCallError("ctx.record: more than \(Caps.recordNames) different names recorded in one run; record fewer series")
         }
         simulation!.record(name, value)
         return 0
     }
 
     func ctxEmit(_ l: LuaState, plugin index: Int) throws -> Int32 {
-        guard let name = l.value(at: 1).string else { throw ScriptCallError("ctx.emit(name, payload): name must be a string") }
+        guard let name = l.scalar(at: 1).string, !name.isEmpty, name.utf8.count <= 64 else {
+            throw ScriptCallError("ctx.emit(name, payload): name must be a string of 1 to 64 characters")
+        }
+        eventsThisTick += 1
+        guard eventsThisTick <= Caps.eventsPerTick else {
+            throw ScriptCallError("ctx.emit: more than \(Caps.eventsPerTick) events in one tick (does an on_event handler emit again for every event it gets?)")
+        }
         lua_settop(l.L, 2)
-        eventSink?(plugins[index].name, name, l.value(at: 2))
+        if let sink = eventSink { sink(plugins[index].name, name, try l.value(at: 2)) }
         pendingEvents.append((index, name, sandbox.reference()))
         return 0
     }
@@ -155,7 +210,7 @@ extension PluginHost {
     func ctxBetween(_ l: LuaState) throws -> Int32 {
         let tick = simulation!.tick
         func bound(_ i: Int32) throws -> Int? {
-            let v = l.value(at: i)
+            let v = l.scalar(at: i)
             if v == .nil { return nil }
             guard let s = v.string, let t = calendar.tick(of: s) else { throw ScriptCallError("ctx.between(from, to) takes dates like \"\(calendar.label(0))\" or nil") }
             return t

@@ -27,7 +27,31 @@ public final class PluginHost: SimulationObserver {
     weak var simulation: Simulation?
     var statsRef: Int32 = LUA_NOREF
     var currentHook: (plugin: Int, hook: String)?
+    /// Events waiting for delivery; `nextEvent` is the first not yet delivered
+    /// (an index, not removeFirst: a long queue stays linear).
     var pendingEvents: [(from: Int, name: String, payloadRef: Int32)] = []
+    var nextEvent = 0
+    /// Events emitted in the current tick, against `Caps.eventsPerTick`.
+    var eventsThisTick = 0
+    /// Names recorded with ctx.record in this run, against `Caps.recordNames`.
+    var recordedNames: Set<String> = []
+
+    /// Documented caps on what plugins can make the host keep or print
+    /// (docs/security.md). Exceeding one fails the plugin that did it.
+    public enum Caps {
+        /// Events emitted per tick by all plugins together (handlers that
+        /// re-emit forever end here).
+        public static let eventsPerTick = 10_000
+        /// Log lines (ctx.log and print) per plugin per run; later lines are
+        /// dropped after one notice.
+        public static let logLinesPerRun = 1_000
+        /// Bytes of one log line; longer lines are cut.
+        public static let logLineBytes = 2_000
+        /// Names a run may record with ctx.record.
+        public static let recordNames = 256
+        /// The largest amount of yuan one call of ctx.spend or ctx.add_fund may move.
+        public static let amountPerCall = 1e15
+    }
 
     public final class LoadedPlugin {
         public let manifest: PluginManifest
@@ -38,10 +62,12 @@ public final class PluginHost: SimulationObserver {
         var ctxRef: Int32 = LUA_NOREF
         var ctxRawRef: Int32 = LUA_NOREF
         public internal(set) var hooks: Set<String> = []
-        var randomCounter: UInt64 = 0
+        /// Seeds math.random; `sampleCounter` numbers the draws of firm samples and nudges.
         var randomSeed: UInt64
+        var sampleCounter: UInt64 = 0
         var modules: [String: Int32] = [:]
         var chunkNames: [String] = []
+        var logLines = 0
         init(manifest: PluginManifest, use: PluginUse, params: LuaTable, randomSeed: UInt64) {
             self.manifest = manifest; self.use = use; self.params = params; self.randomSeed = randomSeed
         }
@@ -112,37 +138,45 @@ public final class PluginHost: SimulationObserver {
         try sandbox.pushNewEnvironment(environmentHooks(for: index))
         plugin.envRef = sandbox.reference()
         let initURL = plugin.manifest.directory.appendingPathComponent("init.lua")
-        guard let source = try? String(contentsOf: initURL, encoding: .utf8) else {
+        guard let bytes = FileManager.default.contents(atPath: initURL.path) else {
             throw Diagnostic(file: displayPath(initURL), plugin: plugin.name, problem: "plugin '\(plugin.name)' has no readable init.lua",
                              fix: "Add init.lua returning a table of hooks, e.g. return { on_tick = function(ctx) end }")
         }
+        let source = String(decoding: bytes, as: UTF8.self)
         let chunk = displayPath(initURL)
         plugin.chunkNames.append(chunk)
         sandbox.push(reference: plugin.envRef)
         let env = lua.top
         do {
-            try sandbox.loadChunk(source: source, chunkName: chunk, environment: env)
-            try lua.call(arguments: 0, results: 1)
+            try sandbox.loadChunk(bytes: [UInt8](bytes), chunkName: chunk, environment: env)
+            try callProtected(arguments: 0, results: 1)
         } catch let e as LuaError {
             lua.setTop(env - 1)
             throw diagnostic(e, plugin: index, hook: "loading init.lua")
         }
-        let hooks = lua.value(at: -1)
-        guard let table = hooks.table else {
+        guard lua_type(lua.L, -1) == LUA_TTABLE else {
+            let typeName = lua.scalar(at: -1).typeName
             lua.setTop(env - 1)
             throw Diagnostic(file: chunk, line: source.components(separatedBy: "\n").count, plugin: plugin.name,
-                             problem: "init.lua of plugin '\(plugin.name)' returned \(hooks.typeName) instead of a table of hooks",
+                             problem: "init.lua of plugin '\(plugin.name)' returned \(typeName) instead of a table of hooks",
                              fix: "End init.lua with: return { on_tick = function(ctx) ... end }")
         }
-        for (key, value) in table.fields {
+        // Only the top level is read, raw: the table may hold anything (cycles, M.__index = M).
+        let table = lua.top
+        lua.pushNil()
+        while lua_next(lua.L, table) != 0 {
+            guard lua_type(lua.L, -2) == LUA_TSTRING else { lua.pop(); continue }
+            let key = lua.string(at: -2)
             guard PluginHost.hookNames.contains(key) || key.hasPrefix("_") else {
                 lua.setTop(env - 1)
                 let line = SourceLocator(file: chunk, source: source).line(of: [key])
                 throw Diagnostic(file: chunk, line: line ?? 1, plugin: plugin.name, problem: "init.lua returns an unknown hook '\(key)'",
                                  fix: Suggestion.hint(for: key, in: PluginHost.hookNames).capitalizedFirst)
             }
-            if value == .function { plugin.hooks.insert(key) }
+            if lua_type(lua.L, -1) == LUA_TFUNCTION { plugin.hooks.insert(key) }
+            lua.pop()
         }
+        lua.setTop(table)
         plugin.hooksRef = sandbox.reference()
         lua.setTop(env - 1)
     }
@@ -151,18 +185,18 @@ public final class PluginHost: SimulationObserver {
 
     func environmentHooks(for index: Int) -> LuaSandbox.EnvironmentHooks {
         LuaSandbox.EnvironmentHooks(
-            random: { [unowned self] lua in try self.random(lua, plugin: index) },
-            randomseed: { [unowned self] lua in
-                guard let d = lua.value(at: 1).double else { throw ScriptCallError("math.randomseed expects a number") }
-                self.plugins[index].randomSeed = CounterRNG.derive(UInt64(bitPattern: Int64(d)), PluginHost.stableHash(self.plugins[index].name))
-                self.plugins[index].randomCounter = 0
-                return 0
-            },
+            randomSeed: plugins[index].randomSeed,
             require: { [unowned self] lua in try self.require(lua, plugin: index) },
             print: { [unowned self] lua in
-                self.log(index, (1...max(1, lua.top)).map { lua.top >= $0 ? Self.show(lua.value(at: $0)) : "" }.joined(separator: "\t"))
+                self.log(index, PluginHost.line(of: lua))
                 return 0
             })
+    }
+
+    /// The arguments of print or ctx.log as one line, tab-separated; tables
+    /// show as "a table" (never copied).
+    static func line(of lua: LuaState) -> String {
+        (1...max(1, lua.top)).map { lua.top >= $0 ? show(lua.scalar(at: $0)) : "" }.joined(separator: "\t")
     }
 
     static func show(_ v: LuaValue) -> String {
@@ -172,40 +206,38 @@ public final class PluginHost: SimulationObserver {
         }
     }
 
-    /// math.random / ctx.random with Lua's conventions: () in [0,1), (m) in 1..m, (m, n) in m..n.
-    func random(_ lua: LuaState, plugin index: Int) throws -> Int32 {
-        let p = plugins[index]
-        p.randomCounter += 1
-        let bits = CounterRNG.mix(p.randomSeed ^ CounterRNG.mix(p.randomCounter))
-        let u = Double(bits >> 11) * 0x1.0p-53
-        let n = lua.top
-        if n == 0 { lua.push(u); return 1 }
-        guard let a = lua.value(at: 1).double, a == a.rounded() else { throw ScriptCallError("random: the bounds must be whole numbers") }
-        var low = 1.0, high = a
-        if n >= 2 {
-            guard let b = lua.value(at: 2).double, b == b.rounded() else { throw ScriptCallError("random: the bounds must be whole numbers") }
-            low = a; high = b
-        }
-        guard low <= high else { throw ScriptCallError("random: interval is empty (\(Int(low)) > \(Int(high)))") }
-        lua.push(Int(low) + Int(u * (high - low + 1)))
-        return 1
-    }
-
     /// require(name): the plugin's own modules (name.lua or name/init.lua in
     /// its folder), or a declared dependency ("dep" gives the dependency's
     /// hook table, "dep.module" a module from its folder).
     func require(_ lua: LuaState, plugin index: Int) throws -> Int32 {
-        guard let name = lua.value(at: 1).string, !name.isEmpty else { throw ScriptCallError("require expects a module name string") }
+        guard let name = lua.scalar(at: 1).string, !name.isEmpty else { throw ScriptCallError("require expects a module name string") }
+        guard name.utf8.count <= 200 else { throw ScriptCallError("require: module name too long (over 200 bytes)") }
         let p = plugins[index]
         if let ref = p.modules[name] { sandbox.push(reference: ref); return 1 }
+        if LuaSandbox.libraryNames.contains(name) {
+            // require "string" (as Lua's own test files do): the script's own library.
+            sandbox.push(reference: p.envRef)
+            lua.push(name)
+            lua_rawget(lua.L, -2)
+            lua_rotate(lua.L, -2, 1)
+            lua.pop()
+            return 1
+        }
         var owner = index
         var relative = name
-        let first = String(name.split(separator: ".").first!)
+        let first = name.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? name
         if p.manifest.dependencies.contains(where: { $0.name == first }) {
             guard let dep = plugins.firstIndex(where: { $0.name == first }) else {
                 throw ScriptCallError("require '\(name)': the optional dependency '\(first)' is not loaded in this run; check for it with pcall(require, \"\(first)\")")
             }
-            if name == first { sandbox.push(reference: plugins[dep].hooksRef); return 1 }
+            if name == first {
+                // A read-only view: a plugin cannot rewrite another's hooks.
+                sandbox.push(reference: plugins[dep].hooksRef)
+                try sandbox.makeDeepView(name: "plugin '\(first)'")
+                lua_pushvalue(lua.L, -1)
+                p.modules[name] = sandbox.reference()
+                return 1
+            }
             owner = dep
             relative = String(name.dropFirst(first.count + 1))
         } else if first.contains("-") || plugins.contains(where: { $0.name == first }) {
@@ -218,7 +250,7 @@ public final class PluginHost: SimulationObserver {
         let base = relative.replacingOccurrences(of: ".", with: "/")
         let candidates = [dir.appendingPathComponent(base + ".lua"), dir.appendingPathComponent(base + "/init.lua")]
         guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
-              let source = try? String(contentsOf: url, encoding: .utf8) else {
+              let bytes = FileManager.default.contents(atPath: url.path) else {
             throw ScriptCallError("require '\(name)': no module \(base).lua or \(base)/init.lua in \(displayPath(dir))")
         }
         let chunk = displayPath(url)
@@ -226,7 +258,7 @@ public final class PluginHost: SimulationObserver {
         sandbox.push(reference: plugins[owner].envRef)
         let env = lua.top
         do {
-            try sandbox.loadChunk(source: source, chunkName: chunk, environment: env)
+            try sandbox.loadChunk(bytes: [UInt8](bytes), chunkName: chunk, environment: env)
             try lua.call(arguments: 0, results: 1)
         } catch let e as LuaError {
             lua.setTop(env - 1)
@@ -240,9 +272,20 @@ public final class PluginHost: SimulationObserver {
         return 1
     }
 
+    /// Prints a plugin's log line, within `Caps.logLinesPerRun` and `Caps.logLineBytes`.
     func log(_ index: Int, _ message: String) {
+        let p = plugins[index]
+        p.logLines += 1
+        guard p.logLines <= Caps.logLinesPerRun else { return }
         let when = simulation.map { $0.tick >= 0 ? "tick \($0.tick) \(calendar.label($0.tick))" : "setup" } ?? "load"
-        logSink("[\(when)] \(plugins[index].name): \(message)")
+        var text = message
+        if text.utf8.count > Caps.logLineBytes {
+            text = String(decoding: text.utf8.prefix(Caps.logLineBytes), as: UTF8.self) + " ... (line cut at \(Caps.logLineBytes) bytes)"
+        }
+        if p.logLines == Caps.logLinesPerRun {
+            text += " (log cap of \(Caps.logLinesPerRun) lines reached: later lines of '\(p.name)' are not shown)"
+        }
+        logSink("[\(when)] \(p.name): \(text)")
     }
 
     // MARK: Errors
@@ -256,6 +299,8 @@ public final class PluginHost: SimulationObserver {
         switch e.kind {
         case .instructionBudget:
             fix = "The hook ran too long (an endless loop?). Make it do less per tick, or raise limits.instructions in the scenario or --max-instructions"
+        case .wallClock:
+            fix = "The run took longer than its wall-clock limit. Make the plugin do less, or raise limits.seconds in the scenario or --max-seconds"
         case .memory:
             fix = "The plugin used more memory than the cap. Keep less data in Lua, or raise limits.memory_mb in the scenario or --max-memory"
         case .syntax:
@@ -270,6 +315,19 @@ public final class PluginHost: SimulationObserver {
 
     // MARK: Hooks
 
+    /// Calls into Lua, then makes sure the call left the host its reserve:
+    /// a plugin that fills the state and keeps it fails itself, instead of
+    /// the next plugin (or the host) meeting a full state.
+    func callProtected(arguments: Int32, results: Int32) throws {
+        try lua.call(arguments: arguments, results: results)
+        if lua.isOverHostReserve {
+            let mib = { (bytes: Int) in String(format: "%.1f", Double(bytes) / 1_048_576) }
+            throw LuaError(kind: .memory,
+                           message: "the plugin holds \(mib(lua.memoryInUse)) MiB of Lua memory after the call, more than the memory cap of \(mib(lua.limits.memoryBytes)) MiB minus the \(mib(lua.hostReserve)) MiB kept for the host",
+                           file: nil, line: nil)
+        }
+    }
+
     /// Calls `hook` of every plugin that has it, with ctx and `extra` arguments pushed by `pushArgs`.
     func callHook(_ hook: String, where include: (LoadedPlugin) -> Bool = { _ in true }, pushArgs: (() -> Int32)? = nil) throws {
         for (index, p) in plugins.enumerated() where p.hooks.contains(hook) && include(p) {
@@ -282,21 +340,25 @@ public final class PluginHost: SimulationObserver {
         let p = plugins[index]
         let base = lua.top
         sandbox.push(reference: p.hooksRef)
-        _ = lua_getfield(lua.L, -1, hook)
+        lua.push(hook)
+        lua_rawget(lua.L, -2)  // raw: the hook table's metatable is the plugin's
         sandbox.push(reference: p.ctxRef)
         let extra = pushArgs?() ?? 0
         currentHook = (index, hook)
         defer { currentHook = nil; lua.setTop(base) }
         do {
-            try lua.call(arguments: 1 + extra, results: 0)
+            try callProtected(arguments: 1 + extra, results: 0)
         } catch let e as LuaError {
             throw diagnostic(e, plugin: index, hook: hook)
         }
     }
 
+    /// Delivers queued events in order to every other plugin's on_event;
+    /// events emitted meanwhile join the end of the queue.
     func deliverEvents() throws {
-        while !pendingEvents.isEmpty {
-            let event = pendingEvents.removeFirst()
+        while nextEvent < pendingEvents.count {
+            let event = pendingEvents[nextEvent]
+            nextEvent += 1
             defer { luaL_unref(lua.L, uptake_registryindex(), event.payloadRef) }
             for (index, p) in plugins.enumerated() where index != event.from && p.hooks.contains("on_event") {
                 try callHook("on_event", plugin: index) {
@@ -306,6 +368,8 @@ public final class PluginHost: SimulationObserver {
                 }
             }
         }
+        pendingEvents.removeAll(keepingCapacity: true)
+        nextEvent = 0
     }
 
     public func simulationDidSetUp(_ simulation: Simulation) throws {
@@ -317,6 +381,7 @@ public final class PluginHost: SimulationObserver {
     }
 
     public func simulationWillStep(_ simulation: Simulation) throws {
+        eventsThisTick = 0
         try updateContexts(simulation)
         try callHook("on_tick", where: { p in (simulation.tick % (p.use.every ?? 1)) == 0 })
     }

@@ -1,3 +1,4 @@
+import CLua
 import Foundation
 
 /// A Lua file that returns one declarative table marked by a function of
@@ -19,7 +20,7 @@ public struct DeclarativeFile: Sendable {
 
     /// Runs the file in `sandbox` and returns the table it returns, with the file's text.
     public func evaluate(file: String, sandbox: LuaSandbox) throws -> (LuaTable, String) {
-        guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
+        guard let bytes = FileManager.default.contents(atPath: file) else {
             throw Diagnostic(file: file, problem: "cannot read the \(kind) file", fix: "Check the path; \(kind)s are Lua files like \(example)")
         }
         let lua = sandbox.lua
@@ -27,24 +28,25 @@ public struct DeclarativeFile: Sendable {
         defer { lua.setTop(base) }
         let kind = self.kind
         let refuse: (String) -> (LuaState) throws -> Int32 = { what in { _ in throw ScriptCallError(what) } }
+        let source = String(decoding: bytes, as: UTF8.self)
         try sandbox.pushNewEnvironment(.init(
-            random: refuse("\(kind) files cannot draw random numbers; set seed = N instead"),
-            randomseed: refuse("\(kind) files cannot seed random numbers; set seed = N instead"),
+            randomSeed: 0,
+            refuseRandom: "\(kind) files cannot draw random numbers; set seed = N instead",
             require: refuse("\(kind) files cannot require modules" + (kind == "scenario" ? "; list plugins in the scenario's plugins table" : "")),
             print: { l in
-                FileHandle.standardError.write(Data(((1...max(1, l.top)).map { l.top >= $0 ? PluginHost.show(l.value(at: $0)) : "" }
+                FileHandle.standardError.write(Data(((1...max(1, l.top)).map { l.top >= $0 ? PluginHost.show(l.scalar(at: $0)) : "" }
                     .joined(separator: "\t") + "\n").utf8))
                 return 0
             }))
         let env = lua.top
         // The marker only returns its argument: `scenario { ... }` reads as what it is.
         lua.pushFunction { l in
-            guard l.value(at: 1).table != nil else { throw ScriptCallError("\(kind) expects a table: \(kind) { ... }") }
+            guard lua_type(l.L, 1) == LUA_TTABLE else { throw ScriptCallError("\(kind) expects a table: \(kind) { ... }") }
             l.setTop(1); return 1
         }
         lua.setField(env, kind)
         do {
-            try sandbox.loadChunk(source: source, chunkName: file, environment: env)
+            try sandbox.loadChunk(bytes: [UInt8](bytes), chunkName: file, environment: env)
             try lua.call(arguments: 0, results: 1)
         } catch let e as LuaError {
             throw Diagnostic(file: e.file(resolvingAgainst: [file]) ?? file, line: e.line,
@@ -52,7 +54,10 @@ public struct DeclarativeFile: Sendable {
                              fix: e.kind == .syntax ? "Fix the syntax at that line (a missing comma, bracket or 'end' is the usual cause)"
                                                     : "Fix the \(kind) at that line")
         }
-        let value = lua.value(at: -1)
+        let value: LuaValue
+        do { value = try lua.value(at: -1) } catch {
+            throw Diagnostic(file: file, problem: "the \(kind) cannot be read: \(error)", fix: "Return plain data: numbers, strings, booleans and tables of them")
+        }
         guard let table = value.table else {
             throw Diagnostic(file: file, line: source.components(separatedBy: "\n").count,
                              problem: "the \(kind) returned \(value.typeName) instead of a table",

@@ -235,8 +235,8 @@ public enum ScenarioDecoder {
                 version = s
             }
             if let e = t["every"] {
-                guard let d = e.double, d >= 1, d == d.rounded() else {
-                    throw top.context.diagnostic(path: ["plugins", name, "every"], problem: "'every' of plugin '\(name)' must be a whole number of ticks >= 1, not \(e)")
+                guard let d = e.double, d >= 1, d <= 1_000_000, d == d.rounded() else {
+                    throw top.context.diagnostic(path: ["plugins", name, "every"], problem: "'every' of plugin '\(name)' must be a whole number of ticks from 1 to 1000000, not \(e)")
                 }
                 every = Int(d)
             }
@@ -256,6 +256,7 @@ public enum ScenarioDecoder {
         guard var l = try top.subtable("limits") else { return limits }
         limits.instructions = try l.integer("instructions", default: limits.instructions, in: 0...Int(Int32.max) * 1000)!
         limits.memoryBytes = try l.integer("memory_mb", default: limits.memoryBytes >> 20, in: 0...65_536)! << 20
+        limits.seconds = try l.number("seconds", default: limits.seconds, in: 0...31_536_000)!
         try l.rejectUnknownKeys()
         return limits
     }

@@ -60,12 +60,11 @@ public struct PluginTestRunner {
 
     /// Runs the file's chunk and takes its table of test functions, ordered by line.
     func loadTests(source: String, chunk: String, lua: LuaState, sandbox: LuaSandbox) throws -> [LoadedTest] {
-        let noRandom: (LuaState) throws -> Int32 = { _ in throw ScriptCallError("tests draw no random numbers of their own; give t.run a seed instead") }
         try sandbox.pushNewEnvironment(.init(
-            random: noRandom, randomseed: noRandom,
+            randomSeed: 0, refuseRandom: "tests draw no random numbers of their own; give t.run a seed instead",
             require: { _ in throw ScriptCallError("test files cannot require modules; run the plugin with t.run{ plugins = { ... } }") },
             print: { l in
-                print((1...max(1, l.top)).map { l.top >= $0 ? PluginHost.show(l.value(at: $0)) : "" }.joined(separator: "\t"))
+                print(PluginHost.line(of: l))
                 return 0
             }))
         let env = lua.top
@@ -79,7 +78,7 @@ public struct PluginTestRunner {
         }
         guard lua_type(lua.L, -1) == LUA_TTABLE else {
             throw Diagnostic(file: chunk, line: source.components(separatedBy: "\n").count,
-                             problem: "the test file returned \(lua.value(at: -1).typeName) instead of a table of tests",
+                             problem: "the test file returned \(lua.scalar(at: -1).typeName) instead of a table of tests",
                              fix: "End the file with: return tests  (a table like tests[\"what it checks\"] = function(t) ... end)")
         }
         let table = lua.top
@@ -87,7 +86,7 @@ public struct PluginTestRunner {
         lua_pushnil(lua.L)
         while lua_next(lua.L, table) != 0 {
             // [table, key, value]
-            let key = lua.value(at: -2)
+            let key = lua.scalar(at: -2)
             guard let name = key.string else {
                 lua.pop()
                 throw Diagnostic(file: chunk, problem: "the test table has a key \(key) that is not a name",
@@ -95,7 +94,7 @@ public struct PluginTestRunner {
             }
             if name.hasPrefix("_") { lua.pop(); continue }  // room for helpers the tests share
             guard lua_type(lua.L, -1) == LUA_TFUNCTION else {
-                let typeName = lua.value(at: -1).typeName
+                let typeName = lua.scalar(at: -1).typeName
                 lua.pop()
                 throw Diagnostic(file: chunk, line: SourceLocator(file: chunk, source: source).line(of: [name]),
                                  problem: "test '\(name)' is a \(typeName), not a function",
@@ -117,7 +116,7 @@ public struct PluginTestRunner {
         let helper = lua.top
         let searchPath = self.searchPath(file)
         lua.pushFunction { l in
-            guard let table = l.value(at: 1).table else {
+            guard lua_type(l.L, 1) == LUA_TTABLE, let table = try l.value(at: 1).table else {
                 throw ScriptCallError("t.run expects a scenario table: t.run{ ticks = 8, plugins = { { \"tax-relief\", rate = 0.5 } } }")
             }
             do {

@@ -134,12 +134,12 @@ final class TestScenarioRun: SimulationObserver {
         lua.push(.table(LuaTable(items: log.map { .string($0) }))); lua.setField(result, "log")
         lua.pushFunction { [self] l in
             // Accept r.lever(...) and r:lever(...) alike.
-            let shift: Int32 = l.value(at: 1).table != nil ? 1 : 0
-            guard let name = l.value(at: 1 + shift).string else { throw ScriptCallError("r.lever(name, tick, selector): name must be a lever name like \"subsidy\"") }
-            guard let tick = l.value(at: 2 + shift).double, tick == tick.rounded() else {
+            let shift: Int32 = lua_type(l.L, 1) == LUA_TTABLE ? 1 : 0
+            guard let name = l.scalar(at: 1 + shift).string else { throw ScriptCallError("r.lever(name, tick, selector): name must be a lever name like \"subsidy\"") }
+            guard let tick = l.scalar(at: 2 + shift).double, tick.isFinite, tick == tick.rounded(), abs(tick) < 1e9 else {
                 throw ScriptCallError("r.lever(\"\(name)\", tick, selector): tick must be a whole number (0 is the first tick)")
             }
-            l.push(try leverValue(name, tick: Int(tick), selector: l.value(at: 3 + shift)))
+            l.push(try leverValue(name, tick: Int(tick), selector: try l.value(at: 3 + shift)))
             return 1
         }
         lua.setField(result, "lever")
