@@ -39,13 +39,20 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Memory cap of the Lua state in MiB (overrides the scenario's limits.memory_mb).")
     var maxMemory: Int?
 
+    @Option(help: "Wall-clock seconds the plugins of the run may take in all (overrides the scenario's limits.seconds; 0 = none).")
+    var maxSeconds: Double?
+
     @Flag(help: "Print only errors.")
     var quiet = false
 
     func run() throws {
         do {
             let options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
-                                             threads: max(1, threads), maxInstructions: maxInstructions, maxMemoryMB: maxMemory)
+                                             threads: max(1, threads), maxInstructions: maxInstructions, maxMemoryMB: maxMemory,
+                                             maxSeconds: try maxSeconds.map { s in
+                                                 guard s.isFinite, s >= 0 else { throw UserFacingError("--max-seconds must be a number of seconds >= 0, not \(s)") }
+                                                 return s
+                                             })
             let session = try RunSession(file: scenario, options: options)
             try session.run()
             let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
