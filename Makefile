@@ -22,6 +22,7 @@ unit-test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	.build/debug/uptake test plugins
+	Tests/CLuaShimsChecks/run.sh 500
 
 # Installs Debian's slurmctld, slurmd and munge when missing; needs root or sudo.
 slurm-test: unit-test

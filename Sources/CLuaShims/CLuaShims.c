@@ -1,8 +1,28 @@
 /* See CLuaShims.h for the contract of every function. */
 #include "CLuaShims.h"
+#include "BoundedLibrary.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+static void uptake_count_hook(lua_State *L, lua_Debug *ar);
+
+/* Work that makes memory is charged to the budget: one instruction's worth
+ * per UPTAKE_BYTES_PER_STEP bytes a script makes Lua allocate (string.upper
+ * of 50 MB is one VM instruction, but 50 MB of work). The allocator cannot
+ * raise, so once the budget is gone it makes the running thread's hook fire
+ * at the next instruction (lua_sethook only sets fields: safe here). */
+#define UPTAKE_BYTES_PER_STEP 64
+static void uptake_charge_allocation(UptakeLimits *limits, size_t bytes) {
+    if (limits->budgetPerCall <= 0) return;
+    limits->chargedBytes += bytes;
+    if (limits->chargedBytes < 4096) return;
+    limits->budget -= (int64_t)(limits->chargedBytes / UPTAKE_BYTES_PER_STEP);
+    limits->chargedBytes %= UPTAKE_BYTES_PER_STEP;
+    if (limits->budget < 0 && limits->running != NULL) {
+        lua_sethook(limits->running, uptake_count_hook, LUA_MASKCOUNT, 1);
+    }
+}
 
 /* The allocator enforces the per-state memory cap on Lua code only: inside
  * a protected call (callDepth > 0) and not while a Swift callback runs.
@@ -18,12 +38,13 @@ static void *uptake_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         limits->used -= old;
         return NULL;
     }
-    int capped = limits->limit > 0 && limits->callDepth > 0 && limits->inSwift == 0;
-    if (capped && nsize > old && limits->used - old + nsize > limits->limit) {
+    int scripted = limits->callDepth > 0 && limits->inSwift == 0;
+    if (scripted && limits->limit > 0 && nsize > old && limits->used - old + nsize > limits->limit) {
         return NULL;
     }
     void *block = realloc(ptr, nsize);
     if (block == NULL) return NULL;
+    if (scripted && nsize > old) uptake_charge_allocation(limits, nsize - old);
     limits->used = limits->used - old + nsize;
     if (limits->used > limits->peak) limits->peak = limits->used;
     return block;
@@ -68,7 +89,6 @@ static double uptake_now(void) {
 /* The count hook spends the instruction budget UPTAKE_HOOK_STEP
  * instructions at a time and watches the deadline. */
 #define UPTAKE_HOOK_STEP 1000
-static void uptake_count_hook(lua_State *L, lua_Debug *ar);
 
 /* Raises the error of an exhausted limit. The first time in a call it also
  * composes the message ("file:line: instruction budget exceeded ..."). From
@@ -121,8 +141,8 @@ static void uptake_count_hook(lua_State *L, lua_Debug *ar) {
 void uptake_charge(lua_State *L, int64_t steps) {
     UptakeLimits *limits = uptake_limits(L);
     if (limits->budgetPerCall > 0) {
-        /* Saturate: a caller may charge an estimate near INT64_MAX. */
-        if (steps > limits->budget + INT64_MAX / 2) limits->budget = -1;
+        /* A caller may charge an estimate near INT64_MAX: never overflow. */
+        if (steps > limits->budget) limits->budget = -1;
         else limits->budget -= steps;
     }
     uptake_check_limits(L);
@@ -153,6 +173,44 @@ void uptake_set_deadline(lua_State *L, double seconds) {
     uptake_install_hook(L);
 }
 
+/* Library functions that scan a long string without allocating (utf8.len
+ * of 50 MB) or return one value per byte (string.byte(s, 1, -1)) are
+ * wrapped: the wrapper charges the bytes of its string arguments before the
+ * call and the values returned after it, then returns what the original
+ * returned. Upvalue 1 is the original, upvalue 2 its name. */
+static int uptake_charged_call(lua_State *L) {
+    int nargs = lua_gettop(L);
+    int64_t bytes = 0;
+    for (int i = 1; i <= nargs; i++) {
+        if (lua_type(L, i) == LUA_TSTRING) bytes += (int64_t)lua_rawlen(L, i);
+    }
+    uptake_charge(L, 1 + bytes / UPTAKE_BYTES_PER_STEP);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    int status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+    if (status != LUA_OK) {
+        /* The original, called from C, names itself '?' in argument errors:
+         * give its name back. Memory errors are raised again as they are. */
+        if (status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+            luaL_gsub(L, lua_tostring(L, -1), "to '?'", lua_pushfstring(L, "to '%s'", lua_tostring(L, lua_upvalueindex(2))));
+        }
+        return lua_error(L);
+    }
+    int results = lua_gettop(L);
+    uptake_charge(L, results);
+    return results;
+}
+
+/* Wraps library.name (library in LOADED at the top of the stack). [-0, +0, m] */
+static void uptake_wrap_charged(lua_State *L, const char *library, const char *name) {
+    if (lua_getfield(L, -1, library) != LUA_TTABLE) { lua_pop(L, 1); return; }
+    lua_getfield(L, -1, name);
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, uptake_charged_call, 2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
 static const luaL_Reg uptake_safe_libs[] = {
     {LUA_GNAME, luaopen_base},
     {LUA_STRLIBNAME, luaopen_string},
@@ -170,6 +228,16 @@ static int uptake_open_safe_libs_unprotected(lua_State *L) {
     }
     /* Base functions that reach the file system go at once; the rest of the
      * sandbox (load, collectgarbage, environments) is set up in Lua. */
+    /* Long-running C functions (patterns, table.move, ...) charge the budget. */
+    uptake_open_bounded_library(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    uptake_wrap_charged(L, LUA_STRLIBNAME, "byte");
+    uptake_wrap_charged(L, LUA_STRLIBNAME, "unpack");
+    uptake_wrap_charged(L, LUA_UTF8LIBNAME, "len");
+    uptake_wrap_charged(L, LUA_UTF8LIBNAME, "offset");
+    uptake_wrap_charged(L, LUA_UTF8LIBNAME, "codepoint");
+    uptake_wrap_charged(L, LUA_GNAME, "tonumber");
+    lua_pop(L, 1);
     lua_pushnil(L);
     lua_setglobal(L, "dofile");
     lua_pushnil(L);
@@ -213,6 +281,7 @@ static int uptake_trampoline(lua_State *L) {
     int results = box->fn(L, box->context);
     limits->inSwift--;
     if (results < 0) return lua_error(L);
+    uptake_check_limits(L);  /* the Swift side charges its work to the budget (uptake_limits()->budget) */
     if (limits->limit > 0 && limits->inSwift == 0 && limits->used > limits->limit) {
         limits->memoryExceeded = 1;
         lua_pushliteral(L, "not enough memory (a host function's result passed the memory cap)");
@@ -310,16 +379,20 @@ int uptake_pcall(lua_State *L, int nargs, int nresults) {
         /* A fresh budget, and the hook back to its normal pace (it fires at
          * every instruction once a limit has run out). */
         limits->budget = limits->budgetPerCall;
+        limits->chargedBytes = 0;
         limits->exhausted = 0;
         limits->memoryExceeded = 0;
         uptake_install_hook(L);
     }
     int savedInSwift = limits->inSwift;
+    lua_State *savedRunning = limits->running;
     limits->inSwift = 0;  /* Lua code called back from Swift is capped again */
+    limits->running = L;
     limits->callDepth++;
     int status = lua_pcall(L, nargs, nresults, base);
     limits->callDepth--;
     limits->inSwift = savedInSwift;
+    limits->running = savedRunning;
     lua_remove(L, base);
     if (limits->exhausted && (limits->callDepth == 0 || status != LUA_OK)) {
         /* The script may have caught the error with pcall and gone on: the

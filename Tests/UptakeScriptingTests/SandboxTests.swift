@@ -44,8 +44,12 @@ final class SandboxTests: XCTestCase {
     }
 
     func testHugeStringRepHitsTheMemoryCap() throws {
-        let d = try failure(onTick: "local s = string.rep(\"x\", 1536 * 1024 * 1024)", limits: (nil, 64))
+        // 1,536 copies of 1 MiB: cheap in steps, far too big for the cap.
+        let d = try failure(onTick: "local s = string.rep(string.rep(\"x\", 1024 * 1024), 1536)", limits: (nil, 64))
         XCTAssertTrue(d.problem.contains("memory"), d.description)
+        // 1.5 billion one-byte copies: the repetitions alone exhaust the budget before any memory is taken.
+        let e = try failure(onTick: "local s = string.rep(\"x\", 1536 * 1024 * 1024)", limits: (nil, 64))
+        XCTAssertTrue(e.problem.contains("instruction budget"), e.description)
     }
 
     func testUnboundedRecursionIsAStackOverflow() throws {

@@ -19,6 +19,7 @@
 #include <lua5.4/lua.h>
 #include <lua5.4/lualib.h>
 #include <lua5.4/lauxlib.h>
+#include "BoundedLibrary.h"  /* the module's umbrella header: every header of the target */
 
 /* Status codes beyond Lua's own, used by uptake_pcall. */
 #define UPTAKE_ERR_BUDGET 100   /* the instruction budget ran out */
@@ -44,6 +45,8 @@ typedef struct UptakeLimits {
     int callDepth;           /* nesting of uptake_pcall: budget resets at depth 0 */
     double deadline;         /* CLOCK_MONOTONIC seconds at which the run must end; 0 = none */
     double seconds;          /* the wall-clock limit the deadline came from, for messages */
+    lua_State *running;      /* the thread of the innermost protected call, for the allocator */
+    size_t chargedBytes;     /* bytes allocated by Lua code not yet charged to the budget */
     char exhaustedWhere[256];/* the message of the first limit error of the call */
 } UptakeLimits;
 

@@ -63,6 +63,14 @@ public final class LuaState {
     /// Starts the run's wall-clock limit (`limits.seconds`; 0 = none).
     public func startClock() { uptake_set_deadline(mainThread, limits.seconds) }
 
+    /// Charges work the host does for a script (a firm set, a copy) to the
+    /// instruction budget, `units` instructions' worth. Never raises: the
+    /// trampoline raises once the Swift function has returned.
+    public func charge(_ units: Int) {
+        guard limitsRecord.pointee.budgetPerCall > 0, units > 0 else { return }
+        limitsRecord.pointee.budget -= Int64(min(units, Int(Int32.max)))
+    }
+
     /// Bytes the state has allocated now, and at most so far.
     public var memoryInUse: Int { Int(limitsRecord.pointee.used) }
     public var peakMemory: Int { Int(limitsRecord.pointee.peak) }

@@ -11,6 +11,7 @@ extension PluginHost {
         guard let sim = simulation else { throw ScriptCallError("ctx.firms is available from setup on") }
         let selector = try selector(l, at: 1)
         let found = sim.firms(matching: selector)
+        l.charge(Self.callCost + found.count)
         let index = currentHook?.plugin ?? 0
         l.newTable()
         let set = l.top
@@ -52,6 +53,7 @@ extension PluginHost {
             let n = try PluginHost.wholeNumber(l, at: a, in: 0...Int64(Int32.max), call: "sample(n)")
             // Partial Fisher-Yates with the plugin's own sample stream.
             var pool = Array(members(l))
+            l.charge(pool.count)
             let k = min(Int(n), pool.count)
             let p = self.plugins[index]
             for i in 0..<k {
@@ -87,6 +89,7 @@ extension PluginHost {
                                   awareness: try num("awareness", 0...1), budgetFactor: try num("budget_factor", 0...1000))
             let p = self.plugins[index]
             p.sampleCounter += 1
+            l.charge(members(l).count)
             l.push(sim.nudge(members(l).map(Int.init), nudge, salt: p.randomSeed ^ p.sampleCounter))
             return 1
         }
@@ -97,6 +100,7 @@ extension PluginHost {
             let a = first(l)
             guard lua_type(l.L, a) == LUA_TFUNCTION else { throw ScriptCallError("each(fn) expects a function") }
             for firm in members(l) {
+                l.charge(Self.callCost)
                 lua_pushvalue(l.L, a)
                 l.push(.table(self.firmRecord(Int(firm), sim)))
                 do { try l.call(arguments: 1, results: 0) } catch let e as LuaError { throw ScriptCallError("in each(): \(e)") }

@@ -22,7 +22,7 @@ extension PluginHost {
             ("spend", { [unowned self] l in try self.ctxSpend(l, plugin: index) }),
             ("record", { [unowned self] l in try self.ctxRecord(l) }),
             ("log", { [unowned self] l in
-                self.log(index, PluginHost.line(of: l))
+                self.log(index, l)
                 return 0
             }),
             ("emit", { [unowned self] l in try self.ctxEmit(l, plugin: index) }),

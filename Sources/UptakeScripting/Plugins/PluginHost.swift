@@ -36,6 +36,11 @@ public final class PluginHost: SimulationObserver {
     /// Names recorded with ctx.record in this run, against `Caps.recordNames`.
     var recordedNames: Set<String> = []
 
+    /// Instructions' worth charged to the budget for each call of a host
+    /// function that does work per firm, on top of one per firm: a loop of
+    /// cheap Lua around expensive host calls still ends at the budget.
+    static let callCost = 100
+
     /// Documented caps on what plugins can make the host keep or print
     /// (docs/security.md). Exceeding one fails the plugin that did it.
     public enum Caps {
@@ -188,15 +193,32 @@ public final class PluginHost: SimulationObserver {
             randomSeed: plugins[index].randomSeed,
             require: { [unowned self] lua in try self.require(lua, plugin: index) },
             print: { [unowned self] lua in
-                self.log(index, PluginHost.line(of: lua))
+                self.log(index, lua)
                 return 0
             })
     }
 
     /// The arguments of print or ctx.log as one line, tab-separated; tables
     /// show as "a table" (never copied).
+    /// Reads no more than about `Caps.logLineBytes` of it, however long the
+    /// strings or many the arguments.
     static func line(of lua: LuaState) -> String {
-        (1...max(1, lua.top)).map { lua.top >= $0 ? show(lua.scalar(at: $0)) : "" }.joined(separator: "\t")
+        var parts: [String] = []
+        var bytes = 0
+        for i in 1...max(1, lua.top) where bytes <= Caps.logLineBytes {
+            let text: String
+            if lua_type(lua.L, Int32(i)) == LUA_TSTRING {
+                var length = 0
+                let start = uptake_tostring(lua.L, Int32(i), &length)!
+                let shown = min(length, Caps.logLineBytes + 1)
+                text = String(decoding: UnsafeRawBufferPointer(start: start, count: shown), as: UTF8.self)
+            } else {
+                text = show(lua.scalar(at: Int32(i)))
+            }
+            parts.append(text)
+            bytes += text.utf8.count + 1
+        }
+        return parts.joined(separator: "\t")
     }
 
     static func show(_ v: LuaValue) -> String {
@@ -272,11 +294,18 @@ public final class PluginHost: SimulationObserver {
         return 1
     }
 
-    /// Prints a plugin's log line, within `Caps.logLinesPerRun` and `Caps.logLineBytes`.
-    func log(_ index: Int, _ message: String) {
+    /// Prints the arguments of print or ctx.log as a plugin's log line,
+    /// within `Caps.logLinesPerRun` (past it, nothing is even read) and
+    /// `Caps.logLineBytes`.
+    func log(_ index: Int, _ lua: LuaState) {
         let p = plugins[index]
         p.logLines += 1
         guard p.logLines <= Caps.logLinesPerRun else { return }
+        log(index, PluginHost.line(of: lua))
+    }
+
+    func log(_ index: Int, _ message: String) {
+        let p = plugins[index]
         let when = simulation.map { $0.tick >= 0 ? "tick \($0.tick) \(calendar.label($0.tick))" : "setup" } ?? "load"
         var text = message
         if text.utf8.count > Caps.logLineBytes {
