@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <string.h>
 
 static void uptake_count_hook(lua_State *L, lua_Debug *ar);
 
@@ -354,6 +355,8 @@ int uptake_load_text(lua_State *L, const char *buffer, size_t size, const char *
     return luaL_loadbufferx(L, buffer, size, chunkname, "t");
 }
 
+#define UPTAKE_MESSAGE_LIMIT 2000
+
 /* Message handler: turns any error value (string, table, nil, ...) into a
  * string and appends a traceback. */
 static int uptake_message_handler(lua_State *L) {
@@ -365,6 +368,13 @@ static int uptake_message_handler(lua_State *L) {
             msg = lua_pushfstring(L, "error raised with a %s value instead of a message",
                                   luaL_typename(L, 1));
         }
+    }
+    size_t length = strlen(msg);
+    if (length > UPTAKE_MESSAGE_LIMIT) {
+        /* error(string.rep("x", 5e7)): the host prints one line, not 50 MB. */
+        lua_pushlstring(L, msg, UPTAKE_MESSAGE_LIMIT);
+        lua_pushfstring(L, "%s ... (message cut at %d bytes)", lua_tostring(L, -1), UPTAKE_MESSAGE_LIMIT);
+        msg = lua_tostring(L, -1);
     }
     luaL_traceback(L, L, msg, 1);
     return 1;

@@ -125,6 +125,10 @@ public final class LuaState {
             throw LuaError(kind: .memory, message: "memory cap of \(limits.memoryBytes >> 20) MiB exceeded (not enough memory)",
                            file: nil, line: nil)
         case LUA_ERRERR: throw LuaError(kind: .errorHandler, raw: message)
+        case LUA_ERRRUN where message.hasPrefix("not enough memory"):
+            // A memory error caught and raised again (by a script or a library wrapper) is still one.
+            throw LuaError(kind: .memory, message: "memory cap of \(limits.memoryBytes >> 20) MiB exceeded (not enough memory)",
+                           file: nil, line: nil)
         default: throw LuaError(kind: .runtime, raw: message)
         }
     }

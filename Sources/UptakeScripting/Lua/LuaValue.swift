@@ -103,9 +103,15 @@ extension LuaState {
     public static let conversionDepthLimit = 64
     public static let conversionSizeLimit = 100_000
 
+    /// The longest string the host copies out of Lua (1 MiB): names, dates
+    /// and parameters are far shorter, and a plugin passing 100 MB costs the
+    /// host nothing.
+    public static let stringLimit = 1 << 20
+
     /// The value at `index` without looking inside tables: a table reads as
     /// an empty one. For arguments that must be numbers, strings or booleans,
-    /// so a plugin passing a huge table costs nothing. Never raises.
+    /// so a plugin passing a huge table costs nothing. A string longer than
+    /// `stringLimit` reads as `.other("string of N bytes")`. Never raises.
     public func scalar(at index: Int32) -> LuaValue {
         switch lua_type(L, index) {
         case LUA_TNIL, LUA_TNONE: return .nil
@@ -113,7 +119,10 @@ extension LuaState {
         case LUA_TNUMBER:
             if uptake_isinteger(L, index) != 0 { return .integer(lua_tointegerx(L, index, nil)) }
             return .number(lua_tonumberx(L, index, nil))
-        case LUA_TSTRING: return .string(string(at: index))
+        case LUA_TSTRING:
+            let length = Int(lua_rawlen(L, index))
+            if length > LuaState.stringLimit { return .other("string of \(length) bytes") }
+            return .string(string(at: index))
         case LUA_TFUNCTION: return .function
         case LUA_TTABLE: return .table(LuaTable())
         default: return .other(String(cString: lua_typename(L, lua_type(L, index))))
@@ -127,7 +136,13 @@ extension LuaState {
     /// values end in a `LuaConversionError`. Never raises a Lua error.
     public func value(at index: Int32) throws -> LuaValue {
         let root = lua_absindex(L, index)
-        guard lua_type(L, root) == LUA_TTABLE else { return scalar(at: root) }
+        guard lua_type(L, root) == LUA_TTABLE else {
+            let value = scalar(at: root)
+            if case .other(let what) = value, what.hasPrefix("string of") {
+                throw LuaConversionError(message: "a \(what) is more than the \(LuaState.stringLimit >> 20) MiB the host accepts")
+            }
+            return value
+        }
         let base = top
         defer { setTop(base) }
         var count = 0
@@ -179,6 +194,9 @@ extension LuaState {
                 continue
             }
             let value = scalar(at: -1)
+            if case .other(let what) = value, what.hasPrefix("string of") {
+                throw fail("a table holds a \(what), more than the \(LuaState.stringLimit >> 20) MiB the host accepts")
+            }
             pop()
             store(value, in: &frames[frames.count - 1])
         }
