@@ -110,7 +110,9 @@ static int uptake_raise_exhausted(lua_State *L, int kind) {
         lua_Debug here;
         int level = 0;
         /* The innermost Lua function tells where: skip C frames (string.find, ...). */
-        while (lua_getstack(L, level, &here) && lua_getinfo(L, "Sl", &here) && here.currentline <= 0) level++;
+        /* Skip C frames (string.find, ...) and the sandbox's own Lua ("=uptake-sandbox"). */
+        while (lua_getstack(L, level, &here) && lua_getinfo(L, "Sl", &here) &&
+               (here.currentline <= 0 || strncmp(here.source, "=uptake-", 8) == 0)) level++;
         if (lua_getstack(L, level, &here) && here.currentline > 0) {
             snprintf(limits->exhaustedWhere, sizeof limits->exhaustedWhere, "%s:%d: %s",
                      here.short_src, here.currentline, what);
@@ -212,6 +214,14 @@ static void uptake_wrap_charged(lua_State *L, const char *library, const char *n
     lua_pop(L, 1);
 }
 
+/* True once a limit has run out in the current call: then Lua may run an
+ * xpcall message handler with hooks off (the error was raised inside the
+ * count hook), so the sandbox's xpcall skips the script's handler. */
+static int uptake_limit_exhausted(lua_State *L) {
+    lua_pushboolean(L, uptake_limits(L)->exhausted != 0);
+    return 1;
+}
+
 static const luaL_Reg uptake_safe_libs[] = {
     {LUA_GNAME, luaopen_base},
     {LUA_STRLIBNAME, luaopen_string},
@@ -239,6 +249,9 @@ static int uptake_open_safe_libs_unprotected(lua_State *L) {
     uptake_wrap_charged(L, LUA_UTF8LIBNAME, "codepoint");
     uptake_wrap_charged(L, LUA_GNAME, "tonumber");
     lua_pop(L, 1);
+    /* For the sandbox prelude, which takes it out of the globals. */
+    lua_pushcfunction(L, uptake_limit_exhausted);
+    lua_setglobal(L, "uptake_limit_exhausted");
     lua_pushnil(L);
     lua_setglobal(L, "dofile");
     lua_pushnil(L);
@@ -362,7 +375,9 @@ int uptake_load_text(lua_State *L, const char *buffer, size_t size, const char *
 static int uptake_message_handler(lua_State *L) {
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
-        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+        /* Once a limit has run out, hooks may be off here (the error came from
+         * the count hook): run no script code, such as a __tostring. */
+        if (!uptake_limits(L)->exhausted && luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
             msg = lua_tostring(L, -1);
         } else {
             msg = lua_pushfstring(L, "error raised with a %s value instead of a message",

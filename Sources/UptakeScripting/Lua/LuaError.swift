@@ -25,6 +25,10 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
                   !innerFile.contains(" "), !innerFile.contains("\"") {
                 file = innerFile; line = innerLine; rest = innerRest
             }
+            if LuaError.isSandboxChunk(file), let (outer, outerLine) = LuaError.firstLuaFrame(in: traceback) {
+                // Raised inside the sandbox's own Lua (print's tostring): the script's line is the place.
+                file = outer; line = outerLine
+            }
             self.file = file; self.line = line; message = rest
         } else if let (file, line) = LuaError.firstLuaFrame(in: traceback) {
             // An error value without a position (a table, nil): the innermost Lua frame tells where.
@@ -38,11 +42,17 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
         self.kind = kind; self.message = message; self.file = file; self.line = line; traceback = ""
     }
 
+    /// Chunks of Uptake's own Lua ("=uptake-sandbox", "=uptake-test").
+    static func isSandboxChunk(_ place: String) -> Bool {
+        place.hasPrefix("uptake-") || place.hasPrefix("=uptake-")
+    }
+
     /// The first "\tfile:line:" frame of a traceback that is Lua code (not "[C]").
     static func firstLuaFrame(in traceback: String) -> (String, Int)? {
         for line in traceback.split(separator: "\n").dropFirst() {
             let frame = line.trimmingCharacters(in: .whitespaces)
-            if frame.hasPrefix("[C]") || frame.hasPrefix("(...") { continue }
+            // Frames of the sandbox's own Lua (print, setmetatable) are not where the script went wrong.
+            if frame.hasPrefix("[C]") || frame.hasPrefix("(...") || isSandboxChunk(frame) { continue }
             if let (file, number, _) = splitLocation(frame + " ") { return (file, number) }
         }
         return nil

@@ -19,6 +19,8 @@ public final class LuaSandbox {
     local rawset, rawget, next, type, setmetatable, error, tostring, select =
           rawset, rawget, next, type, setmetatable, error, tostring, select
     local sort, load, collectgarbage = table.sort, load, collectgarbage
+    local limit_exhausted = uptake_limit_exhausted
+    G.uptake_limit_exhausted = nil
 
     -- Read-only views: writes raise, the metatable is hidden, rawset refuses
     -- them. The host copies a view as the table behind it (__uptake_target).
@@ -124,6 +126,17 @@ public final class LuaSandbox {
       base[name] = G[name]
     end
     base.setmetatable = safe_setmetatable
+    -- xpcall: once a limit has run out, Lua may call the message handler with
+    -- hooks off (the error came from the count hook); a handler that loops
+    -- would then never stop. So the script's handler is skipped then.
+    local real_xpcall = xpcall
+    base.xpcall = function(f, handler, ...)
+      local function guarded(message)
+        if limit_exhausted() then return message end
+        return handler(message)
+      end
+      return real_xpcall(f, guarded, ...)
+    end
     base.rawset = safe_rawset
     base.pairs = det_pairs
     -- next sees through read-only views (their own table is empty).
@@ -161,7 +174,15 @@ public final class LuaSandbox {
       for k, v in next, libraries do env[k] = v end
       env.math = readonly(hooks.math, "math")
       env.require = hooks.require
-      env.print = hooks.print
+      -- print converts its arguments with tostring, as Lua's does (so
+      -- __tostring and __name work), then hands one line to the host.
+      local host_print, tostring, concat = hooks.print, tostring, table.concat
+      env.print = function(...)
+        local n = select("#", ...)
+        local parts = {}
+        for i = 1, n do parts[i] = tostring((select(i, ...))) end
+        host_print(concat(parts, "\t"))
+      end
       env.load = function(chunk, name, mode, e)
         if mode ~= nil and mode ~= "t" then
           error("load: only text chunks may be loaded (mode \"t\"); binary chunks can crash the interpreter", 2)

@@ -70,7 +70,10 @@ public final class PluginHost: SimulationObserver {
         /// Seeds math.random; `sampleCounter` numbers the draws of firm samples and nudges.
         var randomSeed: UInt64
         var sampleCounter: UInt64 = 0
+        /// What `require(name)` gave this plugin, by name.
         var modules: [String: Int32] = [:]
+        /// This plugin's own module files, run once each, by path relative to its folder.
+        var ownModules: [String: Int32] = [:]
         var chunkNames: [String] = []
         var logLines = 0
         init(manifest: PluginManifest, use: PluginUse, params: LuaTable, randomSeed: UInt64) {
@@ -268,7 +271,30 @@ public final class PluginHost: SimulationObserver {
         guard relative.range(of: "^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$", options: .regularExpression) != nil else {
             throw ScriptCallError("require '\(name)': module names are letters, digits and underscores separated by dots")
         }
-        let dir = plugins[owner].manifest.directory
+        try pushModule(relative, of: owner, requiredAs: name)
+        if owner != index, lua_type(lua.L, -1) == LUA_TTABLE {
+            // Another plugin's module: a read-only view, so its owner's state cannot be changed.
+            try sandbox.makeDeepView(name: "module '\(name)'")
+        }
+        lua_pushvalue(lua.L, -1)
+        p.modules[name] = sandbox.reference()
+        return 1
+    }
+
+    /// Pushes module `relative` of plugin `owner`, running its file once per
+    /// run (in the owner's environment) whoever requires it first; "init" is
+    /// the plugin's hook table. [-0, +1]
+    func pushModule(_ relative: String, of owner: Int, requiredAs name: String) throws {
+        let plugin = plugins[owner]
+        if let ref = plugin.ownModules[relative] { sandbox.push(reference: ref); return }
+        if relative == "init" {
+            guard plugin.hooksRef != LUA_NOREF else {
+                throw ScriptCallError("require '\(name)': init.lua of '\(plugin.name)' is still loading (a require cycle)")
+            }
+            sandbox.push(reference: plugin.hooksRef)
+            return
+        }
+        let dir = plugin.manifest.directory
         let base = relative.replacingOccurrences(of: ".", with: "/")
         let candidates = [dir.appendingPathComponent(base + ".lua"), dir.appendingPathComponent(base + "/init.lua")]
         guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
@@ -276,8 +302,8 @@ public final class PluginHost: SimulationObserver {
             throw ScriptCallError("require '\(name)': no module \(base).lua or \(base)/init.lua in \(displayPath(dir))")
         }
         let chunk = displayPath(url)
-        plugins[owner].chunkNames.append(chunk)
-        sandbox.push(reference: plugins[owner].envRef)
+        plugin.chunkNames.append(chunk)
+        sandbox.push(reference: plugin.envRef)
         let env = lua.top
         do {
             try sandbox.loadChunk(bytes: [UInt8](bytes), chunkName: chunk, environment: env)
@@ -288,10 +314,9 @@ public final class PluginHost: SimulationObserver {
         }
         if lua_type(lua.L, -1) == LUA_TNIL { lua.pop(); lua.push(true) }
         lua_pushvalue(lua.L, -1)
-        p.modules[name] = sandbox.reference()
+        plugin.ownModules[relative] = sandbox.reference()
         lua_rotate(lua.L, env, -1)  // drop the environment below the result
         lua.pop()
-        return 1
     }
 
     /// Prints the arguments of print or ctx.log as a plugin's log line,
