@@ -15,9 +15,36 @@ public struct BatchRunner {
         public var resume: Bool
         public var programVersion: String
         public var searchPath: PluginSearchPath?
+        /// Run failed runs of the database again (with `resume`).
+        public var retryFailed: Bool
+        /// Where runs happen: in worker processes (`uptake worker`, started
+        /// from this executable) so a crash or hang costs one run, or on
+        /// threads of this process (for the library's own tests).
+        public var isolation: Isolation
         public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard = .all, resume: Bool = false,
-                    programVersion: String = "dev", searchPath: PluginSearchPath? = nil) {
+                    programVersion: String = "dev", searchPath: PluginSearchPath? = nil, retryFailed: Bool = false,
+                    isolation: Isolation = .threads) {
             self.jobs = jobs; self.shard = shard; self.resume = resume; self.programVersion = programVersion; self.searchPath = searchPath
+            self.retryFailed = retryFailed; self.isolation = isolation
+        }
+    }
+
+    public enum Isolation {
+        case threads
+        /// Worker processes of `executable`, with these limits.
+        case processes(executable: String, limits: ProcessLimits)
+    }
+
+    /// What the supervisor of worker processes enforces (see `WorkerPool`).
+    public struct ProcessLimits: Sendable {
+        /// Hard wall-clock seconds per run (nil: the scenario's `limits.seconds` plus 5 s, if it has one).
+        public var runTimeout: Double?
+        /// Seconds without a heartbeat after which a worker is taken as stopped and replaced.
+        public var answerTimeout: Double
+        /// Resident memory per worker, bytes (nil: none).
+        public var memoryBytes: Int?
+        public init(runTimeout: Double? = nil, answerTimeout: Double = 10, memoryBytes: Int? = nil) {
+            self.runTimeout = runTimeout; self.answerTimeout = answerTimeout; self.memoryBytes = memoryBytes
         }
     }
 
@@ -44,11 +71,43 @@ public struct BatchRunner {
         let plugins = try ExperimentPreflight.check(executor)
         let provenance = try Provenance.of(experiment: experiment, plugins: plugins, programVersion: options.programVersion)
         let store = try openStore(out: out, plan: plan, provenance: provenance)
-        let recorded = try store.recordedRuns()
+        let recorded = try store.recordedRuns(includingFailed: !options.retryFailed)
         let mine = (0..<plan.runCount).filter { options.shard.contains(run: $0) }
         let todo = mine.filter { !recorded.contains($0) }
 
         let started = Date()
+        var done = 0, failedNow = 0
+        progress?.update(done: 0, total: todo.count, failed: 0, elapsed: 0, force: true)
+        func deliver(_ result: RunResult) throws {
+            do { try store.write(result) } catch {
+                throw Diagnostic(file: out, problem: "cannot write the results database: \(error)",
+                                 fix: "Check free disk space and permissions, then run again with --resume")
+            }
+            done += 1
+            if result.status == .failed { failedNow += 1 }
+            progress?.update(done: done, total: todo.count, failed: failedNow, elapsed: Date().timeIntervalSince(started))
+        }
+        switch options.isolation {
+        case .threads:
+            try runOnThreads(todo, executor: executor, deliver: deliver)
+        case .processes(let executable, let limits):
+            let pool = try WorkerPool(executable: executable, experimentFile: experiment.file, plan: plan, jobs: min(options.jobs, todo.count),
+                                      limits: .init(runTimeout: limits.runTimeout, answerTimeout: limits.answerTimeout, memoryBytes: limits.memoryBytes))
+            do {
+                try pool.run(todo, deliver: deliver)
+            } catch let e as WorkerPool.PoolError {
+                throw Diagnostic(file: experiment.file, problem: e.description, fix: "Check that the uptake executable still exists and can start")
+            }
+        }
+        let failed = try store.read { db in
+            try Int.fetchAll(db, sql: "SELECT run FROM runs WHERE status = 'failed'").filter { options.shard.contains(run: $0) }.count
+        }
+        return Summary(runsInShard: mine.count, alreadyRecorded: mine.count - todo.count, ranNow: done, failed: failed,
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Runs on `jobs` threads of this process; the calling thread writes.
+    func runOnThreads(_ todo: [Int], executor: RunExecutor, deliver: (RunResult) throws -> Void) throws {
         let jobs = max(1, min(options.jobs, max(1, todo.count)))
         let work = WorkList(todo)
         let queue = ResultQueue(producers: jobs, capacity: 2 * jobs)
@@ -62,23 +121,12 @@ public struct BatchRunner {
             threads.append(thread)
         }
         threads.forEach { $0.start() }
-        var done = 0, failedNow = 0
-        progress?.update(done: 0, total: todo.count, failed: 0, elapsed: 0, force: true)
         while let result = queue.pop() {
-            do { try store.write(result) } catch {
+            do { try deliver(result) } catch {
                 queue.cancel()
-                throw Diagnostic(file: out, problem: "cannot write the results database: \(error)",
-                                 fix: "Check free disk space and permissions, then run again with --resume")
+                throw error
             }
-            done += 1
-            if result.status == .failed { failedNow += 1 }
-            progress?.update(done: done, total: todo.count, failed: failedNow, elapsed: Date().timeIntervalSince(started))
         }
-        let failed = try store.read { db in
-            try Int.fetchAll(db, sql: "SELECT run FROM runs WHERE status = 'failed'").filter { options.shard.contains(run: $0) }.count
-        }
-        return Summary(runsInShard: mine.count, alreadyRecorded: mine.count - todo.count, ranNow: done, failed: failed,
-                       seconds: Date().timeIntervalSince(started))
     }
 
     func openStore(out: String, plan: DesignPlan, provenance: Provenance) throws -> ResultStore {

@@ -130,13 +130,18 @@ public final class ResultStore {
     }
 
     /// Runs already recorded (done or failed), which a resumed batch skips.
-    public func recordedRuns() throws -> Set<Int> {
-        try db.read { Set(try Int.fetchAll($0, sql: "SELECT run FROM runs")) }
+    /// The runs in the database; without the failed ones when `includingFailed` is false (to run them again).
+    public func recordedRuns(includingFailed: Bool = true) throws -> Set<Int> {
+        try db.read { Set(try Int.fetchAll($0, sql: includingFailed ? "SELECT run FROM runs" : "SELECT run FROM runs WHERE status = 'ok'")) }
     }
 
     /// Writes one run's rows in one transaction.
     public func write(_ r: RunResult) throws {
         try db.write { db in
+            // A failed run tried again (--retry-failed) replaces its old rows.
+            for table in ["runs", "outputs", "series"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE run = ?", arguments: [r.run])
+            }
             try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [r.run, r.point, r.replicate, String(r.seed), r.status.rawValue, r.error, r.ticks,
                                        r.durationSeconds, timestamps.string(from: Date())])

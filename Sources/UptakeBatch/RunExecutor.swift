@@ -10,31 +10,44 @@ import UptakeScripting
 public struct RunExecutor: Sendable {
     public let plan: DesignPlan
     public let searchPath: PluginSearchPath?
+    /// Told (plugin, hook, tick) before each hook call of every run, after the trace.
+    public var hookObserver: (@Sendable (String, String, Int) -> Void)?
 
     public init(plan: DesignPlan, searchPath: PluginSearchPath? = nil) {
         self.plan = plan; self.searchPath = searchPath
     }
 
     /// Prepares a session for a point without running it (to check the experiment before a batch).
-    public func prepare(point: Int, seed: UInt64? = nil) throws -> RunSession {
-        try prepare(plan.point(point), seed: seed)
+    public func prepare(point: Int, seed: UInt64? = nil, trace: RunTrace? = nil) throws -> RunSession {
+        try prepare(plan.point(point), seed: seed, trace: trace)
     }
 
     /// Prepares a session for a point's values (possibly altered, to probe other values).
-    func prepare(_ point: DesignPlan.Point, seed: UInt64? = nil) throws -> RunSession {
-        try RunSession(file: plan.experiment.scenarioFile,
-                       options: .init(seed: seed ?? plan.seed(point: point.index, replicate: 0), overrides: plan.overrides(for: point),
-                                      searchPath: searchPath))
+    func prepare(_ point: DesignPlan.Point, seed: UInt64? = nil, trace: RunTrace? = nil) throws -> RunSession {
+        var options = RunSession.Options(seed: seed ?? plan.seed(point: point.index, replicate: 0), overrides: plan.overrides(for: point),
+                                         searchPath: searchPath)
+        let observer = hookObserver
+        if trace != nil || observer != nil {
+            options.hookObserver = { plugin, hook, tick in
+                trace?.enter(plugin: plugin, hook: hook, tick: tick)
+                observer?(plugin, hook, tick)
+            }
+        }
+        return try RunSession(file: plan.experiment.scenarioFile, options: options)
     }
 
-    public func execute(run: Int) -> RunResult {
+    /// Runs one run; with a `trace`, leaves where it is (plugin, hook,
+    /// tick) and its wall-clock limit there for a supervisor to read.
+    public func execute(run: Int, trace: RunTrace? = nil) -> RunResult {
         let (point, replicate) = plan.run(run)
         let seed = plan.seed(point: point, replicate: replicate)
         let started = DispatchTime.now().uptimeNanoseconds
         var result = RunResult(run: run, point: point, replicate: replicate, seed: seed, status: .ok, error: nil, ticks: 0,
                                durationSeconds: 0, outputs: [], series: [])
         do {
-            let session = try prepare(point: point, seed: seed)
+            trace?.begin(run: run, limitSeconds: 0)
+            let session = try prepare(point: point, seed: seed, trace: trace)
+            trace?.begin(run: run, limitSeconds: session.lua.limits.seconds)
             if let stop = plan.experiment.stop {
                 try StopObserver(host: session.host, stop: stop).run(session.simulation)
             } else {

@@ -22,6 +22,8 @@ public final class RunSession {
         public var searchPath: PluginSearchPath?
         /// Skip the check against the project's uptake.lock.
         public var ignoreLock: Bool
+        /// Told (plugin, hook, tick) before each hook call and plugin load (see `PluginHost.hookObserver`).
+        public var hookObserver: (@Sendable (String, String, Int) -> Void)?
         public init(seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
                     maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, maxSeconds: Double? = nil,
                     searchPath: PluginSearchPath? = nil, ignoreLock: Bool = false) {
@@ -91,7 +93,7 @@ public final class RunSession {
         }
         let populationTime = lap()
         lua.startClock()  // limits.seconds counts from loading the plugins
-        host = try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins)
+        host = try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins, hookObserver: options.hookObserver)
         timings = ["resolve": resolveTime, "population": populationTime, "plugins": lap()]
     }
 

@@ -9,7 +9,10 @@ struct BatchCommand: ParsableCommand {
         abstract: "Run an experiment's runs (a sweep, replicates, a sensitivity design) into a results database.",
         discussion: """
         Results stream into the SQLite database as each run ends; interrupt at any time and finish with --resume.
-        Exit status 3 when some runs failed (the others are recorded; list the failures with uptake results).
+        Each run happens in a worker process: a run that crashes, hangs past its limit or takes too much memory is
+        recorded as failed (with the plugin, hook and tick it was in, and how to reproduce it) and the batch goes on.
+        Exit status 3 when some runs failed (the others are recorded; list the failures with uptake results;
+        run them again with --resume --retry-failed).
         Examples:
           uptake batch scenarios/tax-relief-sweep.lua --out results.db
           uptake batch scenarios/tax-relief-sweep.lua --out results.db --resume
@@ -23,7 +26,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "The results database (SQLite) to write.")
     var out: String
 
-    @Option(help: "Runs at a time (worker threads); results are identical for any number. Default: the number of cores.")
+    @Option(help: "Runs at a time (worker processes); results are identical for any number. Default: the number of cores.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Finish a batch that stopped: run only the runs missing from --out.")
@@ -31,6 +34,21 @@ struct BatchCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Run only slice K of N (runs whose number is K-1 modulo N); merge the shards with uptake merge.", valueName: "K/N"))
     var shard: String?
+
+    @Flag(help: "With --resume: run the failed runs of --out again too.")
+    var retryFailed = false
+
+    @Option(help: "Kill a run's worker after this many seconds (default: the scenario's limits.seconds plus 5, if it sets one).")
+    var runTimeout: Double?
+
+    @Option(help: "Kill a worker using more than this many MiB of memory; its run is recorded as failed (default: no limit).")
+    var workerMemory: Int?
+
+    @Option(help: ArgumentHelp("Seconds a worker may stop answering before it is replaced and its run started again.", visibility: .hidden))
+    var answerTimeout: Double = 10
+
+    @Flag(help: ArgumentHelp("Run on threads of this process instead of worker processes (no crash isolation).", visibility: .hidden))
+    var inProcess = false
 
     @Flag(help: "No progress output.")
     var quiet = false
@@ -52,8 +70,15 @@ struct BatchCommand: ParsableCommand {
         let summary: BatchRunner.Summary
         do {
             let experiment = try ExperimentLoader.load(file: self.experiment)
+            for (name, value) in [("--run-timeout", runTimeout), ("--answer-timeout", answerTimeout)] {
+                if let value, !(value.isFinite && value > 0) { throw UserFacingError("\(name) must be a number of seconds > 0, not \(value)") }
+            }
+            if let workerMemory, workerMemory <= 0 { throw UserFacingError("--worker-memory must be a number of MiB > 0, not \(workerMemory)") }
+            if retryFailed && !resume { throw UserFacingError("--retry-failed goes with --resume: uptake batch \(self.experiment) --out \(out) --resume --retry-failed") }
+            let limits = BatchRunner.ProcessLimits(runTimeout: runTimeout, answerTimeout: answerTimeout, memoryBytes: workerMemory.map { $0 << 20 })
             let options = BatchRunner.Options(jobs: max(1, jobs), shard: try shard.map(Shard.init(parsing:)) ?? .all, resume: resume,
-                                              programVersion: UptakeVersion.text)
+                                              programVersion: UptakeVersion.text, retryFailed: retryFailed,
+                                              isolation: inProcess ? .threads : .processes(executable: SelfExecutable.path, limits: limits))
             summary = try BatchRunner(experiment: experiment, options: options).run(out: out, progress: quiet ? nil : BatchProgress())
         } catch let d as Diagnostic {
             throw UserFacingError(d.description)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import UptakeKernel
 import UptakeReport
+import UptakeBatch
 import UptakeScripting
 
 struct RunCommand: ParsableCommand {
@@ -45,15 +46,28 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print only errors.")
     var quiet = false
 
+    @Flag(help: ArgumentHelp("Run in this process, without a supervising parent (a crash then ends with the runtime's own report).", visibility: .hidden))
+    var noSupervise = false
+
     func run() throws {
+        let trace = try RunSupervision.childTrace()
+        if trace == nil && !noSupervise { try RunSupervision.supervise(scenario: scenario) }
         do {
-            let options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
+            var options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
                                              threads: max(1, threads), maxInstructions: maxInstructions, maxMemoryMB: maxMemory,
                                              maxSeconds: try maxSeconds.map { s in
                                                  guard s.isFinite, s >= 0 else { throw UserFacingError("--max-seconds must be a number of seconds >= 0, not \(s)") }
                                                  return s
                                              })
+            if let trace {
+                let fault = try InjectedFault.fromEnvironment()
+                options.hookObserver = { plugin, hook, tick in
+                    trace.enter(plugin: plugin, hook: hook, tick: tick)
+                    fault?.strike(tick: tick)
+                }
+            }
             let session = try RunSession(file: scenario, options: options)
+            trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
             try session.run()
             let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
             try SeriesWriter.write(SeriesTable.build(session.simulation), to: seriesURL)

@@ -9,7 +9,8 @@ struct Uptake: ParsableCommand {
         discussion: "Start with: uptake run scenarios/baseline.lua",
         version: UptakeVersion.text,
         subcommands: [RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, MergeCommand.self,
-                      SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self]
+                      SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self,
+                      WorkerCommand.self]
     )
 }
 

@@ -23,6 +23,9 @@ public final class PluginHost: SimulationObserver {
     public var logSink: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Sees every event a plugin emits (plugin, name, payload), e.g. for plugin tests; nil by default.
     public var eventSink: ((String, String, LuaValue) -> Void)?
+    /// Told (plugin, hook, tick) before every hook call, e.g. to leave a
+    /// trace a supervisor can read if the process dies; nil by default.
+    public var hookObserver: ((String, String, Int) -> Void)?
 
     weak var simulation: Simulation?
     var statsRef: Int32 = LUA_NOREF
@@ -83,7 +86,9 @@ public final class PluginHost: SimulationObserver {
     }
 
     /// Loads the plugins (already resolved and ordered) a scenario uses.
-    public init(lua: LuaState, sandbox: LuaSandbox, scenario: Scenario, manifests: [PluginManifest]) throws {
+    public init(lua: LuaState, sandbox: LuaSandbox, scenario: Scenario, manifests: [PluginManifest],
+                hookObserver: ((String, String, Int) -> Void)? = nil) throws {
+        self.hookObserver = hookObserver
         self.lua = lua
         self.sandbox = sandbox
         calendar = scenario.config.calendar
@@ -151,6 +156,7 @@ public final class PluginHost: SimulationObserver {
                              fix: "Add init.lua returning a table of hooks, e.g. return { on_tick = function(ctx) end }")
         }
         let source = String(decoding: bytes, as: UTF8.self)
+        hookObserver?(plugin.name, "loading init.lua", -1)
         let chunk = displayPath(initURL)
         plugin.chunkNames.append(chunk)
         sandbox.push(reference: plugin.envRef)
@@ -399,6 +405,7 @@ public final class PluginHost: SimulationObserver {
         sandbox.push(reference: p.ctxRef)
         let extra = pushArgs?() ?? 0
         currentHook = (index, hook)
+        hookObserver?(p.name, hook, simulation?.tick ?? -1)
         defer { currentHook = nil; lua.setTop(base) }
         do {
             try callProtected(arguments: 1 + extra, results: 0)

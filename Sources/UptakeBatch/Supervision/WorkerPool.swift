@@ -1,0 +1,202 @@
+import Foundation
+import UptakeScripting
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a batch's runs in a pool of worker processes (`uptake worker`), so
+/// that a run that crashes, hangs or bloats costs that run, never the batch.
+/// This process stays the only writer of the results database: it hands
+/// each worker one run at a time and delivers results as they come.
+///
+/// What ends a worker, and what it means for its run:
+/// - it dies (any signal, or an exit) while running: the run is tried again
+///   in a fresh worker, up to `Limits.attempts` times in all, since the
+///   cause may be outside the run (the OOM killer, an operator's kill);
+///   a run that takes its worker down every time is recorded as failed,
+///   with the signal, the plugin, hook and tick it was in, and the seed;
+/// - it passes the run's wall-clock limit (the scenario's `limits.seconds`
+///   plus `Limits.grace`, or `Limits.runTimeout`) or `Limits.memoryBytes`:
+///   it is killed and the run recorded as failed (a run is deterministic:
+///   trying again would do the same);
+/// - it stops answering (its heartbeat, beaten by a thread of its own, goes
+///   stale: the process is stopped or frozen): it is killed and the run
+///   tried again, as for a death.
+final class WorkerPool {
+    struct Limits {
+        /// Hard wall-clock limit per run, seconds (overrides the scenario's).
+        var runTimeout: Double?
+        /// Added to the scenario's `limits.seconds` before a worker is killed:
+        /// the scenario's own limit ends Lua code cleanly first.
+        var grace: Double = 5
+        /// Seconds without a heartbeat after which a worker is taken as stopped.
+        var answerTimeout: Double = 10
+        /// Resident memory a worker may use (nil: no limit).
+        var memoryBytes: Int?
+        /// How many times a run may be started before a worker death is its failure.
+        var attempts: Int = 3
+    }
+
+    let executable: String
+    let experimentFile: String
+    let plan: DesignPlan
+    let jobs: Int
+    let limits: Limits
+    private let scratch: URL
+
+    init(executable: String, experimentFile: String, plan: DesignPlan, jobs: Int, limits: Limits) throws {
+        self.executable = executable; self.experimentFile = experimentFile; self.plan = plan
+        self.jobs = max(1, jobs); self.limits = limits
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-workers-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
+    /// One worker process and the run it is on.
+    final class Worker {
+        let process: ChildProcess
+        let trace: RunTrace
+        var buffer = Data()
+        var run: Int?
+        var assignedAt = 0.0
+        var lastBeat: UInt64 = 0
+        var lastBeatAt = 0.0
+        init(process: ChildProcess, trace: RunTrace) { self.process = process; self.trace = trace }
+    }
+
+    struct PoolError: Error, CustomStringConvertible { let description: String }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    private var slotCounter = 0
+
+    private func spawn() throws -> Worker {
+        slotCounter += 1
+        let tracePath = scratch.appendingPathComponent("worker-\(slotCounter).trace").path
+        let trace = try RunTrace(path: tracePath, create: true)
+        // Swift's crash report (a page of backtrace per crash) would bury the batch's output: the
+        // supervisor says in one line what happened and where, unless the user asked for reports.
+        let environment = ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil ? ["SWIFT_BACKTRACE": "enable=no"] : [:]
+        let process = try ChildProcess(executable: executable, arguments: ["worker", experimentFile, "--trace", tracePath],
+                                       environment: environment, pipes: true)
+        let worker = Worker(process: process, trace: trace)
+        worker.lastBeatAt = Self.now()
+        return worker
+    }
+
+    /// Runs `todo` and calls `deliver` (on this thread) with each result as it
+    /// comes; stops early when `cancelled` says so.
+    func run(_ todo: [Int], deliver: (RunResult) throws -> Void, cancelled: () -> Bool = { false }) throws {
+        var queue = todo[...]
+        var retries: [Int] = []
+        var attempts: [Int: Int] = [:]
+        var idleDeaths = 0
+        var workers: [Worker] = []
+        defer { for w in workers { w.process.closePipes(); w.process.terminate() } }
+
+        func nextRun() -> Int? {
+            if !retries.isEmpty { return retries.removeFirst() }
+            return queue.popFirst()
+        }
+        func assign(_ w: Worker) {
+            guard w.run == nil, let run = nextRun() else { return }
+            attempts[run, default: 0] += 1
+            w.run = run
+            w.assignedAt = Self.now()
+            w.trace.begin(run: run, limitSeconds: 0)
+            if !w.process.send("run \(run)") { retries.insert(run, at: 0); w.run = nil; attempts[run]! -= 1 }
+        }
+        /// Ends worker `index` for `cause`; its run is retried or recorded as failed; a fresh worker takes its place.
+        func retire(_ index: Int, cause: String, retry: Bool) throws {
+            let w = workers[index]
+            w.process.closePipes()
+            w.process.terminate()
+            if let run = w.run {
+                if retry && attempts[run, default: 0] < limits.attempts {
+                    retries.append(run)
+                } else {
+                    try deliver(failure(run: run, cause: cause, trace: w.trace))
+                }
+            } else {
+                idleDeaths += 1
+                if idleDeaths > 3 * jobs + 3 {
+                    throw PoolError(description: "worker processes keep ending before they run anything (the last one \(cause)); run 'uptake worker' by hand to see why")
+                }
+            }
+            workers[index] = try spawn()
+        }
+
+        for _ in 0..<min(jobs, todo.count) { workers.append(try spawn()) }
+        workers.forEach(assign)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while workers.contains(where: { $0.run != nil }) && !cancelled() {
+            var fds = workers.map { pollfd(fd: $0.process.resultFD, events: Int16(POLLIN), revents: 0) }
+            _ = poll(&fds, nfds_t(fds.count), 100)
+            let now = Self.now()
+            for index in workers.indices {
+                let w = workers[index]
+                if fds[index].revents != 0 {
+                    let n = read(w.process.resultFD, &chunk, chunk.count)
+                    if n > 0 {
+                        w.buffer.append(contentsOf: chunk[0..<n])
+                        while let newline = w.buffer.firstIndex(of: 0x0A) {
+                            let line = w.buffer[w.buffer.startIndex..<newline]
+                            w.buffer.removeSubrange(w.buffer.startIndex...newline)
+                            let message = try WorkerMessage.decode(Data(line))
+                            guard message.run == w.run else {
+                                throw PoolError(description: "a worker answered for run \(message.run) while it had run \(w.run.map(String.init) ?? "none")")
+                            }
+                            w.run = nil
+                            w.trace.clear()
+                            try deliver(message.result)
+                            assign(w)
+                        }
+                        continue
+                    }
+                    if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                    // End of file: the worker is gone.
+                    let ending = w.process.wait(blocking: true).map { "\($0)" } ?? "ended"
+                    try retire(index, cause: ending, retry: true)
+                    assign(workers[index])
+                    continue
+                }
+                guard let run = w.run else { continue }
+                let beat = w.trace.heartbeat
+                if beat != w.lastBeat { w.lastBeat = beat; w.lastBeatAt = now }
+                let scenarioLimit = w.trace.limitSeconds
+                let hardLimit = limits.runTimeout ?? (scenarioLimit > 0 ? scenarioLimit + limits.grace : nil)
+                if let hardLimit, now - w.assignedAt > hardLimit {
+                    try retire(index, cause: "was killed: the run took longer than its wall-clock limit of \(Self.seconds(hardLimit))", retry: false)
+                } else if now - w.lastBeatAt > limits.answerTimeout {
+                    try retire(index, cause: "stopped answering for \(Self.seconds(limits.answerTimeout)) and was killed", retry: true)
+                } else if let memory = limits.memoryBytes, w.process.residentBytes > memory {
+                    try retire(index, cause: "was killed: it used more than the worker memory limit of \(memory >> 20) MiB", retry: false)
+                } else {
+                    _ = run
+                    continue
+                }
+                assign(workers[index])
+            }
+        }
+    }
+
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s) }
+
+    /// The failed result of a run whose worker ended for `cause`.
+    func failure(run: Int, cause: String, trace: RunTrace) -> RunResult {
+        let (point, replicate) = plan.run(run)
+        let seed = plan.seed(point: point, replicate: replicate)
+        let sets = plan.overrides(for: plan.point(point)).compactMap { o -> String? in
+            if case .table = o.value { return nil }
+            return " --set \(o.path.joined(separator: "."))=\(o.value.string ?? o.value.description)"
+        }.joined()
+        let message = "the run's worker process \(cause), \(trace.position); reproduce with: uptake run \(plan.experiment.scenarioFile) --seed \(seed)\(sets)"
+        return RunResult(run: run, point: point, replicate: replicate, seed: seed, status: .failed, error: message, ticks: 0,
+                         durationSeconds: 0, outputs: [], series: [])
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process started with `posix_spawn`, for supervision: its pid,
+/// optional pipes for commands (its stdin) and results (its fd 3), and how
+/// it ended. Plain POSIX because Foundation's `Process` cannot give a child
+/// an extra descriptor, be polled without a run loop, or say which signal
+/// killed it in a way that is safe to read from a poll loop.
+public final class ChildProcess {
+    public let pid: pid_t
+    /// Where to write commands (the child's stdin), when asked for.
+    public private(set) var commandFD: Int32 = -1
+    /// Where to read results (the child's fd 3), when asked for.
+    public private(set) var resultFD: Int32 = -1
+    public private(set) var ending: Ending?
+
+    /// How a child ended.
+    public enum Ending: Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case signaled(Int32)
+        public var description: String {
+            switch self {
+            case .exited(let code): return "exited with status \(code)"
+            case .signaled(let number): return "was killed by signal \(number) (\(ChildProcess.signalName(number)))"
+            }
+        }
+    }
+
+    public struct SpawnError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Starts `executable` with `arguments`. With `pipes`, the child reads
+    /// commands on stdin and writes results on fd 3; otherwise it shares
+    /// this process's stdin. stdout and stderr are shared. `environment`
+    /// entries are added to this process's environment.
+    public init(executable: String, arguments: [String], environment: [String: String] = [:], pipes: Bool) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var commands: [Int32] = [-1, -1], results: [Int32] = [-1, -1]
+        if pipes {
+            guard pipe(&commands) == 0, pipe(&results) == 0 else {
+                throw SpawnError(description: "cannot make pipes: \(String(cString: strerror(errno)))")
+            }
+            // Close-on-exec everywhere: the child keeps only the dup2 copies
+            // (0 and 3), so it sees EOF when this process closes its end.
+            for fd in commands + results { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            posix_spawn_file_actions_adddup2(&actions, commands[0], 0)
+            posix_spawn_file_actions_adddup2(&actions, results[1], 3)
+        }
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        if pipes {
+            close(commands[0])
+            close(results[1])
+        }
+        guard status == 0 else {
+            if pipes { close(commands[1]); close(results[0]) }
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(status)))")
+        }
+        pid = child
+        if pipes {
+            commandFD = commands[1]
+            resultFD = results[0]
+        }
+    }
+
+    deinit {
+        closePipes()
+        if ending == nil {
+            kill(pid, SIGKILL)
+            _ = wait(blocking: true)
+        }
+    }
+
+    public func closePipes() {
+        if commandFD >= 0 { close(commandFD); commandFD = -1 }
+        if resultFD >= 0 { close(resultFD); resultFD = -1 }
+    }
+
+    /// Sends one line to the child's stdin; false if the child is gone.
+    @discardableResult
+    public func send(_ line: String) -> Bool {
+        guard commandFD >= 0 else { return false }
+        let bytes = Array((line + "\n").utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(commandFD, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            written += n
+        }
+        return true
+    }
+
+    /// Reaps the child if it has ended (or waits for it, when `blocking`); its ending, or nil while it runs.
+    @discardableResult
+    public func wait(blocking: Bool = false) -> Ending? {
+        if let ending { return ending }
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            if r == 0 { return nil }
+            if r < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            break
+        }
+        // The W* macros are not imported into Swift.
+        let low = status & 0x7f
+        ending = low == 0 ? .exited((status >> 8) & 0xff) : .signaled(low)
+        return ending
+    }
+
+    /// Kills the child with SIGKILL and reaps it.
+    public func terminate() {
+        guard ending == nil else { return }
+        kill(pid, SIGKILL)
+        wait(blocking: true)
+    }
+
+    /// Resident memory of the child in bytes (/proc), 0 if unknown.
+    public var residentBytes: Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// "SIGSEGV" for 11, and so on.
+    public static func signalName(_ number: Int32) -> String {
+        let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+                                      SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+                                      SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGXCPU: "SIGXCPU"]
+        return names[number] ?? "signal \(number)"
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import UptakeBatch
+import UptakeScripting
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `uptake run` under supervision: the command starts itself again as a
+/// child that does the run, and watches it. Whatever the run does to its
+/// process (a crash in a library, a hang in a C call past the run's
+/// wall-clock limit, a freeze), the user gets one line saying what happened
+/// and in which plugin, hook and tick, from the trace the child leaves
+/// (`RunTrace`). The child shares the terminal: output streams as usual.
+enum RunSupervision {
+    /// Set in the child's environment: the trace file to write.
+    static let traceVariable = "UPTAKE_RUN_TRACE"
+    /// Added to the scenario's limits.seconds before the child is killed: its own limit ends Lua code first.
+    static let grace = 5.0
+    /// Seconds without a heartbeat after which the child is taken as stopped.
+    static let answerTimeout = 30.0
+
+    /// The trace to write when this process is the supervised child, else nil.
+    static func childTrace() throws -> RunTrace? {
+        guard let path = ProcessInfo.processInfo.environment[traceVariable] else { return nil }
+        let trace = try RunTrace(path: path, create: false)
+        trace.startHeartbeat()
+        trace.begin(run: 0, limitSeconds: 0)
+        return trace
+    }
+
+    /// Runs this command again as a supervised child and ends as it ends.
+    static func supervise(scenario: String) throws -> Never {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-run-\(getpid())-\(UUID().uuidString.prefix(8)).trace")
+        let trace = try RunTrace(path: scratch.path, create: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var environment = [traceVariable: scratch.path]
+        if ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        // Ctrl-C reaches the child too (same process group): it decides; SIGTERM is passed on.
+        signal(SIGINT, SIG_IGN)
+        let child = try ChildProcess(executable: SelfExecutable.path, arguments: Array(CommandLine.arguments.dropFirst()),
+                                     environment: environment, pipes: false)
+        signal(SIGTERM, SIG_IGN)
+        let forward = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        forward.setEventHandler { kill(child.pid, SIGTERM) }
+        forward.resume()
+        let started = now()
+        var lastBeat = trace.heartbeat, lastBeatAt = started
+        while true {
+            if let ending = child.wait() {
+                try? FileManager.default.removeItem(at: scratch)
+                switch ending {
+                case .exited(let code): exit(code)
+                case .signaled(let number) where number == SIGINT || number == SIGTERM:
+                    FileHandle.standardError.write(Data("interrupted\n".utf8))
+                    exit(130)
+                case .signaled:
+                    fail("the run crashed: its process \(ending), \(trace.position)", trace: trace, scenario: scenario)
+                }
+            }
+            usleep(20_000)
+            let t = now()
+            if trace.heartbeat != lastBeat { lastBeat = trace.heartbeat; lastBeatAt = t }
+            let limit = trace.limitSeconds
+            if limit > 0, t - started > limit + grace {
+                child.terminate()
+                fail("the run passed its wall-clock limit of \(limit) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
+            }
+            if t - lastBeatAt > answerTimeout {
+                child.terminate()
+                fail("the run stopped answering for \(Int(answerTimeout)) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
+            }
+        }
+    }
+
+    static func fail(_ what: String, trace: RunTrace, scenario: String) -> Never {
+        let plugin = trace.plugin
+        let fix = plugin.isEmpty
+            ? "This is a bug in uptake: please report it with the scenario and seed"
+            : "Run without plugin '\(plugin)' to confirm it is the cause, and report it to the plugin's authors with the scenario and seed"
+        FileHandle.standardError.write(Data("Error: \(scenario): \(what). \(fix)\n".utf8))
+        exit(1)
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}
