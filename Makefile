@@ -23,6 +23,7 @@ unit-test: setup
 	$(SWIFT) test --skip-build
 	.build/debug/uptake test plugins
 	Tests/CLuaShimsChecks/run.sh 500
+	scripts/chaos-test.sh .build/debug/uptake
 
 # Installs Debian's slurmctld, slurmd and munge when missing; needs root or sudo.
 slurm-test: unit-test

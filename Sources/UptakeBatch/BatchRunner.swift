@@ -130,6 +130,10 @@ public struct BatchRunner {
     }
 
     func openStore(out: String, plan: DesignPlan, provenance: Provenance) throws -> ResultStore {
+        if options.resume, ResultStore.isEmptyDatabase(out) {
+            // A batch killed while it created the database left a file with no tables: nothing to keep.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: out + suffix) }
+        }
         guard options.resume, FileManager.default.fileExists(atPath: out) else {
             return try ResultStore.create(out, plan: plan, provenance: provenance, shard: options.shard, programVersion: options.programVersion)
         }

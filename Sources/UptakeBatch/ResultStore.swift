@@ -45,6 +45,16 @@ public final class ResultStore {
         }
     }
 
+    /// True for an SQLite file with no tables at all (what a batch killed
+    /// while creating its database leaves); false for anything else,
+    /// including files that are not databases.
+    static func isEmptyDatabase(_ path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path),
+              let queue = try? DatabaseQueue(path: path, configuration: configuration(readOnly: true)),
+              let count = try? queue.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }) else { return false }
+        return count == 0
+    }
+
     /// Creates a new database describing the experiment, its design points and provenance.
     public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws -> ResultStore {
         if FileManager.default.fileExists(atPath: path) {

@@ -13,7 +13,11 @@ final class BatchCommandTests: XCTestCase {
 
     /// A folder with a small scenario, a test plugin beside it and an experiment sweeping it.
     func project(firms: Int = 300, ticks: Int = 6, values: Int = 4, replicates: Int = 2, pluginBody: String = "") throws -> URL {
-        let dir = try cli.temporaryDirectory()
+        try Self.project(firms: firms, ticks: ticks, values: values, replicates: replicates, pluginBody: pluginBody)
+    }
+
+    static func project(firms: Int = 300, ticks: Int = 6, values: Int = 4, replicates: Int = 2, pluginBody: String = "") throws -> URL {
+        let dir = try UptakeCLI.temporaryDirectory()
         func write(_ name: String, _ text: String) throws {
             let url = dir.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

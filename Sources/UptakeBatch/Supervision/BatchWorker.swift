@@ -37,7 +37,7 @@ public enum BatchWorker {
             let result = executor.execute(run: run, trace: trace)
             trace.clear()
             do {
-                try results.write(contentsOf: try WorkerMessage(result).encoded())
+                try results.write(contentsOf: WorkerMessage.encode(result))
             } catch {
                 return 1  // the supervisor is gone
             }

@@ -53,13 +53,20 @@ final class WorkerPool {
 
     deinit { try? FileManager.default.removeItem(at: scratch) }
 
-    /// One worker process and the run it is on.
+    /// Runs handed to a worker at a time: the one it is on and the next, so
+    /// it never waits for this process to read a result and write it.
+    static let runsInFlight = 2
+
+    /// One worker process and the runs it was given, in order (the first is
+    /// the one it is on).
     final class Worker {
         let process: ChildProcess
         let trace: RunTrace
         var buffer = Data()
-        var run: Int?
-        var assignedAt = 0.0
+        var runs: [Int] = []
+        var run: Int? { runs.first }
+        /// When the worker started its current run (as far as this process can tell).
+        var startedAt = 0.0
         var lastBeat: UInt64 = 0
         var lastBeatAt = 0.0
         init(process: ChildProcess, trace: RunTrace) { self.process = process; self.trace = trace }
@@ -104,18 +111,23 @@ final class WorkerPool {
             return queue.popFirst()
         }
         func assign(_ w: Worker) {
-            guard w.run == nil, let run = nextRun() else { return }
-            attempts[run, default: 0] += 1
-            w.run = run
-            w.assignedAt = Self.now()
-            w.trace.begin(run: run, limitSeconds: 0)
-            if !w.process.send("run \(run)") { retries.insert(run, at: 0); w.run = nil; attempts[run]! -= 1 }
+            while w.runs.count < Self.runsInFlight, let run = nextRun() {
+                attempts[run, default: 0] += 1
+                if w.runs.isEmpty { w.startedAt = Self.now() }
+                w.runs.append(run)
+                if !w.process.send("run \(run)") { break }  // it died: found at the next poll
+            }
         }
         /// Ends worker `index` for `cause`; its run is retried or recorded as failed; a fresh worker takes its place.
         func retire(_ index: Int, cause: String, retry: Bool) throws {
             let w = workers[index]
             w.process.closePipes()
             w.process.terminate()
+            // Runs it had not started go back to the front of the line, uncounted.
+            for queued in w.runs.dropFirst().reversed() {
+                attempts[queued, default: 1] -= 1
+                retries.insert(queued, at: 0)
+            }
             if let run = w.run {
                 if retry && attempts[run, default: 0] < limits.attempts {
                     retries.append(run)
@@ -147,14 +159,14 @@ final class WorkerPool {
                         while let newline = w.buffer.firstIndex(of: 0x0A) {
                             let line = w.buffer[w.buffer.startIndex..<newline]
                             w.buffer.removeSubrange(w.buffer.startIndex...newline)
-                            let message = try WorkerMessage.decode(Data(line))
+                            let message = try WorkerMessage.decode(Data(line))  // a RunResult
                             guard message.run == w.run else {
                                 throw PoolError(description: "a worker answered for run \(message.run) while it had run \(w.run.map(String.init) ?? "none")")
                             }
-                            w.run = nil
-                            w.trace.clear()
-                            try deliver(message.result)
-                            assign(w)
+                            w.runs.removeFirst()
+                            w.startedAt = now
+                            assign(w)  // first: the worker goes on while this process writes
+                            try deliver(message)
                         }
                         continue
                     }
@@ -170,7 +182,7 @@ final class WorkerPool {
                 if beat != w.lastBeat { w.lastBeat = beat; w.lastBeatAt = now }
                 let scenarioLimit = w.trace.limitSeconds
                 let hardLimit = limits.runTimeout ?? (scenarioLimit > 0 ? scenarioLimit + limits.grace : nil)
-                if let hardLimit, now - w.assignedAt > hardLimit {
+                if let hardLimit, now - w.startedAt > hardLimit {
                     try retire(index, cause: "was killed: the run took longer than its wall-clock limit of \(Self.seconds(hardLimit))", retry: false)
                 } else if now - w.lastBeatAt > limits.answerTimeout {
                     try retire(index, cause: "stopped answering for \(Self.seconds(limits.answerTimeout)) and was killed", retry: true)
@@ -189,13 +201,14 @@ final class WorkerPool {
 
     /// The failed result of a run whose worker ended for `cause`.
     func failure(run: Int, cause: String, trace: RunTrace) -> RunResult {
+        let position = trace.run == run ? trace.position : "before it began the run"
         let (point, replicate) = plan.run(run)
         let seed = plan.seed(point: point, replicate: replicate)
         let sets = plan.overrides(for: plan.point(point)).compactMap { o -> String? in
             if case .table = o.value { return nil }
             return " --set \(o.path.joined(separator: "."))=\(o.value.string ?? o.value.description)"
         }.joined()
-        let message = "the run's worker process \(cause), \(trace.position); reproduce with: uptake run \(plan.experiment.scenarioFile) --seed \(seed)\(sets)"
+        let message = "the run's worker process \(cause), \(position); reproduce with: uptake run \(plan.experiment.scenarioFile) --seed \(seed)\(sets)"
         return RunResult(run: run, point: point, replicate: replicate, seed: seed, status: .failed, error: message, ticks: 0,
                          durationSeconds: 0, outputs: [], series: [])
     }

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import XCTest
+
+/// Runs happen in supervised processes: a crash or a hang costs one run,
+/// never the batch, and is reported with the plugin, hook and tick. Faults
+/// are injected into the worker with UPTAKE_INJECT_FAULT (a real bad write,
+/// or a block in a C call that no Lua limit can end).
+final class SupervisionTests: XCTestCase {
+    func uptake(_ arguments: [String], in dir: URL, fault: String? = nil) throws -> UptakeCLI.Result {
+        try UptakeCLI.run(arguments, in: dir, environment: fault.map { ["UPTAKE_INJECT_FAULT": $0] } ?? [:])
+    }
+
+    /// The rows of one run, to compare runs across databases.
+    func rows(_ path: String, run: Int) throws -> [String] {
+        try DatabaseQueue(path: path).read { db in
+            try ["SELECT run, point, replicate, seed, status, error, ticks FROM runs WHERE run = ?",
+                 "SELECT * FROM outputs WHERE run = ? ORDER BY metric", "SELECT * FROM series WHERE run = ? ORDER BY tick, metric"]
+                .flatMap { try Row.fetchAll(db, sql: $0, arguments: [run]).map(\.description) }
+        }
+    }
+
+    func error(of run: Int, in path: String) throws -> String? {
+        try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT error FROM runs WHERE run = ? AND status = 'failed'", arguments: [run]) }
+    }
+
+    func testWorkersGiveExactlyTheResultsOfTheInProcessRunner() throws {
+        let dir = try BatchCommandTests.project(values: 3)
+        XCTAssertEqual(try uptake(["batch", "experiment.lua", "--out", "p.db", "--jobs", "2", "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try uptake(["batch", "experiment.lua", "--out", "t.db", "--jobs", "2", "--quiet", "--in-process"], in: dir).status, 0)
+        XCTAssertEqual(try BatchCommandTests.dump(dir.appendingPathComponent("p.db").path),
+                       try BatchCommandTests.dump(dir.appendingPathComponent("t.db").path))
+    }
+
+    func testACrashingRunIsRecordedWithWhereItWasAndTheBatchGoesOn() throws {
+        let dir = try BatchCommandTests.project()
+        let r = try uptake(["batch", "experiment.lua", "--out", "c.db", "--jobs", "2", "--quiet"], in: dir, fault: "crash run=3 tick=2")
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("1 of 8 runs failed"), r.stderr)
+        let db = dir.appendingPathComponent("c.db").path
+        let message = try XCTUnwrap(try error(of: 3, in: db))
+        for part in ["killed by signal 11 (SIGSEGV)", "in plugin 'probe', hook after_tick, tick 2", "reproduce with: uptake run", "--seed", "--set probe.x="] {
+            XCTAssertTrue(message.contains(part), "\(part): \(message)")
+        }
+        // Every other run is there, as an undisturbed batch has it.
+        XCTAssertEqual(try uptake(["batch", "experiment.lua", "--out", "ref.db", "--quiet"], in: dir).status, 0)
+        for run in (0..<8) where run != 3 {
+            XCTAssertEqual(try rows(db, run: run), try rows(dir.appendingPathComponent("ref.db").path, run: run), "run \(run)")
+        }
+        // --resume keeps the failure; --retry-failed runs it again (here, without the fault: it passes).
+        let resumed = try uptake(["batch", "experiment.lua", "--out", "c.db", "--resume", "--quiet"], in: dir)
+        XCTAssertEqual(resumed.status, 3, resumed.stderr)
+        XCTAssertNotNil(try error(of: 3, in: db))
+        let retried = try uptake(["batch", "experiment.lua", "--out", "c.db", "--resume", "--retry-failed", "--quiet"], in: dir)
+        XCTAssertEqual(retried.status, 0, retried.stderr)
+        XCTAssertEqual(try BatchCommandTests.dump(db), try BatchCommandTests.dump(dir.appendingPathComponent("ref.db").path))
+    }
+
+    func testAWorkerThatHangsInACCallIsKilledAtTheRunTimeout() throws {
+        let dir = try BatchCommandTests.project()
+        let r = try uptake(["batch", "experiment.lua", "--out", "h.db", "--jobs", "2", "--quiet", "--run-timeout", "2"], in: dir,
+                           fault: "hang run=5 tick=1")
+        XCTAssertEqual(r.status, 3, r.stderr)
+        let message = try XCTUnwrap(try error(of: 5, in: dir.appendingPathComponent("h.db").path))
+        XCTAssertTrue(message.contains("took longer than its wall-clock limit of 2 s") && message.contains("hook after_tick, tick 1"), message)
+    }
+
+    func testRetryFailedGoesWithResume() throws {
+        let dir = try BatchCommandTests.project()
+        let r = try uptake(["batch", "experiment.lua", "--out", "x.db", "--retry-failed"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("--retry-failed goes with --resume"), r.stderr)
+        let bad = try uptake(["batch", "experiment.lua", "--out", "x.db", "--run-timeout", "nan"], in: dir)
+        XCTAssertNotEqual(bad.status, 0)
+    }
+
+    /// The lines of stderr that are not plugin log lines.
+    func errorLines(_ stderr: String) -> [Substring] {
+        stderr.split(separator: "\n").filter { !$0.hasPrefix("[") }
+    }
+
+    func testARunThatCrashesIsOneLineNamingPluginHookAndTick() throws {
+        let dir = try BatchCommandTests.project()
+        let r = try uptake(["run", "scenario.lua", "--out", "out"], in: dir, fault: "crash run=0 tick=4")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let lines = errorLines(r.stderr)
+        XCTAssertEqual(lines.count, 1, r.stderr)
+        let line = String(lines.first ?? "")
+        for part in ["scenario.lua: the run crashed", "SIGSEGV", "in plugin 'probe', hook after_tick, tick 4"] {
+            XCTAssertTrue(line.contains(part), "\(part): \(line)")
+        }
+    }
+
+    func testARunThatHangsInACCallIsKilledAtItsWallClockLimit() throws {
+        let dir = try BatchCommandTests.project()
+        let r = try uptake(["run", "scenario.lua", "--out", "out", "--max-seconds", "1"], in: dir, fault: "hang run=0 tick=2")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let line = String(errorLines(r.stderr).first ?? "")
+        XCTAssertTrue(line.contains("passed its wall-clock limit of 1.0 s and was killed, in plugin 'probe', hook after_tick, tick 2"), line)
+    }
+}
