@@ -99,3 +99,15 @@ final class SupervisionTests: XCTestCase {
         XCTAssertTrue(line.contains("passed its wall-clock limit of 1.0 s and was killed, in plugin 'probe', hook after_tick, tick 2"), line)
     }
 }
+
+extension SupervisionTests {
+    func testAWorkerOverItsMemoryLimitIsKilledAndItsRunRecorded() throws {
+        let dir = try BatchCommandTests.project()
+        // A worker holds far more than 1 MiB: the first check after the run stalls finds it over.
+        let r = try uptake(["batch", "experiment.lua", "--out", "m.db", "--jobs", "1", "--quiet", "--worker-memory", "1"], in: dir,
+                           fault: "hang run=2 tick=1")
+        XCTAssertEqual(r.status, 3, r.stderr)
+        let message = try XCTUnwrap(try error(of: 2, in: dir.appendingPathComponent("m.db").path))
+        XCTAssertTrue(message.contains("more than the worker memory limit of 1 MiB"), message)
+    }
+}
