@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import UptakeScripting
 
 /// Runs an experiment's runs on `jobs` worker threads and streams each
@@ -80,7 +81,8 @@ public struct BatchRunner {
         progress?.update(done: 0, total: todo.count, failed: 0, elapsed: 0, force: true)
         func deliver(_ result: RunResult) throws {
             do { try store.write(result) } catch {
-                throw Diagnostic(file: out, problem: "cannot write the results database: \(error)",
+                let reason = (error as? DatabaseError).map { "SQLite says \"\($0.message ?? "error \($0.resultCode.rawValue)")\"" } ?? "\(error)"
+                throw Diagnostic(file: out, problem: "cannot write the results database (\(done) runs of this invocation are stored): \(reason)",
                                  fix: "Check free disk space and permissions, then run again with --resume")
             }
             done += 1
@@ -137,7 +139,12 @@ public struct BatchRunner {
         guard options.resume, FileManager.default.fileExists(atPath: out) else {
             return try ResultStore.create(out, plan: plan, provenance: provenance, shard: options.shard, programVersion: options.programVersion)
         }
-        let store = try ResultStore.open(out)
+        // Check read-only first: a database that belongs to something else is left exactly as it was.
+        try check(try ResultStore.open(out, readOnly: true), out: out, provenance: provenance, plan: plan)
+        return try ResultStore.open(out)
+    }
+
+    func check(_ store: ResultStore, out: String, provenance: Provenance, plan: DesignPlan) throws {
         let meta = try store.metadata()
         if let difference = provenance.difference(from: try store.provenance()) {
             throw Diagnostic(file: out, problem: "cannot resume: these results came from different inputs (\(difference), now versus in the database)",
@@ -151,6 +158,5 @@ public struct BatchRunner {
             throw Diagnostic(file: out, problem: "cannot resume: the database describes another design (\(meta["runs"] ?? "?") runs)",
                              fix: "Start a new batch with another --out")
         }
-        return store
     }
 }

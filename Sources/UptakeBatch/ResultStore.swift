@@ -61,12 +61,18 @@ public final class ResultStore {
             throw Diagnostic(file: path, problem: "a results database already exists here",
                              fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
         }
-        let store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
+        func removeHalfMade() { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store: ResultStore
         do {
+            store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
             try store.describe(plan: plan, provenance: provenance, shard: shard, programVersion: programVersion)
         } catch {
             // Leave no half-made database behind: it would look like a batch to resume.
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            removeHalfMade()
+            if let e = error as? DatabaseError {
+                throw Diagnostic(file: path, problem: "cannot create the results database: SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"",
+                                 fix: "Check free disk space and that the folder exists and is writable, or choose another --out")
+            }
             throw error
         }
         return store
@@ -125,14 +131,14 @@ public final class ResultStore {
     }
 
     public func metadata() throws -> [String: String] {
-        try db.read { db in
+        try readChecked { db in
             Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM experiment").map { ($0["key"], $0["value"]) },
                        uniquingKeysWith: { a, _ in a })
         }
     }
 
     public func provenance() throws -> Provenance {
-        try db.read { db in
+        try readChecked { db in
             Provenance(entries: try Row.fetchAll(db, sql: "SELECT * FROM provenance").map {
                 .init(kind: $0["kind"], name: $0["name"], version: $0["version"], hash: $0["hash"])
             })
@@ -142,7 +148,7 @@ public final class ResultStore {
     /// Runs already recorded (done or failed), which a resumed batch skips.
     /// The runs in the database; without the failed ones when `includingFailed` is false (to run them again).
     public func recordedRuns(includingFailed: Bool = true) throws -> Set<Int> {
-        try db.read { Set(try Int.fetchAll($0, sql: includingFailed ? "SELECT run FROM runs" : "SELECT run FROM runs WHERE status = 'ok'")) }
+        try readChecked { Set(try Int.fetchAll($0, sql: includingFailed ? "SELECT run FROM runs" : "SELECT run FROM runs WHERE status = 'ok'")) }
     }
 
     /// Writes one run's rows in one transaction.
@@ -165,7 +171,17 @@ public final class ResultStore {
     }
 
     /// Runs a read-only query block (for analysis and export).
-    public func read<T>(_ body: (Database) throws -> T) throws -> T { try db.read(body) }
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try readChecked(body) }
+
+    /// Reads, turning SQLite's errors (a damaged file, a copy cut short) into one line naming the file.
+    func readChecked<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.read(body)
+        } catch let e as DatabaseError {
+            throw Diagnostic(file: path, problem: "the results database cannot be read: SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"",
+                             fix: "It may be damaged (a full disk, a copy cut short): restore it from a copy, or run the batch again into a new --out")
+        }
+    }
 
     /// Lets other code in this module write (merge).
     func write<T>(_ body: (Database) throws -> T) throws -> T { try db.write(body) }

@@ -4,8 +4,7 @@ import UptakeKernel
 /// Writes the series table of a run as CSV (header row, one row per tick).
 public enum SeriesWriter {
     public static func write(_ table: SeriesTable, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(table.csv.utf8).write(to: url, options: .atomic)
+        try OutputFile.write(Data(table.csv.utf8), to: url)
     }
 
     /// One row per firm: id, stage, adopted_tick (empty if never), and its attributes.

@@ -72,7 +72,7 @@ struct RunCommand: ParsableCommand {
             let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
             try SeriesWriter.write(SeriesTable.build(session.simulation), to: seriesURL)
             if let firmsOut {
-                try Data(SeriesWriter.firmsCSV(session.simulation).utf8).write(to: URL(fileURLWithPath: firmsOut))
+                try OutputFile.write(Data(SeriesWriter.firmsCSV(session.simulation).utf8), to: URL(fileURLWithPath: firmsOut))
             }
             if !quiet {
                 let summary = RunSummary(simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
@@ -81,6 +81,8 @@ struct RunCommand: ParsableCommand {
             }
         } catch let d as Diagnostic {
             throw UserFacingError(d.description)
+        } catch let e as OutputFile.WriteError {
+            throw UserFacingError(e.description)
         }
     }
 }

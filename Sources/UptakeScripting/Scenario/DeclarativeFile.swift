@@ -48,6 +48,9 @@ public struct DeclarativeFile: Sendable {
         do {
             try sandbox.loadChunk(bytes: [UInt8](bytes), chunkName: file, environment: env)
             try lua.call(arguments: 0, results: 1)
+        } catch let e as LuaError where e.message.contains("binary chunk") {
+            throw Diagnostic(file: file, line: 1, problem: "the file is compiled Lua (a binary chunk), not Lua source text",
+                             fix: "Give the \(kind)'s .lua source file; compiled chunks are refused because they can crash the interpreter")
         } catch let e as LuaError {
             throw Diagnostic(file: e.file(resolvingAgainst: [file]) ?? file, line: e.line,
                              problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
