@@ -3,9 +3,14 @@
 #   make test   sets up, builds, and runs every test: the Swift tests, the
 #               plugins' Lua tests, a real single-node Slurm cluster end to
 #               end, then the sensitivity indices against SALib
+#   make fuzz   builds the fuzz targets with libFuzzer and ASan and runs each
+#               for FUZZ_SECONDS (default 60); docs/security.md#fuzzing
+#   make sanitize  builds and runs the Swift tests under AddressSanitizer, then
+#               ThreadSanitizer, each in its own build folder (.build-asan,
+#               .build-tsan); fails on any report (about 20 minutes on 2 cores)
 SWIFT ?= swift
 
-.PHONY: setup build demo test unit-test slurm-test salib-test bench clean
+.PHONY: setup build demo test unit-test slurm-test salib-test bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +37,18 @@ slurm-test: unit-test
 # Installs SALib from PyPI into bench/.venv-salib (git-ignored).
 salib-test: unit-test
 	bench/salib/run.sh
+
+# Builds uptake-fuzz with libFuzzer and AddressSanitizer in .build-fuzz and runs every
+# fuzz target FUZZ_SECONDS seconds (default 60); a finding is written to
+# Tests/Fuzz/Regressions/<target>/, which unit-test replays. Only some: make fuzz FUZZ_TARGETS="lua-api set".
+fuzz: setup
+	SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# scripts/sanitize.sh: the Swift tests under ASan, then TSan (with the sanitized uptake
+# binary for the command-line tests); every report is kept in .build-asan/reports or
+# .build-tsan/reports. Only one: make sanitize SANITIZERS=thread.
+sanitize: setup
+	SWIFT=$(SWIFT) scripts/sanitize.sh $(SANITIZERS)
 
 clean:
 	rm -rf .build out

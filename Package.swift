@@ -50,10 +50,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets (one file each) for every parser of outside input and the Lua API;
+        // uptake-fuzz is their libFuzzer binary (scripts/fuzz.sh) or, built normally, a replay driver.
+        .target(
+            name: "UptakeFuzzTargets",
+            dependencies: ["UptakeScripting", "UptakeBatch", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "CLibFuzzer"),
+        .executableTarget(name: "uptake-fuzz", dependencies: ["UptakeFuzzTargets", "CLibFuzzer"]),
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
         .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel"]),
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
         .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting"]),
         .testTarget(name: "uptakeTests", dependencies: ["uptake", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v5]

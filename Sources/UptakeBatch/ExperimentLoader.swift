@@ -9,8 +9,9 @@ public enum ExperimentLoader {
     static let topKeys = ["name", "scenario", "seed", "set", "levers", "uncertainties", "design", "replicates",
                           "common_random_numbers", "baseline", "record", "stop"]
 
-    public static func load(file: String) throws -> Experiment {
-        let (table, source) = try evaluate(file: file)
+    /// `limits` bounds the file's Lua (the defaults of a run; the fuzzer gives smaller ones).
+    public static func load(file: String, limits: LuaState.Limits = LuaState.Limits()) throws -> Experiment {
+        let (table, source) = try evaluate(file: file, limits: limits)
         let context = ValidationContext(locator: SourceLocator(file: file, source: source))
         do {
             return try decode(table, file: file, context: context)
@@ -22,8 +23,8 @@ public enum ExperimentLoader {
     }
 
     /// Runs the file in a fresh sandbox and returns the table it returns.
-    static func evaluate(file: String) throws -> (LuaTable, String) {
-        let lua = try LuaState()
+    static func evaluate(file: String, limits: LuaState.Limits = LuaState.Limits()) throws -> (LuaTable, String) {
+        let lua = try LuaState(limits: limits)
         return try DeclarativeFile.experiment.evaluate(file: file, sandbox: try LuaSandbox(lua: lua))
     }
 

@@ -132,15 +132,17 @@ public final class ResultStore {
 
     public func metadata() throws -> [String: String] {
         try readChecked { db in
-            Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM experiment").map { ($0["key"], $0["value"]) },
-                       uniquingKeysWith: { a, _ in a })
+            Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM experiment").map {
+                (try $0.decode(String.self, forColumn: "key"), try $0.decode(String.self, forColumn: "value"))
+            }, uniquingKeysWith: { a, _ in a })
         }
     }
 
     public func provenance() throws -> Provenance {
         try readChecked { db in
             Provenance(entries: try Row.fetchAll(db, sql: "SELECT * FROM provenance").map {
-                .init(kind: $0["kind"], name: $0["name"], version: $0["version"], hash: $0["hash"])
+                .init(kind: try $0.decode(forColumn: "kind"), name: try $0.decode(forColumn: "name"),
+                      version: try $0.decode(forColumn: "version"), hash: try $0.decode(forColumn: "hash"))
             })
         }
     }
@@ -173,14 +175,23 @@ public final class ResultStore {
     /// Runs a read-only query block (for analysis and export).
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try readChecked(body) }
 
-    /// Reads, turning SQLite's errors (a damaged file, a copy cut short) into one line naming the file.
+    /// Reads, turning SQLite's errors (a damaged file, a copy cut short) and values of the
+    /// wrong type (decoded with `Row.decode`, which throws) into one line naming the file.
     func readChecked<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try db.read(body)
         } catch let e as DatabaseError {
-            throw Diagnostic(file: path, problem: "the results database cannot be read: SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"",
-                             fix: "It may be damaged (a full disk, a copy cut short): restore it from a copy, or run the batch again into a new --out")
+            throw damaged("SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"")
+        } catch let e as RowDecodingError {
+            // "could not decode Int from database value NULL - column: ..., row: [...]": the first part says enough.
+            throw damaged("a value has the wrong type (\(String(describing: e).components(separatedBy: " - ").first ?? ""))")
         }
+    }
+
+    /// The error for a database that cannot be read as a results database.
+    func damaged(_ what: String) -> Diagnostic {
+        Diagnostic(file: path, problem: "the results database cannot be read: \(what)",
+                   fix: "It may be damaged (a full disk, a copy cut short): restore it from a copy, or run the batch again into a new --out")
     }
 
     /// Lets other code in this module write (merge).

@@ -52,8 +52,10 @@ public enum TidyExport {
                 """)
             var buffer = ""
             while let row = try cursor.next() {
-                let value: Double? = row[5]
-                buffer += line([String(row[0] as Int), String(row[1] as Int), String(row[2] as Int), String(row[3] as Int), row[4], value.map(f) ?? ""])
+                let value = try row.decode(Double?.self, atIndex: 5)
+                buffer += line([String(try row.decode(Int.self, atIndex: 0)), String(try row.decode(Int.self, atIndex: 1)),
+                                String(try row.decode(Int.self, atIndex: 2)), String(try row.decode(Int.self, atIndex: 3)),
+                                try row.decode(String.self, atIndex: 4), value.map(f) ?? ""])
                 if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
             }
             handle.write(Data(buffer.utf8))

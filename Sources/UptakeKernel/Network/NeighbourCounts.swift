@@ -84,6 +84,9 @@ struct NeighbourCounts {
         let n = sameAdopted.count
         let workers = changed < 4_096 ? 1 : max(1, threads)
         let span = (n + workers - 1) / workers
+        // The firms whose counts worker w writes; disjoint, and together all firms (asserted in debug builds).
+        let owned = { (w: Int) in min(n, w * span)..<min(n, (w + 1) * span) }
+        assert(ParallelChunks.tile((0..<workers).lazy.map(owned), count: n), "NeighbourCounts: the workers' ranges do not tile 0..<\(n)")
         var deferred = [[UInt32]](repeating: [], count: workers)
         observerOffsets.withUnsafeBufferPointer { offsets in
         sameEnd.withUnsafeBufferPointer { sameEnd in
@@ -93,7 +96,7 @@ struct NeighbourCounts {
         deferred.withUnsafeMutableBufferPointer { deferred in
             let owners = ParallelChunks(count: workers, threads: workers, chunkSize: 1)
             owners.forEach { w, _ in
-                let low = w * span, high = min(n, low + span)
+                let low = owned(w).lowerBound, high = owned(w).upperBound
                 var later: [UInt32] = []
                 for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
                     // The changed firms of this range: a slice of the sorted list.

@@ -27,17 +27,45 @@ public struct ParallelChunks: Sendable {
     /// Runs `body(chunkIndex, range)` for every chunk; worker w takes chunks w, w+threads, ...
     public func forEach(_ body: (Int, Range<Int>) -> Void) {
         let chunks = chunkCount
+        // The disjoint-write invariant (debug builds): the chunks tile 0..<count, and
+        // below, each chunk is run by exactly one worker.
+        assert(Self.tile((0..<chunks).lazy.map(range), count: count), "ParallelChunks: the chunks do not tile 0..<\(count)")
         if threads == 1 || chunks <= 1 {
             for c in 0..<chunks { body(c, range(c)) }
             return
         }
         let workers = min(threads, chunks)
+        #if DEBUG
+        // Each worker counts only its own chunks' slots, so a chunk taken twice is also a race under TSan.
+        let taken = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunks)
+        taken.initialize(repeating: 0)
+        defer {
+            assert(taken.allSatisfy { $0 == 1 }, "ParallelChunks: a chunk was run by no worker or by two")
+            taken.deallocate()
+        }
+        #endif
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var c = w
             while c < chunks {
+                #if DEBUG
+                taken[c] &+= 1
+                #endif
                 body(c, range(c))
                 c += workers
             }
         }
+    }
+
+    /// Whether `ranges`, in this order, tile 0..<count: the first starts at 0,
+    /// each starts where the one before ended, and the last ends at `count`
+    /// (empty ranges are allowed: they write nothing). Work split this way never
+    /// has two workers writing the same slot, and leaves no slot out.
+    static func tile<Ranges: Sequence>(_ ranges: Ranges, count: Int) -> Bool where Ranges.Element == Range<Int> {
+        var end = 0
+        for r in ranges {
+            guard r.lowerBound == end else { return false }
+            end = r.upperBound
+        }
+        return end == count
     }
 }

@@ -259,11 +259,13 @@ public final class Simulation {
         gainedPerChunk.withUnsafeMutableBufferPointer { gainedPerChunk in
         lostPerChunk.withUnsafeMutableBufferPointer { lostPerChunk in
         deltasPerChunk.withUnsafeMutableBufferPointer { deltasPerChunk in
-            chunks.forEach { c, _ in
+            chunks.forEach { c, range in
                 var gained: [Int32] = [], lost: [Int32] = []
                 var deltas = [Int](repeating: 0, count: Stage.allCases.count)
                 for change in changes[c] {
                     let i = Int(change.firm)
+                    // Disjoint writes: a chunk writes only its own firms' slots (the rules list only them).
+                    assert(range.contains(i), "chunk \(c) (firms \(range)) has a change for firm \(i)")
                     let was = stage[i], now = change.stage
                     guard was != now else { continue }
                     deltas[Int(was)] -= 1

@@ -1,0 +1,78 @@
+import XCTest
+@testable import UptakeKernel
+
+/// The parallel tick writes disjoint slots: each chunk (and each worker of the
+/// neighbour-count update) owns a range of firms, and the ranges tile the
+/// firms. Debug builds assert it in ParallelChunks.forEach, Simulation.commit
+/// and NeighbourCounts.apply; these tests check the split itself, and run the
+/// parallel paths with several threads (under `make sanitize`, with TSan).
+final class ParallelChunksTests: XCTestCase {
+    func testTileAcceptsOnlyRangesThatCoverEachSlotOnce() {
+        XCTAssertTrue(ParallelChunks.tile([0..<4, 4..<10], count: 10))
+        XCTAssertTrue(ParallelChunks.tile([0..<4, 4..<4, 4..<10], count: 10))
+        XCTAssertTrue(ParallelChunks.tile([], count: 0))
+        XCTAssertFalse(ParallelChunks.tile([0..<5, 4..<10], count: 10), "overlap")
+        XCTAssertFalse(ParallelChunks.tile([0..<4, 5..<10], count: 10), "gap")
+        XCTAssertFalse(ParallelChunks.tile([0..<4, 4..<9], count: 10), "short")
+        XCTAssertFalse(ParallelChunks.tile([1..<10], count: 10), "not from 0")
+        XCTAssertFalse(ParallelChunks.tile([4..<10, 0..<4], count: 10), "out of order")
+    }
+
+    /// Every slot is visited exactly once, by the chunk that owns it, for any
+    /// count, chunk size and number of threads: overlapping chunks would visit
+    /// a slot twice (and, run on two threads, race under TSan).
+    func testEveryFirmIsInExactlyOneChunkWhateverTheThreads() {
+        for count in [0, 1, 5, 16, 17, 100, 1_000, 40_000] {
+            for chunkSize in [1, 3, 16, 64, ParallelChunks.defaultChunkSize] {
+                for threads in [1, 2, 4] {
+                    let chunks = ParallelChunks(count: count, threads: threads, chunkSize: chunkSize)
+                    var visits = [UInt8](repeating: 0, count: count)
+                    var ranges = [Range<Int>?](repeating: nil, count: chunks.chunkCount)
+                    visits.withUnsafeMutableBufferPointer { visits in
+                    ranges.withUnsafeMutableBufferPointer { ranges in
+                        chunks.forEach { c, range in
+                            ranges[c] = range
+                            for i in range { visits[i] &+= 1 }
+                        }
+                    }}
+                    let label = "count \(count), chunk size \(chunkSize), \(threads) threads"
+                    XCTAssertTrue(visits.allSatisfy { $0 == 1 }, label)
+                    XCTAssertTrue(ranges.allSatisfy { $0 != nil }, label)
+                    XCTAssertTrue(ParallelChunks.tile(ranges.compactMap { $0 }, count: count), label)
+                }
+            }
+        }
+    }
+
+    /// The neighbour counts after many firms change side at once (enough for
+    /// the update to split the firms between workers) are the same on one and
+    /// two threads, and equal a recount, on a network with mostly local ties
+    /// and on one with mostly ties across the workers' ranges.
+    func testNeighbourCountsAreTheSameOnOneAndTwoThreads() {
+        let n = 19_999  // odd, so the workers' ranges differ in length; the last firm changes in the first tick
+        let sector = (0..<n).map { UInt8($0 % 8) }
+        let builder = NetworkBuilder(sectorOf: sector, homophily: 0.5, rng: CounterRNG(seed: 3))
+        for kind in [NetworkKind.smallWorld(degree: 8, rewire: 0.1), .erdosRenyi(meanDegree: 8)] {
+            let network = builder.build(kind)
+            var stage = [UInt8](repeating: Stage.unaware.rawValue, count: n)
+            var one = NeighbourCounts(network: network, sector: sector, stage: stage)
+            var two = one
+            // Two ticks: a third of the firms adopt; then another third adopt and half of the first stop.
+            let first = (0..<n).filter { $0 % 3 == 0 }.map(Int32.init)
+            let second = (0..<n).filter { $0 % 3 == 1 }.map(Int32.init), stopped = (0..<n).filter { $0 % 6 == 0 }.map(Int32.init)
+            XCTAssertGreaterThanOrEqual(first.count, 4_096, "enough changes for two workers")
+            one.apply(gained: first, lost: [], threads: 1)
+            two.apply(gained: first, lost: [], threads: 2)
+            one.apply(gained: second, lost: stopped, threads: 1)
+            two.apply(gained: second, lost: stopped, threads: 2)
+            for i in first { stage[Int(i)] = Stage.adopted.rawValue }
+            for i in second { stage[Int(i)] = Stage.adopted.rawValue }
+            for i in stopped { stage[Int(i)] = Stage.discontinued.rawValue }
+            let recount = NeighbourCounts(network: network, sector: sector, stage: stage)
+            XCTAssertEqual(two.sameAdopted, one.sameAdopted, kind.name)
+            XCTAssertEqual(two.crossAdopted, one.crossAdopted, kind.name)
+            XCTAssertEqual(one.sameAdopted, recount.sameAdopted, kind.name)
+            XCTAssertEqual(one.crossAdopted, recount.crossAdopted, kind.name)
+        }
+    }
+}
