@@ -403,7 +403,8 @@ int uptake_pcall(lua_State *L, int nargs, int nresults) {
     if (limits->callDepth == 0) {
         /* A fresh budget, and the hook back to its normal pace (it fires at
          * every instruction once a limit has run out). */
-        limits->budget = limits->budgetPerCall;
+        limits->budget = limits->budgetOverride > 0 ? limits->budgetOverride : limits->budgetPerCall;
+        limits->budgetOverride = 0;
         limits->chargedBytes = 0;
         limits->exhausted = 0;
         limits->memoryExceeded = 0;

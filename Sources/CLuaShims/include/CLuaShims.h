@@ -40,6 +40,7 @@ typedef struct UptakeLimits {
     int inSwift;             /* >0 while a Swift callback runs: never fail it */
     int64_t budget;          /* instructions left in the current call */
     int64_t budgetPerCall;   /* instructions allowed per protected call; 0 = none */
+    int64_t budgetOverride;  /* when > 0, the budget of the next outermost call instead (then cleared) */
     int exhausted;           /* 0, or UPTAKE_ERR_BUDGET / UPTAKE_ERR_TIME once a limit ran out in this call */
     int memoryExceeded;      /* a Swift callback left the state over the cap in this call */
     int callDepth;           /* nesting of uptake_pcall: budget resets at depth 0 */

@@ -71,6 +71,17 @@ public final class LuaState {
         limitsRecord.pointee.budget -= Int64(min(units, Int(Int32.max)))
     }
 
+    /// Gives the next outermost `call` this many instructions instead of
+    /// the per-call budget (at least 1), for work that shares one budget
+    /// across calls.
+    public func limitNextCall(toInstructions instructions: Int) {
+        guard limitsRecord.pointee.budgetPerCall > 0 else { return }
+        limitsRecord.pointee.budgetOverride = Int64(max(1, instructions))
+    }
+
+    /// Instructions left of the last outermost call's budget.
+    public var instructionsLeft: Int { max(0, Int(limitsRecord.pointee.budget)) }
+
     /// Bytes the state has allocated now, and at most so far.
     public var memoryInUse: Int { Int(limitsRecord.pointee.used) }
     public var peakMemory: Int { Int(limitsRecord.pointee.peak) }

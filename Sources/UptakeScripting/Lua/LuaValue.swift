@@ -166,8 +166,10 @@ extension LuaState {
             lua_pushnil(L)  // the first key
         }
         try open(root)
-        while let frame = frames.last {
-            let slot = frame.slot
+        // No copy of the frame may live across the loop body: it would share the frame's
+        // storage, and every store below would copy the whole table so far (quadratic time).
+        while !frames.isEmpty {
+            let slot = frames[frames.count - 1].slot
             // Stack: ... table key
             if lua_next(L, slot) == 0 {
                 // Done with this table: finish it and hand it to its parent.
@@ -178,7 +180,10 @@ extension LuaState {
                 var n: Int64 = 1
                 while let v = done.sequence[n] { done.table.items.append(v); done.sequence[n] = nil; n += 1 }
                 done.table.otherKeys += done.sequence.keys.sorted().map { "[\($0)]" }
-                if frames.isEmpty { return .table(done.table) }
+                if frames.isEmpty {
+                    charge(count)  // the host's work for the script, against its budget
+                    return .table(done.table)
+                }
                 pop()  // the parent's value (the table as found, before any view was resolved): its key is on top again
                 store(.table(done.table), in: &frames[frames.count - 1])
                 continue

@@ -79,6 +79,8 @@ public final class PluginHost: SimulationObserver {
         var ownModules: [String: Int32] = [:]
         var chunkNames: [String] = []
         var logLines = 0
+        /// Instructions left this tick for the plugin's on_event calls, which share one hook budget a tick.
+        var eventInstructionsLeft = 0
         init(manifest: PluginManifest, use: PluginUse, params: LuaTable, randomSeed: UInt64) {
             self.manifest = manifest; self.use = use; self.params = params; self.randomSeed = randomSeed
         }
@@ -422,6 +424,10 @@ public final class PluginHost: SimulationObserver {
             nextEvent += 1
             defer { luaL_unref(lua.L, uptake_registryindex(), event.payloadRef) }
             for (index, p) in plugins.enumerated() where index != event.from && p.hooks.contains("on_event") {
+                // All of a plugin's on_event calls in a tick share one budget: otherwise 10,000 events
+                // a tick would give it 10,000 budgets (an amplification fuzzing found).
+                lua.limitNextCall(toInstructions: p.eventInstructionsLeft)
+                defer { p.eventInstructionsLeft = lua.instructionsLeft }
                 try callHook("on_event", plugin: index) {
                     self.lua.push(event.name)
                     self.sandbox.push(reference: event.payloadRef)
@@ -435,6 +441,7 @@ public final class PluginHost: SimulationObserver {
 
     public func simulationDidSetUp(_ simulation: Simulation) throws {
         self.simulation = simulation
+        for p in plugins { p.eventInstructionsLeft = lua.limits.instructions }
         try publishStats(simulation)
         for index in plugins.indices { try buildContext(index) }
         try callHook("setup")
@@ -443,6 +450,7 @@ public final class PluginHost: SimulationObserver {
 
     public func simulationWillStep(_ simulation: Simulation) throws {
         eventsThisTick = 0
+        for p in plugins { p.eventInstructionsLeft = lua.limits.instructions }
         try updateContexts(simulation)
         try callHook("on_tick", where: { p in (simulation.tick % (p.use.every ?? 1)) == 0 })
     }

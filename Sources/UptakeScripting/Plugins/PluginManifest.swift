@@ -54,6 +54,10 @@ public struct PluginManifest: Sendable {
 
     private static func parse(text: String, path: String, directory: URL) throws -> PluginManifest {
         let toml: TOMLTable
+        if let line = TOMLHeaderGuard.firstBadHeader(in: text) {
+            throw Diagnostic(file: path, line: line, problem: "not valid TOML: a table header must begin with a name, like [params.rate]",
+                             fix: "Fix the manifest's syntax at that line")
+        }
         do { toml = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw Diagnostic(file: path, line: e.source.begin.line, problem: "not valid TOML: \(e.description)", fix: "Fix the manifest's syntax at that line")
         }

@@ -57,6 +57,10 @@ public struct Lockfile: Sendable, Equatable {
             throw Diagnostic(file: url.path, problem: "cannot read the lockfile", fix: "Run `uptake plugin lock` to make it again")
         }
         let toml: TOMLTable
+        if let line = TOMLHeaderGuard.firstBadHeader(in: text) {
+            throw Diagnostic(file: url.path, line: line, problem: "the lockfile is not valid TOML: a table header must begin with a name",
+                             fix: "Do not edit uptake.lock by hand; run `uptake plugin lock` to make it again")
+        }
         do { toml = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw Diagnostic(file: url.path, line: e.source.begin.line, problem: "the lockfile is not valid TOML: \(e.description)",
                              fix: "Do not edit uptake.lock by hand; run `uptake plugin lock` to make it again")
