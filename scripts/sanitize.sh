@@ -22,12 +22,19 @@
 #     fails its test, as a crash.
 # AddressSanitizer:
 #   detect_leaks=0
-#     LeakSanitizer reports, at every process exit, memory that is still in
-#     use: Swift keeps a multi-payload enum's case in the spare bits of its
-#     payload pointer (LuaValue, Data, weak references), which LeakSanitizer
-#     does not recognise as a pointer. The true leaks it finds are in
-#     dependencies (TOMLKit 0.6.0 never frees the copies its C shim returns, a
-#     few KiB per plugin.toml read; ZIPFoundation and Foundation, bytes).
+#     LeakSanitizer reports memory still in use at exit as leaked when Swift
+#     holds it through a pointer with extra bits set (a multi-payload enum
+#     keeps its case in its payload pointer's spare bits: LuaValue, Data; a
+#     weak reference's side table), which it does not recognise as a pointer.
+#     The true leaks it finds are in dependencies (TOMLKit 0.6.0 never frees
+#     the copies its C shim returns, a few KiB per plugin.toml read;
+#     ZIPFoundation and Foundation, bytes).
+# SWIFT_BACKTRACE=enable=no (unless set): when a sanitized test process
+#   crashes (an assertion, a trap), the Swift runtime's backtracer reads the
+#   process's memory, trips AddressSanitizer (heap-buffer-overflow in
+#   CrashHandlerLinux.cpp memserver_read), and swift-backtrace then never ends,
+#   so `swift test` waits forever. Without it the crash is still reported, with
+#   its message, and fails the run. (uptake already turns it off for its workers.)
 # ThreadSanitizer: no suppressions are needed. Should a false positive appear
 # (Foundation and Dispatch on Linux have some), add a suppressions file and
 # TSAN_OPTIONS=suppressions=... here, one explained entry per report.
@@ -58,7 +65,7 @@ for sanitizer in "${sanitizers[@]}"; do
 
   echo "sanitize: $SWIFT test --skip-build --sanitize=$sanitizer --scratch-path $scratch"
   tests=0
-  UPTAKE_SANITIZER=$sanitizer \
+  UPTAKE_SANITIZER=$sanitizer SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no} \
   ASAN_OPTIONS="$signals:detect_leaks=0:log_path=$reports/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
   TSAN_OPTIONS="$signals:log_path=$reports/tsan${TSAN_OPTIONS:+:$TSAN_OPTIONS}" \
     $SWIFT test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" || tests=$?
