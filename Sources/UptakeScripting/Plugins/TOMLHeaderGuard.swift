@@ -40,7 +40,8 @@ enum TOMLHeaderGuard {
                 if b == 0x27 { state = .normal }
                 i += 1
             case .multiBasic:
-                if b == 0x5C { i += 2 } else if triple(0x22) { state = .normal; i += 3 } else { i += 1 }
+                // A backslash at the end of a line joins lines: leave the newline to be counted.
+                if b == 0x5C { i += at(i + 1) == 0x0A ? 1 : 2 } else if triple(0x22) { state = .normal; i += 3 } else { i += 1 }
             case .multiLiteral:
                 if triple(0x27) { state = .normal; i += 3 } else { i += 1 }
             case .normal:
