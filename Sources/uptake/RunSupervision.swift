@@ -33,8 +33,7 @@ enum RunSupervision {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-run-\(getpid())-\(UUID().uuidString.prefix(8)).trace")
         let trace = try RunTrace(path: scratch.path, create: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        var environment = [traceVariable: scratch.path]
-        if ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        let environment = ChildProcess.quietCrashReports.merging([traceVariable: scratch.path]) { $1 }
         // Ctrl-C reaches the child too (same process group): it decides; SIGTERM is passed on.
         signal(SIGINT, SIG_IGN)
         let child = try ChildProcess(executable: SelfExecutable.path, arguments: Array(CommandLine.arguments.dropFirst()),
@@ -81,9 +80,5 @@ enum RunSupervision {
         exit(1)
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
+    static func now() -> Double { ChildProcess.monotonicSeconds() }
 }

@@ -74,11 +74,7 @@ final class WorkerPool {
 
     struct PoolError: Error, CustomStringConvertible { let description: String }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
+    static func now() -> Double { ChildProcess.monotonicSeconds() }
 
     private var slotCounter = 0
 
@@ -86,11 +82,8 @@ final class WorkerPool {
         slotCounter += 1
         let tracePath = scratch.appendingPathComponent("worker-\(slotCounter).trace").path
         let trace = try RunTrace(path: tracePath, create: true)
-        // Swift's crash report (a page of backtrace per crash) would bury the batch's output: the
-        // supervisor says in one line what happened and where, unless the user asked for reports.
-        let environment = ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil ? ["SWIFT_BACKTRACE": "enable=no"] : [:]
         let process = try ChildProcess(executable: executable, arguments: ["worker", experimentFile, "--trace", tracePath],
-                                       environment: environment, pipes: true)
+                                       environment: ChildProcess.quietCrashReports, pipes: true)
         let worker = Worker(process: process, trace: trace)
         worker.lastBeatAt = Self.now()
         return worker
@@ -177,7 +170,7 @@ final class WorkerPool {
                     assign(workers[index])
                     continue
                 }
-                guard let run = w.run else { continue }
+                guard w.run != nil else { continue }
                 let beat = w.trace.heartbeat
                 if beat != w.lastBeat { w.lastBeat = beat; w.lastBeatAt = now }
                 let scenarioLimit = w.trace.limitSeconds
@@ -189,7 +182,6 @@ final class WorkerPool {
                 } else if let memory = limits.memoryBytes, w.process.residentBytes > memory {
                     try retire(index, cause: "was killed: it used more than the worker memory limit of \(memory >> 20) MiB", retry: false)
                 } else {
-                    _ = run
                     continue
                 }
                 assign(workers[index])

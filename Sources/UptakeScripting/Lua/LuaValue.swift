@@ -208,8 +208,8 @@ extension LuaState {
         return .nil
     }
 
-    /// Replaces a read-only view on top with the table it shows. [-1, +1]
-    private func resolveView() {
+    /// Replaces a read-only view on top with the table it shows (raw reads only). [-1, +1]
+    func resolveView() {
         guard lua_getmetatable(L, -1) != 0 else { return }
         push("__uptake_target")
         lua_rawget(L, -2)

@@ -34,16 +34,8 @@ extension PluginHost {
             guard lua_type(l.L, 1) == LUA_TTABLE else { return 1 }
             let base = l.top
             defer { l.setTop(base) }
-            lua_pushvalue(l.L, 1)                              // t
-            if lua_getmetatable(l.L, -1) != 0 {                // t mt
-                l.push("__uptake_target"); lua_rawget(l.L, -2) // t mt target
-                if lua_type(l.L, -1) == LUA_TTABLE {
-                    lua_copy(l.L, -1, -3)                      // target mt target
-                    l.pop(2)                                   // target
-                } else {
-                    l.pop(2)                                   // t
-                }
-            }
+            lua_pushvalue(l.L, 1)
+            l.resolveView()
             return lua_rawequal(l.L, -1, uptake_upvalueindex(3)) != 0 ? 2 : 1
         }
         lua_pushvalue(l.L, membersSlot)

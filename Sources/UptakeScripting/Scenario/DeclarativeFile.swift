@@ -34,8 +34,7 @@ public struct DeclarativeFile: Sendable {
             refuseRandom: "\(kind) files cannot draw random numbers; set seed = N instead",
             require: refuse("\(kind) files cannot require modules" + (kind == "scenario" ? "; list plugins in the scenario's plugins table" : "")),
             print: { l in
-                FileHandle.standardError.write(Data(((1...max(1, l.top)).map { l.top >= $0 ? PluginHost.show(l.scalar(at: $0)) : "" }
-                    .joined(separator: "\t") + "\n").utf8))
+                FileHandle.standardError.write(Data((PluginHost.line(of: l) + "\n").utf8))
                 return 0
             }))
         let env = lua.top

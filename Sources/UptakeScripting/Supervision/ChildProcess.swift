@@ -136,6 +136,20 @@ public final class ChildProcess {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// Seconds on the monotonic clock, for timeouts (the wall clock can jump).
+    public static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Environment for a supervised child: Swift's crash report (a page of
+    /// backtrace) off, since the supervisor says in one line what happened
+    /// and where; unless the user asked for reports.
+    public static var quietCrashReports: [String: String] {
+        ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil ? ["SWIFT_BACKTRACE": "enable=no"] : [:]
+    }
+
     /// "SIGSEGV" for 11, and so on.
     public static func signalName(_ number: Int32) -> String {
         let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
