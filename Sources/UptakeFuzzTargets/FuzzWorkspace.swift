@@ -30,7 +30,15 @@ final class FuzzWorkspace: @unchecked Sendable {
     private var written = Set<String>()
 
     private init() {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-fuzz-\(getpid())")
+        let temporary = FileManager.default.temporaryDirectory
+        // A process that crashed (a finding, or each crash under libFuzzer's -fork) never ran
+        // its exit handler: remove the folders of processes that are gone.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix("uptake-fuzz-") {
+            if let pid = Int32(name.dropFirst("uptake-fuzz-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+            }
+        }
+        root = temporary.appendingPathComponent("uptake-fuzz-\(getpid())")
         try? FileManager.default.removeItem(at: root)
         try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         FuzzWorkspace.rootPath = root.path
