@@ -65,5 +65,5 @@ let package = Package(
         .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting"]),
         .testTarget(name: "uptakeTests", dependencies: ["uptake", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

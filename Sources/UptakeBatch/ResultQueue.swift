@@ -1,8 +1,13 @@
 import Foundation
+import Synchronization
 
 /// Hands finished runs from the workers to the single database writer. It is
 /// bounded, so workers wait when the writer falls behind: memory stays flat
 /// however many runs the batch has.
+///
+/// Unchecked Sendable: waiting needs a condition variable, which the project's
+/// lock type (Synchronization's Mutex) does not have; every stored property
+/// is read and written only with `condition` locked.
 final class ResultQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [RunResult] = []
@@ -43,17 +48,17 @@ final class ResultQueue: @unchecked Sendable {
 }
 
 /// Hands out run indices to workers, one at a time.
-final class WorkList: @unchecked Sendable {
-    private let lock = NSLock()
+final class WorkList: Sendable {
     private let runs: [Int]
-    private var next = 0
+    private let next = Mutex(0)
 
     init(_ runs: [Int]) { self.runs = runs }
 
     func take() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < runs.count else { return nil }
-        next += 1
-        return runs[next - 1]
+        next.withLock { next in
+            guard next < runs.count else { return nil }
+            next += 1
+            return runs[next - 1]
+        }
     }
 }

@@ -7,7 +7,7 @@ import UptakeScripting
 final class StopObserver: SimulationObserver {
     struct Stopped: Error {}
     /// Columns a stop condition can watch besides plugin metrics (cheap to read each tick).
-    static let kernelMetrics: [String: (TickStats) -> Double] = [
+    static let kernelMetrics: [String: @Sendable (TickStats) -> Double] = [
         "adoption": { $0.adoption },
         "adopters": { Double($0.adopters) },
         "new_adopters": { Double($0.newAdopters) },

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import UptakeKernel
 import UptakeScripting
 
@@ -14,7 +15,7 @@ func expected<T>(_ body: @autoclosure () throws -> T) -> T? {
     }
 }
 
-final class FuzzWorkspace: @unchecked Sendable {
+final class FuzzWorkspace: Sendable {
     static let shared = FuzzWorkspace()
 
     /// The repository this was built from (for its plugins/).
@@ -27,7 +28,7 @@ final class FuzzWorkspace: @unchecked Sendable {
     static let verbose = ProcessInfo.processInfo.environment["UPTAKE_FUZZ_VERBOSE"] == "1"
 
     let root: URL
-    private var written = Set<String>()
+    private let written = Mutex(Set<String>())
 
     private init() {
         let temporary = FileManager.default.temporaryDirectory
@@ -41,11 +42,12 @@ final class FuzzWorkspace: @unchecked Sendable {
         root = temporary.appendingPathComponent("uptake-fuzz-\(getpid())")
         try? FileManager.default.removeItem(at: root)
         try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        FuzzWorkspace.rootPath = root.path
-        atexit { if let p = FuzzWorkspace.rootPath { try? FileManager.default.removeItem(atPath: p) } }
+        FuzzWorkspace.rootPath.withLock { $0 = root.path }
+        atexit { if let p = FuzzWorkspace.rootPath.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: p) } }
     }
 
-    nonisolated(unsafe) private static var rootPath: String?
+    /// For the exit handler, a C function that can capture nothing.
+    private static let rootPath = Mutex<String?>(nil)
 
     func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
 
@@ -60,9 +62,8 @@ final class FuzzWorkspace: @unchecked Sendable {
 
     /// Writes a fixed file once per process.
     func fixture(_ relative: String, _ text: String) {
-        guard !written.contains(relative) else { return }
+        guard written.withLock({ $0.insert(relative).inserted }) else { return }
         write(Data(text.utf8), to: relative)
-        written.insert(relative)
     }
 
     /// Removes a file or folder (and an SQLite database's -wal and -shm).

@@ -21,8 +21,9 @@ import UptakeFuzzTargets
 
 #if UPTAKE_LIBFUZZER
 import CLibFuzzer
+import Synchronization
 
-nonisolated(unsafe) private var selectedTarget = FuzzTarget.scenario
+private let selectedTarget = Mutex(FuzzTarget.scenario)
 
 /// The program's entry: SwiftPM links executables with `--defsym main=uptake_fuzz_main`,
 /// so this is main(); it hands control to libFuzzer, which parses the arguments.
@@ -37,11 +38,11 @@ public func uptakeFuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMut
         FileHandle.standardError.write(Data("uptake-fuzz: set UPTAKE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(name)')\n".utf8))
         return 2
     }
-    selectedTarget = target
+    selectedTarget.withLock { $0 = target }
     var argc = argc
     var argv = argv
     return LLVMFuzzerRunDriver(&argc, &argv) { start, count in
-        FuzzTarget.run(selectedTarget, start.map { Data(bytes: $0, count: count) } ?? Data())
+        FuzzTarget.run(selectedTarget.withLock { $0 }, start.map { Data(bytes: $0, count: count) } ?? Data())
         return 0
     }
 }

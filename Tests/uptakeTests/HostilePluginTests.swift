@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 /// Hostile plugins against the real `uptake` binary.
@@ -29,8 +30,8 @@ import XCTest
 final class HostilePluginTests: XCTestCase {
     // MARK: Cases
 
-    struct Case {
-        enum Placement {
+    struct Case: Sendable {
+        enum Placement: Sendable {
             /// The body of `on_tick`, run only at this tick.
             case onTick(Int)
             /// The top of init.lua (load time).
@@ -42,7 +43,7 @@ final class HostilePluginTests: XCTestCase {
             /// The whole init.lua; the attack happens at `attackTick` (nil: before tick 0).
             case initLua(attackTick: Int?)
         }
-        enum Expectation {
+        enum Expectation: Sendable {
             case succeeds
             case fails(containing: String)
         }
@@ -60,7 +61,7 @@ final class HostilePluginTests: XCTestCase {
         /// More files in plugins/hostile, as raw bytes.
         var files: [(String, Data)] = []
         /// A further check of the result; returns a problem or nil.
-        var check: ((MeasuredProcess.Result) -> String?)? = nil
+        var check: (@Sendable (MeasuredProcess.Result) -> String?)? = nil
 
         var attackTick: Int? {
             switch placement {
@@ -86,7 +87,7 @@ final class HostilePluginTests: XCTestCase {
         }
     }
 
-    static func tick(_ name: String, _ code: String, _ expectation: Case.Expectation, check: ((MeasuredProcess.Result) -> String?)? = nil) -> Case {
+    static func tick(_ name: String, _ code: String, _ expectation: Case.Expectation, check: (@Sendable (MeasuredProcess.Result) -> String?)? = nil) -> Case {
         Case(name: name, code: code, expectation: expectation, check: check)
     }
 
@@ -94,11 +95,11 @@ final class HostilePluginTests: XCTestCase {
     static func succeeds(_ name: String, _ code: String) -> Case { tick(name, code, .succeeds) }
 
     /// A problem unless stderr is under `bytes`.
-    static func stderrUnder(_ bytes: Int) -> (MeasuredProcess.Result) -> String? {
+    static func stderrUnder(_ bytes: Int) -> @Sendable (MeasuredProcess.Result) -> String? {
         { r in r.stderrBytes < bytes ? nil : "stderr is \(r.stderrBytes) bytes, not under \(bytes)" }
     }
 
-    static func stderrContains(_ text: String) -> (MeasuredProcess.Result) -> String? {
+    static func stderrContains(_ text: String) -> @Sendable (MeasuredProcess.Result) -> String? {
         { r in r.stderr.contains(text) ? nil : "stderr lacks \"\(text)\"" }
     }
 
@@ -516,18 +517,14 @@ final class HostilePluginTests: XCTestCase {
     func runAll(_ cases: [Case], class name: String) throws {
         let baselineRSS = try Self.baseline.get()
         let limit = baselineRSS + (Self.memoryCap + Self.margin) * Self.allowanceScale
-        let lock = NSLock()
-        var next = 0
-        var outcomes = [(Case, MeasuredProcess.Result?, [String], URL?)?](repeating: nil, count: cases.count)
+        typealias Outcome = (Case, MeasuredProcess.Result?, [String], URL?)
+        let shared = Mutex((next: 0, outcomes: [Outcome?](repeating: nil, count: cases.count)))
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             while true {
-                lock.lock()
-                let i = next
-                next += 1
-                lock.unlock()
+                let i = shared.withLock { s in defer { s.next += 1 }; return s.next }
                 guard i < cases.count else { return }
                 let c = cases[i]
-                let outcome: (Case, MeasuredProcess.Result?, [String], URL?)
+                let outcome: Outcome
                 do {
                     let (r, dir) = try Self.run(c)
                     let problems = Self.problems(c, r, rssLimit: limit)
@@ -536,11 +533,10 @@ final class HostilePluginTests: XCTestCase {
                 } catch {
                     outcome = (c, nil, ["could not run: \(error)"], nil)
                 }
-                lock.lock()
-                outcomes[i] = outcome
-                lock.unlock()
+                shared.withLock { $0.outcomes[i] = outcome }
             }
         }
+        let outcomes = shared.withLock { $0.outcomes }
         let mib = { (b: Int) in String(format: "%.1f MiB", Double(b) / 1_048_576) }
         var broken = 0
         for case let (c, r, problems, dir)? in outcomes {

@@ -459,10 +459,10 @@ public final class PluginHost: SimulationObserver {
         try publishStats(simulation)
         try updateContexts(simulation)
         if plugins.contains(where: { $0.hooks.contains("on_adoptions") }) {
-            try callHook("on_adoptions") {
+            try callHook("on_adoptions", pushArgs: {
                 self.pushAdoptionBatch(adoptions, simulation: simulation)
                 return 1
-            }
+            })
         }
         try callHook("after_tick")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TOMLKit
 
 /// A plugin's declarative manifest, `plugin.toml`, readable without running
@@ -128,18 +129,17 @@ public struct PluginDependency: Sendable {
 }
 
 /// Manifests already parsed in this process, by path and exact text (an edited file is parsed again).
-private final class ManifestCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: (text: String, manifest: PluginManifest)] = [:]
+private final class ManifestCache: Sendable {
+    private let entries = Mutex<[String: (text: String, manifest: PluginManifest)]>([:])
 
     func value(path: String, text: String) -> PluginManifest? {
-        lock.lock(); defer { lock.unlock() }
-        guard let e = entries[path], e.text == text else { return nil }
-        return e.manifest
+        entries.withLock { entries in
+            guard let e = entries[path], e.text == text else { return nil }
+            return e.manifest
+        }
     }
 
     func store(_ manifest: PluginManifest, path: String, text: String) {
-        lock.lock(); defer { lock.unlock() }
-        entries[path] = (text, manifest)
+        entries.withLock { $0[path] = (text, manifest) }
     }
 }

@@ -9,7 +9,8 @@ import Glibc
 /// process writes it as it goes; if it dies (a signal, a hang the
 /// supervisor kills), the supervisor reads where it was and says so.
 ///
-/// Plain stores into shared memory: no lock, since a reader that sees a
+/// Unchecked Sendable: the state is a page of shared memory, written by other
+/// processes too, so no in-process lock could guard it. Plain stores: no lock, since a reader that sees a
 /// half-written name only prints a slightly wrong name in a message about a
 /// run that has already failed. One writer (the supervised process), one
 /// reader (the supervisor).
