@@ -1,7 +1,8 @@
 # Uptake: the two commands of the README.
 #   make demo   sets up, builds, and runs the baseline scenario
 #   make test   sets up, builds, and runs every test: the Swift tests, the
-#               plugins' Lua tests, a real single-node Slurm cluster end to
+#               plugins' Lua tests, every command of the docs (doc-test),
+#               a real single-node Slurm cluster end to
 #               end, then the sensitivity indices against SALib
 #   make fuzz   builds the fuzz targets with libFuzzer and ASan and runs each
 #               for FUZZ_SECONDS (default 60); docs/security.md#fuzzing
@@ -10,7 +11,7 @@
 #               .build-tsan); fails on any report (about 20 minutes on 2 cores)
 SWIFT ?= swift
 
-.PHONY: setup build demo test unit-test slurm-test salib-test bench fuzz sanitize clean
+.PHONY: setup build demo test unit-test doc-test slurm-test salib-test bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -21,7 +22,13 @@ build: setup
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: unit-test slurm-test salib-test
+test: unit-test doc-test slurm-test salib-test
+
+# Every `uptake` command in README.md and docs/*.md, run as written (scripts/doctest.py).
+doc-test: setup
+	$(SWIFT) build
+	Tests/DocTest/selftest.py
+	scripts/doctest.py --uptake .build/debug/uptake
 
 unit-test: setup
 	$(SWIFT) build --build-tests
