@@ -101,11 +101,12 @@ public struct ResultsSummary: Sendable {
         out += "\n" + policyReport
         if details {
             out += pointReport
+            out += failureReport(listing: 50)
         } else {
             out += "\nPer design point (mean, sd, 95% CI of every output; paired differences): add --details.\n"
             out += "Every table, with full precision: --csv DIR or --json.\n"
+            out += failureReport(listing: 10)
         }
-        out += failureReport
         return out
     }
 
@@ -135,8 +136,12 @@ public struct ResultsSummary: Sendable {
                         + "compared run by run; add baseline = { [\"lever\"] = value } to the experiment for that.")
             var rows = [["rank", "policy", "mean", "95% CI", "runs"]]
             for p in c.policies {
+                guard p.level.count > 0 else {
+                    rows.append(["", p.label, "no successful runs"])
+                    continue
+                }
                 rows.append([p.rank.map(String.init) ?? "", p.label, Readable.number(p.level.mean),
-                             p.level.count > 0 ? Readable.interval(p.level.ciLow, p.level.ciHigh) : "", String(p.level.count)])
+                             Readable.interval(p.level.ciLow, p.level.ciHigh), String(p.level.count)])
             }
             return out + "\n" + table(rows, labelColumn: 1) + "\nmean: \(outcome) over the policy's runs, all uncertainty draws together.\n"
         }
@@ -272,14 +277,17 @@ public struct ResultsSummary: Sendable {
         return out
     }
 
-    var failureReport: String {
+    /// The failed runs, the first `listing` of them with their errors.
+    func failureReport(listing: Int) -> String {
         let failures = data.failures
         guard !failures.isEmpty else { return "" }
         var out = "\nFailed runs (\(failures.count)):\n"
-        for f in failures.prefix(50) {
+        for f in failures.prefix(listing) {
             out += wrap("  run \(f.run) (point \(f.point), replicate \(f.replicate), seed \(f.seed)): \(f.error ?? "")", indent: 4)
         }
-        if failures.count > 50 { out += "  ... and \(failures.count - 50) more (all in failures.csv with --csv DIR)\n" }
+        if failures.count > listing {
+            out += "  ... and \(failures.count - listing) more (\(listing < 50 ? "50 with --details, " : "")all in failures.csv with --csv DIR)\n"
+        }
         return out
     }
 
