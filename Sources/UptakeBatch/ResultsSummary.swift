@@ -183,7 +183,9 @@ public struct ResultsSummary: Sendable {
         let counts = policies.map(\.effect.count)
         guard let low = counts.min(), let high = counts.max() else { return "no pairs" }
         let draws = policies.first.map { $0.points.count } ?? 0
-        if low == high && draws * data.replicates == high {
+        // Overflow-checked: the replicate count is text from the database, which may be damaged.
+        let (full, overflow) = draws.multipliedReportingOverflow(by: data.replicates)
+        if low == high && !overflow && full == high {
             return "\(high) pairs per policy (\(draws) draw\(draws == 1 ? "" : "s") x \(data.replicates) replicate\(data.replicates == 1 ? "" : "s"))"
         }
         return low == high ? "\(high) pairs per policy" : "\(low) to \(high) pairs per policy (failed runs have no pair)"
