@@ -114,7 +114,7 @@ public struct ResultsSummary: Sendable {
         let m = data.metadata
         let failures = data.failures
         var out = wrap("Experiment \"\(m["name"] ?? "?")\" (\(m["file"] ?? "?")), scenario \(m["scenario"] ?? "?")", indent: 2)
-        out += "Design \(m["design"] ?? "?"): \(data.points.count) points x \(data.replicates) replicates = \(data.expectedRuns) runs; "
+        out += "Design \(m["design"] ?? "?"): \(data.points.count) points x \(data.replicates) replicate\(data.replicates == 1 ? "" : "s") = \(data.expectedRuns) runs; "
         out += "\(data.runs.count - failures.count) done, \(failures.count) failed, \(data.expectedRuns - data.runs.count) not run\n"
         if m["common_random_numbers"] == "true" { out += "Common random numbers: replicate r of every point used the same seed.\n" }
         return out
@@ -215,9 +215,8 @@ public struct ResultsSummary: Sendable {
         var out = ""
         for (i, line) in lines.enumerated() {
             if let label = above[i] {
-                let indent = String(repeating: " ", count: (0..<labelColumn).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-                                        .reduce(0, +) + 2 * labelColumn)
-                out += indent + label + "\n"
+                let indent = (0..<labelColumn).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }.reduce(0, +) + 2 * labelColumn
+                out += wrap(String(repeating: " ", count: indent) + label, indent: indent + 2)
             }
             out += line + "\n"
         }

@@ -148,6 +148,29 @@ final class PolicyComparisonTests: XCTestCase {
         XCTAssertEqual(c.policies.filter(\.isBaseline).count, 2)
     }
 
+    func testALongPolicyNameGetsALineOfItsOwn() throws {
+        let levers = ["training-campaign.budget", "mass-media-campaign.intensity", "special-fund.share"]
+        var points: [Point] = [], runs: [Run] = []
+        for (cell, values) in [["0", "0", "0"], ["200000000", "1.5", "0.25"]].enumerated() {
+            points.append(Point(index: cell, cell: cell, sample: 0, baselinePoint: 0, values: values, units: []))
+            for r in 0..<3 {
+                runs.append(Run(run: cell * 3 + r, point: cell, replicate: r, seed: "7", status: "ok", error: nil,
+                                outputs: ["adopters": Double(100 + cell * 12_345 + r), "spend_cumulative": Double(cell) * 2.75e9]))
+            }
+        }
+        let data = ResultsData(metadata: ["record_final": "adopters,spend_cumulative", "replicates": "3"],
+                               parameters: levers.map { .init(path: $0, role: "lever", sampled: false) }, points: points, runs: runs)
+        let text = ResultsSummary(data).text
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 100 }, text)
+        let header = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("rank  policy") }, text)
+        let numbers = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("   1  ") }, text)
+        XCTAssertTrue(lines[numbers].contains("+12,345") && lines[numbers].contains("2.75 bn"), text)
+        let label = lines[(header + 1)..<numbers].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertEqual(label, "training-campaign.budget=200,000,000, mass-media-campaign.intensity=1.5, special-fund.share=0.25",
+                       "the name on its own lines just above its numbers")
+    }
+
     func testTheReportLeadsWithOneShortLinePerPolicy() throws {
         let data = results(policies: ["0.15", "0.3"], draws: 6, replicates: 4) { policy, draw, r in
             let base = Self.baselineAdopters(draw, r) + 2_000_000
