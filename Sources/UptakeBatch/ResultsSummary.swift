@@ -114,8 +114,9 @@ public struct ResultsSummary: Sendable {
         let m = data.metadata
         let failures = data.failures
         var out = wrap("Experiment \"\(m["name"] ?? "?")\" (\(m["file"] ?? "?")), scenario \(m["scenario"] ?? "?")", indent: 2)
-        out += "Design \(m["design"] ?? "?"): \(data.points.count) points x \(data.replicates) replicate\(data.replicates == 1 ? "" : "s") = \(data.expectedRuns) runs; "
-        out += "\(data.runs.count - failures.count) done, \(failures.count) failed, \(data.expectedRuns - data.runs.count) not run\n"
+        let replicates = "\(data.replicates) replicate\(data.replicates == 1 ? "" : "s")"
+        out += wrap("Design \(m["design"] ?? "?"): \(data.points.count) points x \(replicates) = \(data.expectedRuns) runs; "
+                    + "\(data.runs.count - failures.count) done, \(failures.count) failed, \(data.expectedRuns - data.runs.count) not run", indent: 2)
         if m["common_random_numbers"] == "true" { out += "Common random numbers: replicate r of every point used the same seed.\n" }
         return out
     }
