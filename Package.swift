@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Uptake: a scriptable simulator of how an innovation spreads among firms.
-// Dependencies point one way: uptake -> UptakeScripting -> UptakeKernel.
+// Dependencies point one way: uptake -> UptakeBatch -> UptakeScripting -> UptakeKernel;
+// UptakeReport (formats and files for people) sits below UptakeBatch and needs only the kernel.
 // The kernel never sees Lua; only UptakeScripting links CLua and CLuaShims.
 let package = Package(
     name: "Uptake",
@@ -38,7 +39,8 @@ let package = Package(
         .target(name: "UptakeReport", dependencies: ["UptakeKernel"]),
         .target(
             name: "UptakeBatch",
-            dependencies: ["UptakeScripting", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]
+            // UptakeReport for the one way numbers are written for people (Readable) and the seed's text form.
+            dependencies: ["UptakeScripting", "UptakeKernel", "UptakeReport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "uptake",
@@ -61,7 +63,7 @@ let package = Package(
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
         .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel"]),
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
-        .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting"]),
         .testTarget(name: "uptakeTests", dependencies: ["uptake", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

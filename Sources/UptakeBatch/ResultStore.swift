@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UptakeKernel
 import UptakeScripting
 
 /// The results database (SQLite in WAL mode, through GRDB). Each run's rows
@@ -55,8 +56,10 @@ public final class ResultStore {
         return count == 0
     }
 
-    /// Creates a new database describing the experiment, its design points and provenance.
-    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws -> ResultStore {
+    /// Creates a new database describing the experiment, its design points and provenance,
+    /// and the runs' calendar when all runs share one (it dates the exported series).
+    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String,
+                              calendar: TickCalendar? = nil) throws -> ResultStore {
         if FileManager.default.fileExists(atPath: path) {
             throw Diagnostic(file: path, problem: "a results database already exists here",
                              fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
@@ -65,7 +68,7 @@ public final class ResultStore {
         let store: ResultStore
         do {
             store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
-            try store.describe(plan: plan, provenance: provenance, shard: shard, programVersion: programVersion)
+            try store.describe(plan: plan, provenance: provenance, shard: shard, programVersion: programVersion, calendar: calendar)
         } catch {
             // Leave no half-made database behind: it would look like a batch to resume.
             removeHalfMade()
@@ -78,7 +81,7 @@ public final class ResultStore {
         return store
     }
 
-    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws {
+    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String, calendar: TickCalendar?) throws {
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -109,6 +112,8 @@ public final class ResultStore {
                 ("cells", String(plan.cellCount)), ("samples_per_cell", String(plan.samplesPerCell)),
                 ("points", String(plan.pointCount)), ("runs", String(plan.runCount)),
                 ("shard", shard.description), ("program_version", programVersion),
+                // Tick 0's date and the tick's length ("2023Q1", "quarter"); empty when runs differ in them.
+                ("calendar_start", calendar?.label(0) ?? ""), ("calendar_unit", calendar?.unit.rawValue ?? ""),
                 ("created_at", timestamps.string(from: Date())),
             ]
             for (k, v) in description { try db.execute(sql: "INSERT INTO experiment VALUES (?, ?)", arguments: [k, v]) }

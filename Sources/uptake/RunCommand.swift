@@ -22,8 +22,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: plugin.param=value or a scenario path like model.word_of_mouth=0.5.", valueName: "path=value"))
     var overrides: [String] = []
 
-    @Option(help: "Random seed (overrides the scenario's seed).")
-    var seed: UInt64?
+    @Option(help: "Random seed (overrides the scenario's seed): digits, or as runs.csv writes it (s9451341060835768564).")
+    var seed: SeedArgument?
 
     @Option(help: "Folder for series.csv.")
     var out: String = "out"
@@ -53,7 +53,7 @@ struct RunCommand: ParsableCommand {
         let trace = try RunSupervision.childTrace()
         if trace == nil && !noSupervise { try RunSupervision.supervise(scenario: scenario) }
         do {
-            var options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
+            var options = RunSession.Options(seed: seed?.value, overrides: try overrides.map(ParameterOverride.init(parsing:)),
                                              threads: max(1, threads), maxInstructions: maxInstructions, maxMemoryMB: maxMemory,
                                              maxSeconds: try maxSeconds.map { s in
                                                  guard s.isFinite, s >= 0 else { throw UserFacingError("--max-seconds must be a number of seconds >= 0, not \(s)") }
