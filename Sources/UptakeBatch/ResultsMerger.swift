@@ -69,6 +69,7 @@ public enum ResultsMerger {
             if rename(partial, output) != 0 {
                 throw FileSystemError(action: "cannot write", path: output, errno: errno, folder: target.deletingLastPathComponent().path)
             }
+            removePartial()  // the emptied -wal and -shm beside it
         } catch {
             removePartial()
             OutputFolder.remove(madeFolders)
