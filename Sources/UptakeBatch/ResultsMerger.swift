@@ -62,7 +62,14 @@ public enum ResultsMerger {
                              fix: e.fix.replacingOccurrences(of: "choose another output", with: "choose another --out"))
         }
         let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())").path
-        func removePartial() { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) } }
+        let partialFiles = ["", "-wal", "-shm"].map { partial + $0 }
+        partialFiles.forEach(TemporaryFiles.register)
+        func removePartial() {
+            for file in partialFiles {
+                try? FileManager.default.removeItem(atPath: file)
+                TemporaryFiles.unregister(file)
+            }
+        }
         let runs: Int
         do {
             runs = try mergeRuns(stores: stores, inputs: inputs, shardNames: shardNames, into: partial)

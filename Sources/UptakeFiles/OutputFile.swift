@@ -91,6 +91,7 @@ public final class StagedOutputs: Sendable {
                 s.counter += 1
                 let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(s.counter)")
                 s.entries.append(Entry(temporary: temporary, destination: url, display: shown))
+                TemporaryFiles.register(temporary.path)
                 try make(temporary)
             } catch {
                 StagedOutputs.removeAll(&s)
@@ -103,16 +104,18 @@ public final class StagedOutputs: Sendable {
     public func commit() throws {
         try state.withLock { s in
             guard !s.committed else { return }
+            defer {
+                s.entries.forEach { TemporaryFiles.unregister($0.temporary.path) }
+                s.entries.removeAll()
+            }
             for (i, e) in s.entries.enumerated() where rename(e.temporary.path, e.destination.path) != 0 {
                 let code = errno
                 let error = FileSystemError(action: "cannot write", path: e.display, errno: code,
                                             folder: e.destination.deletingLastPathComponent().path)
                 for rest in s.entries[i...] { StagedOutputs.removeItem(rest.temporary) }
-                s.entries.removeAll()
                 s.committed = true
                 throw error
             }
-            s.entries.removeAll()
             s.committed = true
         }
     }
@@ -138,7 +141,10 @@ public final class StagedOutputs: Sendable {
     }
 
     private static func removeAll(_ s: inout State) {
-        for e in s.entries { removeItem(e.temporary) }
+        for e in s.entries {
+            removeItem(e.temporary)
+            TemporaryFiles.unregister(e.temporary.path)
+        }
         s.entries.removeAll()
         OutputFolder.remove(s.madeFolders)
         s.madeFolders.removeAll()

@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
     var threads: Int = 1
 
     @Option(parsing: .unconditional, help: "Instruction budget per plugin hook call (overrides the scenario's limits.instructions).",
-            transform: ArgumentValues.whole("--max-instructions", in: 1_000...Int(Int32.max), example: 100_000_000))
+            transform: ArgumentValues.whole("--max-instructions", in: 1...Int(Int32.max) * 1000, example: 100_000_000))
     var maxInstructions: Int?
 
     @Option(parsing: .unconditional, help: "Memory cap of the Lua state in MiB (overrides the scenario's limits.memory_mb).",

@@ -28,10 +28,29 @@ struct Uptake: ParsableCommand {
         }
         do {
             var command = try parseAsRoot(arguments)
+            // run and batch handle Ctrl-C themselves (RunInterruption, BatchCommand); the worker is theirs.
+            let stopSignals = command is RunCommand || command is BatchCommand || command is WorkerCommand ? [] : removingTemporaryFilesOnSignals()
+            defer { stopSignals.forEach { $0.cancel() } }
             try command.run()
         } catch {
             exit(withError: UnknownCommand.readable(error))
         }
+    }
+}
+
+/// Ctrl-C or SIGTERM: remove the temporary files of outputs being written
+/// (`TemporaryFiles`), so that no partial file is left, and end with 130.
+func removingTemporaryFilesOnSignals() -> [DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            TemporaryFiles.removeAll()
+            FileHandle.standardError.write(Data("interrupted; no output was left half written\n".utf8))
+            _exit(130)
+        }
+        source.resume()
+        return source
     }
 }
 

@@ -101,6 +101,19 @@ final class OutputFileTests: XCTestCase {
         XCTAssertEqual(try entries(root), ["a.csv"])
     }
 
+    /// What the handler of Ctrl-C does for commands other than run and batch.
+    func testAnInterruptionRemovesTheTemporaryFilesOfEveryStagedOutput() throws {
+        let root = try scratch()
+        try Data("earlier\n".utf8).write(to: root.appendingPathComponent("summary.csv"))
+        let outputs = StagedOutputs()
+        try outputs.stage(Data("new\n".utf8), at: root.appendingPathComponent("summary.csv"))
+        try outputs.stage(Data("new\n".utf8), at: root.appendingPathComponent("series.csv"))
+        XCTAssertEqual(try entries(root).count, 3)
+        TemporaryFiles.removeAll()
+        XCTAssertEqual(try entries(root), ["summary.csv"])
+        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("summary.csv"), encoding: .utf8), "earlier\n")
+    }
+
     func testFoundationErrorsBecomeWords() throws {
         let root = try scratch()
         let error = NSError(domain: NSCocoaErrorDomain, code: NSFileWriteOutOfSpaceError)

@@ -125,15 +125,35 @@ final class OutputPathTests: XCTestCase {
             // The run stops for good at tick 3 (a block in a C call), so the signal always finds it running.
             let run = try UptakeCLI.Background(["run", "scenario.lua", "--out", "out", "--firms-out", "firms/firms.csv"], in: dir,
                                                environment: ["UPTAKE_INJECT_FAULT": "hang run=0 tick=3"])
-            XCTAssertTrue(run.waitFor("tick 2 under way"), run.stderr)
+            XCTAssertTrue(run.waitFor("tick 2 under way"), run.output)
             kill(run.process.processIdentifier, signal)  // to the supervisor alone: it passes the signal on
-            XCTAssertEqual(run.finish(), 130, run.stderr)
-            let line = UptakeCLI.errorLine(run.stderr)
+            XCTAssertEqual(run.finish(), 130, run.output)
+            let line = UptakeCLI.errorLine(run.output)
             XCTAssertTrue(["interrupted at tick 2 (2023Q3) of 6; nothing written", "interrupted at tick 3 (2023Q4) of 6; nothing written"].contains(line),
                           line)
             XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("series.csv"), encoding: .utf8), "earlier results\n")
             XCTAssertEqual(tree(out), ["series.csv"])
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("firms").path))
         }
+    }
+
+    /// Ctrl-C in the other commands: the temporary files of outputs being
+    /// written are removed (see OutputFileTests) and the status is 130.
+    func testAnInterruptedCommandEndsWith130AndWritesNothing() throws {
+        let dir = try UptakeCLI.temporaryDirectory()
+        let plugin = dir.appendingPathComponent("plugins/slow")
+        try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        try "name = \"slow\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)
+        // Loading takes minutes: the signal always finds plugin lock at work.
+        try "print(\"loading slow\")\nfor i = 1, 1e11 do end\nreturn {}\n".write(to: plugin.appendingPathComponent("init.lua"), atomically: true, encoding: .utf8)
+        try "return scenario { ticks = 1, firms = 10, plugins = { \"slow\" }, limits = { instructions = 2147483647000 } }\n"
+            .write(to: dir.appendingPathComponent("scenarios/s.lua"), atomically: true, encoding: .utf8)
+        let lock = try UptakeCLI.Background(["plugin", "lock"], in: dir)
+        XCTAssertTrue(lock.waitFor("loading slow"), lock.output)
+        kill(lock.process.processIdentifier, SIGINT)
+        XCTAssertEqual(lock.finish(), 130, lock.output)
+        XCTAssertTrue(lock.output.hasSuffix("interrupted; no output was left half written\n"), lock.output)
+        XCTAssertEqual(tree(dir), ["plugins", "plugins/slow", "plugins/slow/init.lua", "plugins/slow/plugin.toml", "scenarios", "scenarios/s.lua"])
     }
 }

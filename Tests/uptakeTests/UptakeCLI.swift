@@ -93,7 +93,7 @@ extension UptakeCLI {
     }
 
     /// `uptake` running in the background, to be signalled; its standard
-    /// error goes to a file read while it runs.
+    /// output and error go to one file, read while it runs.
     final class Background {
         let process = Process()
         let errorFile: URL
@@ -105,26 +105,35 @@ extension UptakeCLI {
             process.arguments = arguments
             process.currentDirectoryURL = directory
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: errorFile)
+            let output = try FileHandle(forWritingTo: errorFile)
+            process.standardOutput = output
+            process.standardError = output
             try process.run()
         }
 
-        var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+        /// Standard output and error so far.
+        var output: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
-        /// Waits until standard error contains `text` (a condition, not a duration); false if the process ended first.
+        /// Waits until the output contains `text` (a condition, not a duration); false if the process ended first.
         func waitFor(_ text: String, timeout: TimeInterval = 120) -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
-            while !stderr.contains(text) {
-                guard process.isRunning, Date() < deadline else { return stderr.contains(text) }
+            while !output.contains(text) {
+                guard process.isRunning, Date() < deadline else { return output.contains(text) }
                 usleep(10_000)
             }
             return true
         }
 
-        /// Waits for the end; the exit status.
-        func finish() -> Int32 {
-            process.waitUntilExit()
+        /// Waits for the end; the exit status, or -1 if it was still running
+        /// after `timeout` seconds and had to be killed (a test that would hang fails instead).
+        func finish(timeout: TimeInterval = 60) -> Int32 {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return -1
+            }
             return process.terminationStatus
         }
     }
