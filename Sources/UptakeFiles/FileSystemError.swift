@@ -41,7 +41,7 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
             let place = folder.map { " in \($0)" } ?? ""
             return ("permission denied\(place)", "Choose a folder you may write to, or ask its owner for write permission")
         case EROFS: return ("read-only file system", "Choose an output on a writable disk")
-        case EISDIR: return ("it is a folder", "Give a file name instead, e.g. \(path)/results")
+        case EISDIR: return ("it is a folder", "Give a file name instead, e.g. \(path.hasSuffix("/") ? path : path + "/")results")
         case ENOTDIR: return ("a part of the path is a file, not a folder", "Remove or rename that file, \(elsewhere)")
         case ENAMETOOLONG: return ("the name is too long", "Choose a shorter path")
         case ELOOP: return ("the path goes round in a loop of symbolic links", "Fix the links \(elsewhere)")

@@ -13,8 +13,10 @@ struct APICommand: ParsableCommand {
         uptake api --markdown docs/api.md
         """)
 
-    @Option(help: "Folder for lua-language-server definitions (uptake.d.lua).") var luals: String?
-    @Option(help: "File for the Markdown reference.") var markdown: String?
+    @Option(help: "Folder for lua-language-server definitions (uptake.d.lua).", transform: ArgumentValues.path("--luals", example: ".luals"))
+    var luals: String?
+    @Option(help: "File for the Markdown reference.", transform: ArgumentValues.filePath("--markdown", example: "docs/api.md"))
+    var markdown: String?
 
     func run() throws {
         guard luals != nil || markdown != nil else { print(APIReference.markdown(), terminator: ""); return }

@@ -57,4 +57,26 @@ enum ArgumentValues {
             return value
         }
     }
+
+    /// A path to write to: not empty (an unset shell variable, `--out "$DIR"`,
+    /// would otherwise mean the current folder).
+    static func path(_ name: String, example: String) -> @Sendable (String) throws -> String {
+        { text in
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw Refusal(description: "the path is empty; give one, e.g. \(name) \(example)")
+            }
+            return text
+        }
+    }
+
+    /// A path of a file to write: as `path`, and not ending in "/" (which names a folder).
+    static func filePath(_ name: String, example: String) -> @Sendable (String) throws -> String {
+        { text in
+            let checked = try path(name, example: example)(text)
+            guard !checked.hasSuffix("/") else {
+                throw Refusal(description: "this names a folder (it ends with /); give a file name, e.g. \(name) \(checked)\((example as NSString).lastPathComponent)")
+            }
+            return checked
+        }
+    }
 }

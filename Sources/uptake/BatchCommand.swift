@@ -23,7 +23,8 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "The experiment file (Lua).")
     var experiment: String
 
-    @Option(help: "The results database (SQLite) to write.")
+    @Option(help: "The results database (SQLite) to write (its folder is made if missing).",
+            transform: ArgumentValues.filePath("--out", example: "out/results.db"))
     var out: String
 
     @Option(parsing: .unconditional, help: "Runs at a time (worker processes); results are identical for any number. Default: the number of cores.",

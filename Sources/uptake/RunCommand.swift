@@ -30,10 +30,10 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64-1 (overrides the scenario's seed).", transform: ArgumentValues.seed)
     var seed: UInt64?
 
-    @Option(help: "Folder for series.csv (made if missing).")
+    @Option(help: "Folder for series.csv (made if missing).", transform: ArgumentValues.path("--out", example: "out/run1"))
     var out: String = "out"
 
-    @Option(help: "Also write one row per firm (final state) to this CSV file.")
+    @Option(help: "Also write one row per firm (final state) to this CSV file.", transform: ArgumentValues.filePath("--firms-out", example: "out/firms.csv"))
     var firmsOut: String?
 
     @Option(parsing: .unconditional, help: "Worker threads for the kernel's step (results are identical for any number).",

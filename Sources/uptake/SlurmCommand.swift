@@ -23,7 +23,7 @@ struct SlurmCommand: ParsableCommand {
             transform: ArgumentValues.whole("--shards", in: 1...100_000, example: 4))
     var shards: Int
 
-    @Option(help: "Prefix of the shard databases and logs: PREFIX-shardKofN.db.")
+    @Option(help: "Prefix of the shard databases and logs: PREFIX-shardKofN.db.", transform: ArgumentValues.path("--out", example: "out/sweep"))
     var out: String
 
     @Option(parsing: .unconditional, help: "Runs at a time in each task (its --jobs and --cpus-per-task).",
@@ -36,7 +36,7 @@ struct SlurmCommand: ParsableCommand {
     @Option(help: "Time limit per task, e.g. 02:00:00.")
     var time: String?
 
-    @Option(help: "Write the script to this file instead of standard output.")
+    @Option(help: "Write the script to this file instead of standard output.", transform: ArgumentValues.filePath("--script", example: "sweep.sbatch"))
     var script: String?
 
     func run() throws {

@@ -31,7 +31,10 @@ public struct DeclarativeFile: Sendable {
     public func evaluate(file: String, sandbox: LuaSandbox,
                          log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> (LuaTable, String) {
         guard let bytes = FileManager.default.contents(atPath: file) else {
-            throw Diagnostic(file: file, problem: "cannot read the \(kind) file", fix: "Check the path; \(kind)s are Lua files like \(example)")
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
+            let problem = !exists ? "there is no \(kind) file here" : isFolder.boolValue ? "this is a folder, not a \(kind) file" : "cannot read the \(kind) file"
+            throw Diagnostic(file: file, problem: problem, fix: "Check the path; \(kind)s are Lua files like \(example)")
         }
         let lua = sandbox.lua
         let base = lua.top
