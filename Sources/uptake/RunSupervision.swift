@@ -83,7 +83,9 @@ enum RunSupervision {
         let fix = plugin.isEmpty
             ? "This is a bug in uptake: please report it with the scenario and seed"
             : "Run without plugin '\(plugin)' to confirm it is the cause, and report it to the plugin's authors with the scenario and seed"
-        FileHandle.standardError.write(Data("Error: \(scenario): \(what). \(fix)\n".utf8))
+        // The child's progress line may still be on the terminal: start below it.
+        let newLine = isatty(STDERR_FILENO) == 1 ? "\n" : ""
+        FileHandle.standardError.write(Data("\(newLine)Error: \(scenario): \(what). \(fix)\n".utf8))
         exit(1)
     }
 
