@@ -73,6 +73,11 @@ struct RunCommand: ParsableCommand {
             progress?.clear()
         }
         do {
+            let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
+            let firmsURL = firmsOut.map { URL(fileURLWithPath: $0) }
+            if let firmsURL, firmsURL.standardizedFileURL == seriesURL.standardizedFileURL {
+                throw UserFacingError("--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv")
+            }
             let session = try RunSession(file: scenario, options: sessionOptions(trace: trace, progress: progress))
             trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
             let calendar = session.simulation.calendar
@@ -84,11 +89,6 @@ struct RunCommand: ParsableCommand {
                 progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
             }
             interruption.writingOutputs()
-            let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
-            let firmsURL = firmsOut.map { URL(fileURLWithPath: $0) }
-            if let firmsURL, firmsURL.standardizedFileURL == seriesURL.standardizedFileURL {
-                throw UserFacingError("--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv")
-            }
             try outputs.stage(Data(SeriesTable.build(session.simulation).csv.utf8), at: seriesURL, display: seriesURL.relativePath)
             if let firmsURL, let firmsOut {
                 try outputs.stage(Data(SeriesWriter.firmsCSV(session.simulation).utf8), at: firmsURL, display: firmsOut)

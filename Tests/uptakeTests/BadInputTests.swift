@@ -80,6 +80,8 @@ final class BadInputTests: XCTestCase {
              message: "Error: The value '' is invalid for '--out <out>': the path is empty; give one, e.g. --out out/results.db"),
         Case(name: "a folder given for a file output", files: ["s.lua": scenario("firms = 50")], arguments: ["run", "s.lua", "--firms-out", "firms/"], status: 64,
              message: "Error: The value 'firms/' is invalid for '--firms-out <firms-out>': this names a folder (it ends with /); give a file name, e.g. --firms-out firms/firms.csv"),
+        Case(name: "the firms written over the series", files: ["s.lua": scenario("firms = 50")], arguments: ["run", "s.lua", "--firms-out", "out/series.csv"],
+             status: 1, message: "Error: --firms-out out/series.csv is the series file of --out out; give the firms another file name, e.g. out/firms.csv"),
         Case(name: "a scenario that is not there", files: [:], arguments: ["run", "missing.lua"], status: 1,
              message: "Error: missing.lua: there is no scenario file here. Check the path; scenarios are Lua files like scenarios/baseline.lua"),
         Case(name: "a zero memory cap", files: ["s.lua": scenario("firms = 50")], arguments: ["run", "s.lua", "--max-memory", "0"], status: 64,
