@@ -70,7 +70,7 @@ public struct DeclarativeFile: Sendable {
         } catch let e as LuaError where e.message.contains("binary chunk") {
             throw Diagnostic(file: file, line: 1, problem: "the file is compiled Lua (a binary chunk), not Lua source text",
                              fix: "Give the \(kind)'s .lua source file; compiled chunks are refused because they can crash the interpreter")
-        } catch let e as LuaError where e.message.contains(DeclarativeFile.wrongKindMarker) {
+        } catch let e as LuaError where others.contains(where: { e.message.hasSuffix(DeclarativeFile.wrongKindMarker + $0.kind) }) {
             let actual = others.first { e.message.hasSuffix(DeclarativeFile.wrongKindMarker + $0.kind) }!
             var d = Diagnostic(file: file, line: e.line, problem: "this is \(actual.article) \(actual.kind) file, not \(article) \(kind)",
                                fix: "Run it with: \(actual.command.replacingOccurrences(of: "FILE", with: file))")
