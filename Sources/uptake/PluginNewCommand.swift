@@ -21,24 +21,23 @@ struct PluginNewCommand: ParsableCommand {
     }
 
     /// What to say when another plugin called `name` is on the search path:
-    /// which copy a scenario of this project will load, and where the other is.
+    /// which copy a scenario of this project will load, and where the other
+    /// is. Nothing when the new folder is not on the search path (no scenario
+    /// of the project finds it, so it hides nothing).
     static func shadowing(_ created: URL, name: String, searchPath: PluginSearchPath) -> String? {
         let folders = searchPath.directories.map { $0.standardizedFileURL.path }
-        let catalog = PluginCatalog(searchPath: searchPath)
         let mine = created.standardizedFileURL.path
-        guard let other = catalog.manifests.first(where: { $0.name == name && $0.directory.standardizedFileURL.path != mine }) else { return nil }
+        let catalog = PluginCatalog(searchPath: searchPath)
+        guard let other = catalog.manifests.first(where: { $0.name == name && $0.directory.standardizedFileURL.path != mine }),
+              let myRank = folders.firstIndex(of: created.deletingLastPathComponent().standardizedFileURL.path),
+              let otherRank = folders.firstIndex(of: other.directory.deletingLastPathComponent().standardizedFileURL.path) else { return nil }
         let otherPlace = PluginHost.displayPath(other.directory)
-        let rename = "choose another name (remove \(created.relativePath) and run `uptake plugin new my-\(name)`)"
-        guard let myRank = folders.firstIndex(of: created.deletingLastPathComponent().standardizedFileURL.path),
-              let otherRank = folders.firstIndex(of: other.directory.deletingLastPathComponent().standardizedFileURL.path) else {
-            return "another plugin '\(name)' (\(other.version), in \(otherPlace)) is on the search path; "
-                + "a project that also finds \(created.relativePath) loads only one of them. Unless you mean to replace it, \(rename)"
-        }
+        let rename = "remove \(created.relativePath) and run `uptake plugin new my-\(name)`"
         if myRank <= otherRank {
             return "\(created.relativePath) hides the plugin '\(name)' \(other.version) in \(otherPlace): scenarios of this project that use "
-                + "'\(name)' will now load the new scaffold instead. Unless you mean to replace it, \(rename)"
+                + "'\(name)' will now load the new scaffold instead. Unless you mean to replace it, choose another name (\(rename))"
         }
         return "the plugin '\(name)' \(other.version) in \(otherPlace) comes first on the search path and hides \(created.relativePath): "
-            + "scenarios will not load the new one. \(rename.prefix(1).uppercased() + rename.dropFirst())"
+            + "scenarios will not load the new one. Choose another name (\(rename))"
     }
 }

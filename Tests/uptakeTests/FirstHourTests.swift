@@ -147,6 +147,16 @@ final class FirstHourTests: XCTestCase {
                        + "Known names are: every, from, share, target, version")
     }
 
+    func testANewPluginHiddenByAnEarlierCopyIsWarnedAbout() throws {
+        let dir = try BatchCommandTests.project()
+        let shared = dir.appendingPathComponent("shared")
+        let r = try uptake(["plugin", "new", "probe", "--in", "shared"], in: dir, environment: ["UPTAKE_PLUGIN_PATH": shared.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(UptakeCLI.errorLine(r.stderr),
+                       "warning: the plugin 'probe' 1.0.0 in plugins/probe comes first on the search path and hides shared/probe: "
+                       + "scenarios will not load the new one. Choose another name (remove shared/probe and run `uptake plugin new my-probe`)")
+    }
+
     func testAHookErrorNamesThePluginsVersionAndFolder() throws {
         let dir = try BatchCommandTests.project(pluginBody: "function m.on_tick(ctx) if ctx.tick == 1 then error(\"boom\") end end")
         let r = try uptake(["run", "scenario.lua", "--out", "out"], in: dir)
