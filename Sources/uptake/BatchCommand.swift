@@ -48,7 +48,7 @@ struct BatchCommand: ParsableCommand {
             transform: ArgumentValues.whole("--worker-memory", in: 1...16_777_216, example: 2048, unit: "MiB"))
     var workerMemory: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a worker may stop answering before it is replaced and its run started again.", visibility: .hidden),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a worker may stop answering before it is replaced and its run started again (default: 10).", visibility: .hidden),
             transform: ArgumentValues.seconds("--answer-timeout"))
     var answerTimeout: Double = 10
 

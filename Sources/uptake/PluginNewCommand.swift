@@ -7,7 +7,7 @@ struct PluginNewCommand: ParsableCommand {
         commandName: "new", abstract: "Create a new plugin with a manifest, hooks and a test.",
         discussion: "Warns when another plugin of the same name is on the search path: one of the two copies hides the other.")
     @Argument(help: "Plugin name: lowercase letters, digits and dashes.") var name: String
-    @Option(name: .customLong("in"), help: "Folder to create it in.", transform: ArgumentValues.path("--in", example: "plugins"))
+    @Option(name: .customLong("in"), help: "Folder to create it in (default: plugins).", transform: ArgumentValues.path("--in", example: "plugins"))
     var folder: String = "plugins"
     @OptionGroup var search: PluginSearchOptions
 

@@ -11,9 +11,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and print a summary; write the per-tick series as CSV.",
         discussion: """
-        The outputs (series.csv, and --firms-out) are written together when the run ends, or not at all:
-        Ctrl-C stops the run with "interrupted at tick T; nothing written" and exit status 130.
-        On a terminal a progress line shows the date and adoption (on standard error; not with --quiet).
+        The outputs (series.csv, and the --firms-out file) are written together when the run ends, or not at all: \
+        Ctrl-C stops the run with "interrupted at tick T; nothing written" and exit status 130. \
+        On a terminal a progress line shows the date and adoption. docs/cli.md has the details.
+
         Examples:
           uptake run scenarios/baseline.lua
           uptake run scenarios/baseline.lua --set tax-relief.rate=0.3 --seed 7 --out out/tax
@@ -30,13 +31,13 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64-1 (overrides the scenario's seed).", transform: ArgumentValues.seed)
     var seed: UInt64?
 
-    @Option(help: "Folder for series.csv (made if missing).", transform: ArgumentValues.path("--out", example: "out/run1"))
+    @Option(help: "Folder for series.csv, made if missing (default: out).", transform: ArgumentValues.path("--out", example: "out/run1"))
     var out: String = "out"
 
     @Option(help: "Also write one row per firm (final state) to this CSV file.", transform: ArgumentValues.filePath("--firms-out", example: "out/firms.csv"))
     var firmsOut: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads for the kernel's step (results are identical for any number).",
+    @Option(parsing: .unconditional, help: "Worker threads for the kernel's step (default: 1; results are identical for any number).",
             transform: ArgumentValues.workers("--threads"))
     var threads: Int = 1
 

@@ -20,7 +20,7 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Only this output (repeat for several). Default: every recorded final value.")
     var metric: [String] = []
 
-    @Option(parsing: .unconditional, help: "Bootstrap resamples for the confidence intervals.",
+    @Option(parsing: .unconditional, help: "Bootstrap resamples for the confidence intervals (default: 1000).",
             transform: ArgumentValues.whole("--resamples", in: 10...1_000_000, example: 1000))
     var resamples: Int = 1000
 

@@ -26,7 +26,7 @@ struct SlurmCommand: ParsableCommand {
     @Option(help: "Prefix of the shard databases and logs: PREFIX-shardKofN.db.", transform: ArgumentValues.path("--out", example: "out/sweep"))
     var out: String
 
-    @Option(parsing: .unconditional, help: "Runs at a time in each task (its --jobs and --cpus-per-task).",
+    @Option(parsing: .unconditional, help: "Runs at a time in each task (its --jobs and --cpus-per-task; default: 1).",
             transform: ArgumentValues.workers("--jobs-per-task"))
     var jobsPerTask: Int = 1
 
