@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UptakeFiles
 import UptakeKernel
 import UptakeScripting
 
@@ -60,11 +61,28 @@ public final class ResultStore {
     /// and the runs' calendar when all runs share one (it dates the exported series).
     public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String,
                               calendar: TickCalendar? = nil) throws -> ResultStore {
-        if FileManager.default.fileExists(atPath: path) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue {
+                throw Diagnostic(file: path, problem: "this is a folder, not a results database",
+                                 fix: "Give a file name for --out, e.g. \(path)/results.db")
+            }
             throw Diagnostic(file: path, problem: "a results database already exists here",
                              fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
         }
-        func removeHalfMade() { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        // Make the folder, and the file, here: SQLite's own error for a folder
+        // that is missing or refuses files is "unable to open database file".
+        let madeFolders: [URL]
+        do {
+            madeFolders = try OutputFile.reserve(URL(fileURLWithPath: path), display: path)
+        } catch let e as FileSystemError {
+            throw Diagnostic(file: path, problem: "cannot create the results database: \(e.action == "cannot write" ? "" : "\(e.action) \(e.path): ")\(e.reason)",
+                             fix: e.fix.replacingOccurrences(of: "choose another output", with: "choose another --out"))
+        }
+        func removeHalfMade() {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            OutputFolder.remove(madeFolders)
+        }
         let store: ResultStore
         do {
             store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))

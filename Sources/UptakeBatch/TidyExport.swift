@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UptakeFiles
 import UptakeKernel
 import UptakeReport
 
@@ -13,7 +14,8 @@ public enum TidyExport {
     @discardableResult
     public static func writeCSV(_ summary: ResultsSummary, store: ResultStore, to directory: String) throws -> [String] {
         let folder = URL(fileURLWithPath: directory)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // All the files appear together, or none: a failure leaves an earlier export as it was.
+        let outputs = StagedOutputs()
         let data = summary.data
         let params = data.parameters.map(\.path)
         var written: [String] = []
@@ -21,7 +23,7 @@ public enum TidyExport {
             let url = folder.appendingPathComponent(name)
             var text = line(header)
             for r in rows { text += line(r) }
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try outputs.stage(Data(text.utf8), at: url)
             written.append(url.path)
         }
         let f = SeriesFormat.number
@@ -60,26 +62,36 @@ public enum TidyExport {
                   data.failures.map { [String($0.run), String($0.point), String($0.replicate), SeedText.text(decimal: $0.seed), $0.error ?? ""] })
         // The series can be large: stream it from the database instead of holding it.
         let seriesURL = folder.appendingPathComponent("series.csv")
-        FileManager.default.createFile(atPath: seriesURL.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: seriesURL)
-        defer { try? handle.close() }
-        handle.write(Data(line(["run", "point", "replicate", "tick", "date", "metric", "value"]).utf8))
-        try store.read { db in
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT s.run, r.point, r.replicate, s.tick, s.metric, s.value FROM series s JOIN runs r ON r.run = s.run
-                ORDER BY s.run, s.tick, s.metric
-                """)
-            var buffer = ""
-            while let row = try cursor.next() {
-                let value = try row.decode(Double?.self, atIndex: 5)
-                let tick = try row.decode(Int.self, atIndex: 3)
-                buffer += line([String(try row.decode(Int.self, atIndex: 0)), String(try row.decode(Int.self, atIndex: 1)),
-                                String(try row.decode(Int.self, atIndex: 2)), String(tick), data.date(tick: tick) ?? "",
-                                try row.decode(String.self, atIndex: 4), value.map(f) ?? ""])
-                if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
+        try outputs.stage(at: seriesURL) { temporary in
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw FileSystemError(action: "cannot write", path: seriesURL.path, errno: errno, folder: folder.path)
             }
-            handle.write(Data(buffer.utf8))
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            do {
+                try handle.write(contentsOf: Data(line(["run", "point", "replicate", "tick", "date", "metric", "value"]).utf8))
+                try store.read { db in
+                    let cursor = try Row.fetchCursor(db, sql: """
+                        SELECT s.run, r.point, r.replicate, s.tick, s.metric, s.value FROM series s JOIN runs r ON r.run = s.run
+                        ORDER BY s.run, s.tick, s.metric
+                        """)
+                    var buffer = ""
+                    while let row = try cursor.next() {
+                        let value = try row.decode(Double?.self, atIndex: 5)
+                        let tick = try row.decode(Int.self, atIndex: 3)
+                        buffer += line([String(try row.decode(Int.self, atIndex: 0)), String(try row.decode(Int.self, atIndex: 1)),
+                                        String(try row.decode(Int.self, atIndex: 2)), String(tick), data.date(tick: tick) ?? "",
+                                        try row.decode(String.self, atIndex: 4), value.map(f) ?? ""])
+                        if buffer.utf8.count > 1 << 16 { try handle.write(contentsOf: Data(buffer.utf8)); buffer = "" }
+                    }
+                    try handle.write(contentsOf: Data(buffer.utf8))
+                }
+                try handle.synchronize()
+            } catch {
+                throw FileSystemError(error, action: "cannot write", path: seriesURL.path) ?? error
+            }
         }
+        try outputs.commit()
         written.append(seriesURL.path)
         return written
     }

@@ -17,7 +17,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The shard databases.")
     var shards: [String]
 
-    @Option(help: "The merged database to write (must not exist).")
+    @Option(help: "The merged database to write (must not exist).", transform: ArgumentValues.filePath("--out", example: "out/results.db"))
     var out: String
 
     func run() throws {

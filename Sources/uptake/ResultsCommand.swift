@@ -25,7 +25,8 @@ struct ResultsCommand: ParsableCommand {
     @Argument(help: "The results database written by uptake batch (or uptake merge).")
     var database: String
 
-    @Option(help: "Also write tidy CSV files (policies, points, summary, differences, cost-effectiveness, runs, series, failures) into this folder.")
+    @Option(help: "Also write tidy CSV files (policies, points, summary, differences, cost-effectiveness, runs, series, failures) into this folder.",
+            transform: ArgumentValues.path("--csv", example: "out/tables"))
     var csv: String?
 
     @Flag(help: "Print JSON lines instead of the text report.")
