@@ -14,7 +14,8 @@ What counts as a command: a line in a code block (indented or fenced, not
 - `# ...` to the end of the line is a comment;
 - `[...]` is an optional part (a synopsis) and is left out;
 - a word in capitals (`EXPERIMENT`, `N`) is a placeholder, and must be
-  given a value by the block's marker (below), else the test fails.
+  given a value by the block's marker (below), else the test fails;
+- `>`, `>>`, `|`, `&&` ... are the shell's (the line runs under /bin/sh).
 
 A marker is an HTML comment (invisible on GitHub) on the lines just before
 a block, `<!-- doctest: ... -->`, with any of:
@@ -29,6 +30,10 @@ a block, `<!-- doctest: ... -->`, with any of:
                             line matches any text in it.
 
     scripts/doctest.py [--uptake PATH] [--update] [FILE.md ...]
+
+A line `<!-- doctest-shell: COMMAND -->` runs COMMAND (/bin/sh, in the
+scratch project) at that point: a step the reader does by hand, such as
+editing a file the text tells them to edit.
 
 --update rewrites every transcript that no longer matches with what the
 commands print now (check the diff, then put back `...` where the text
@@ -49,6 +54,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 600  # seconds per command
 NOT_RUN_LANGUAGES = {"lua", "toml", "json", "csv", "python", "r"}
 MARKER = re.compile(r"^\s*<!--\s*doctest:(.*?)-->\s*$")
+HIDDEN_STEP = re.compile(r"^\s*<!--\s*doctest-shell:(.*?)-->\s*$")
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([\w+-]*)")
 PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -84,6 +90,11 @@ def blocks(path):
     previous_blank = True
     while i < len(text):
         line = text[i]
+        h = HIDDEN_STEP.match(line)
+        if h:
+            found.append(Block(path, i + 1, [(i + 1, h.group(1).strip())], "hidden-shell", None, False))
+            i += 1
+            continue
         m = MARKER.match(line)
         if m:
             marker = m.group(1).strip()
@@ -129,8 +140,14 @@ def drop_optional(words):
     return kept
 
 
+SHELL_OPERATORS = {">", ">>", "2>", "2>&1", "|", "&&", "||", "<"}
+
+
 def command_words(text, block, where):
-    words = shlex.split(text, comments=True)
+    try:
+        words = shlex.split(text, comments=True)
+    except ValueError as e:
+        raise DocError(where, f"cannot read `{text}` as a command line ({e})")
     words = drop_optional(words)
     out = []
     for w in words:
@@ -210,6 +227,14 @@ def run_file(path, uptake, update):
         for block in blocks(path):
             if block.language in NOT_RUN_LANGUAGES or block.skip is not None:
                 continue
+            if block.language == "hidden-shell":
+                number, line = block.lines[0]
+                print(f"  {relative}:{number}: (hidden step) {line}", flush=True)
+                r = subprocess.run(["/bin/sh", "-c", line], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                if r.returncode != 0:
+                    failures.append(f"{relative}:{number}: the hidden step `{line}` exited with {r.returncode}\n"
+                                    + r.stdout.decode("utf-8", "replace")[-2000:])
+                continue
             transcript_changed, new_lines = False, []
             for number, text, expected in commands(block):
                 where = f"{relative}:{number}"
@@ -222,10 +247,12 @@ def run_file(path, uptake, update):
                     failures.append(str(e))
                     continue
                 ran += 1
-                print(f"  {where}: {shlex.join(words)}", flush=True)
+                # Redirections and pipes go through the shell; every other word is quoted.
+                line = " ".join(w if w in SHELL_OPERATORS else shlex.quote(w) for w in words)
+                print(f"  {where}: {line}", flush=True)
                 try:
-                    result = subprocess.run(words, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                            timeout=TIMEOUT)
+                    result = subprocess.run(["/bin/sh", "-c", line], cwd=project, env=env, stdout=subprocess.PIPE,
+                                            stderr=subprocess.STDOUT, timeout=TIMEOUT)
                 except subprocess.TimeoutExpired:
                     failures.append(f"{where}: `{text}` ran past {TIMEOUT} s")
                     continue

@@ -23,7 +23,7 @@ enum ArgumentValues {
         let why = text.hasPrefix("-") && digits ? "a seed cannot be negative; "
             : digits ? "that is more than the largest seed; "
             : ""
-        throw Refusal(description: "\(why)use a whole number from 0 to \(UInt64.max) (or as runs.csv writes it, s and the digits), e.g. --seed 7")
+        throw Refusal(description: "\(why)use a whole number from 0 to \(UInt64.max), e.g. --seed 7")
     }
 
     /// A whole number in `range`, for the option `name` (for the example).

@@ -48,6 +48,8 @@ results.append(check("a placeholder is substituted", "<!-- doctest: EXPERIMENT=x
 results.append(check("a skipped block is not run", "<!-- doctest: skip needs a cluster -->\n\n    uptake run exit:1\n", 0, ["0 commands run"])[0])
 results.append(check("lua blocks are not run", "```lua\nuptake run exit:1\n```\n", 0, ["0 commands run"])[0])
 results.append(check("other commands are not run", "Text\n\n    make demo\n    sbatch x\n", 0, ["0 commands run"])[0])
+results.append(check("a hidden step runs in the scratch project", "<!-- doctest-shell: echo hi > made.txt && test -f made.txt -->\n", 0, ["(hidden step)"])[0])
+results.append(check("a hidden step that fails fails", "<!-- doctest-shell: exit 3 -->\n", 1, ["hidden step `exit 3` exited with 3"])[0])
 transcript = "<!-- doctest: output -->\n\n    $ uptake run a.lua\n    args: run a.lua\n"
 results.append(check("a matching transcript passes", transcript, 0)[0])
 results.append(check("a transcript that differs fails", transcript.replace("args: run a.lua", "args: run b.lua"), 1,
