@@ -48,8 +48,11 @@ let package = Package(
                 "UptakeBatch",
                 "UptakeKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildStamp"]
         ),
+        // Writes BuildStamp.swift (the git commit) into uptake before every build; see scripts/build-stamp.sh.
+        .plugin(name: "BuildStamp", capability: .buildTool()),
         // Fuzz targets (one file each) for every parser of outside input and the Lua API;
         // uptake-fuzz is their libFuzzer binary (scripts/fuzz.sh) or, built normally, a replay driver.
         .target(

@@ -56,7 +56,7 @@ public final class ResultStore {
     }
 
     /// Creates a new database describing the experiment, its design points and provenance.
-    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws -> ResultStore {
+    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild) throws -> ResultStore {
         if FileManager.default.fileExists(atPath: path) {
             throw Diagnostic(file: path, problem: "a results database already exists here",
                              fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
@@ -65,7 +65,7 @@ public final class ResultStore {
         let store: ResultStore
         do {
             store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
-            try store.describe(plan: plan, provenance: provenance, shard: shard, programVersion: programVersion)
+            try store.describe(plan: plan, provenance: provenance, shard: shard, program: program)
         } catch {
             // Leave no half-made database behind: it would look like a batch to resume.
             removeHalfMade()
@@ -78,7 +78,7 @@ public final class ResultStore {
         return store
     }
 
-    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String) throws {
+    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild) throws {
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,7 +108,7 @@ public final class ResultStore {
                 ("stop", e.stop.map { "\($0.metric) at_least=\($0.atLeast.map { "\($0)" } ?? "") at_most=\($0.atMost.map { "\($0)" } ?? "")" } ?? ""),
                 ("cells", String(plan.cellCount)), ("samples_per_cell", String(plan.samplesPerCell)),
                 ("points", String(plan.pointCount)), ("runs", String(plan.runCount)),
-                ("shard", shard.description), ("program_version", programVersion),
+                ("shard", shard.description), ("program_version", program.version), ("program_commit", program.identity),
                 ("created_at", timestamps.string(from: Date())),
             ]
             for (k, v) in description { try db.execute(sql: "INSERT INTO experiment VALUES (?, ?)", arguments: [k, v]) }
@@ -145,6 +145,24 @@ public final class ResultStore {
                       version: try $0.decode(forColumn: "version"), hash: try $0.decode(forColumn: "hash"))
             })
         }
+    }
+
+    /// Adds builds of uptake other than the one that made the database
+    /// (`--allow-other-build`) to its `other_builds` description, once each.
+    /// `builds` are `ProgramBuild.detailedDescription`s.
+    public func recordOtherBuilds(_ builds: [String]) throws {
+        let own = try provenance().program?.detailedDescription
+        try db.write { db in
+            let recorded = try String.fetchOne(db, sql: "SELECT value FROM experiment WHERE key = 'other_builds'") ?? ""
+            var all = ResultStore.otherBuilds(in: ["other_builds": recorded])
+            for build in builds where !all.contains(build) && build != own { all.append(build) }
+            try db.execute(sql: "INSERT OR REPLACE INTO experiment VALUES ('other_builds', ?)", arguments: [all.joined(separator: "; ")])
+        }
+    }
+
+    /// The builds listed in a database's `other_builds` description.
+    public static func otherBuilds(in metadata: [String: String]) -> [String] {
+        (metadata["other_builds"] ?? "").components(separatedBy: "; ").filter { !$0.isEmpty }
     }
 
     /// Runs already recorded (done or failed), which a resumed batch skips.

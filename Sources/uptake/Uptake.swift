@@ -1,4 +1,5 @@
 import ArgumentParser
+import UptakeBatch
 
 /// The `uptake` command line: thin wrappers over the library modules, one file per subcommand.
 @main
@@ -7,13 +8,18 @@ struct Uptake: ParsableCommand {
         commandName: "uptake",
         abstract: "Simulate how an innovation (generative AI) spreads among firms, and what policy levers change.",
         discussion: "Start with: uptake run scenarios/baseline.lua",
-        version: UptakeVersion.text,
+        version: UptakeVersion.build.description,
         subcommands: [RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, MergeCommand.self,
                       SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self,
                       WorkerCommand.self]
     )
 }
 
+/// Which uptake this is: `uptake --version`, and the provenance of every results database.
 enum UptakeVersion {
-    static let text = "0.1.0"
+    /// The release. `make deb` names the package after it (it asks `uptake --version`).
+    static let number = "0.2.0"
+    /// The release and the git commit the binary was built from (`BuildStamp`, generated
+    /// before each build by Plugins/BuildStamp; "unknown" outside git).
+    static let build = ProgramBuild(version: number, commit: BuildStamp.commit, changes: BuildStamp.changes)
 }
