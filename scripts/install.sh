@@ -54,9 +54,12 @@ install)
 uninstall)
   rm -f "$bin/uptake" "$bash_dir/uptake" "$zsh_dir/_uptake" "$fish_dir/uptake.fish"
   rm -rf "$library"
-  # The folders install made, when they are left empty: up to PREFIX, never PREFIX itself nor outside it.
+  # The folders install made, when they are left empty: up to PREFIX, never PREFIX itself (/usr/local,
+  # ~/.local) nor anything outside it; with DESTDIR, the staged PREFIX too, up to DESTDIR.
+  top=$root
+  [ -n "$destdir" ] && top=$destdir
   for d in "$bin" "$bash_dir" "$zsh_dir" "$fish_dir"; do
-    while case "$d" in "$root"/*) true ;; *) false ;; esac && rmdir "$d" 2>/dev/null; do d=$(dirname "$d"); done
+    while case "$d" in "$top"/*) true ;; *) false ;; esac && rmdir "$d" 2>/dev/null; do d=$(dirname "$d"); done
   done
   echo "uninstall: removed uptake from $root"
   ;;
