@@ -7,6 +7,7 @@
 # depends on Debian's own libraries only, which dpkg-shlibdeps works out from
 # what the binary links. Refuses a binary that needs anything from the toolchain.
 #   usage: scripts/make-deb.sh [BINARY]     (default .build/release/uptake)
+#   DEB_XZ_LEVEL=N  xz compression level (default 6, as dpkg-deb's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -68,5 +69,6 @@ CONTROL
 chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
 
 mkdir -p dist
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
+# xz at dpkg-deb's default level 6: 25 MB in about 30 s on 2 cores; level 1 (package-test.sh): 29 MB in about 10 s.
+dpkg-deb --root-owner-group -Zxz -z"${DEB_XZ_LEVEL:-6}" --build "$stage" "$deb" >/dev/null
 say "$ROOT/$deb ($(du -h "$deb" | cut -f1); Depends: $depends)"
