@@ -1,9 +1,10 @@
 # Uptake: the two commands of the README.
 #   make demo   sets up, builds, and runs the baseline scenario
 #   make test   sets up, builds, and runs every test: the Swift tests, the
-#               plugins' Lua tests, a real single-node Slurm cluster end to
-#               end, the sensitivity indices against SALib, then the Debian
-#               package installed and run away from the source tree
+#               plugins' Lua tests, every command of the docs (doc-test),
+#               a real single-node Slurm cluster end to end, the sensitivity
+#               indices against SALib, then the Debian package installed and
+#               run away from the source tree
 #   make install   installs the release build, the standard plugins and shell
 #               completions under PREFIX (default /usr/local; DESTDIR too);
 #               make uninstall removes them
@@ -17,7 +18,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: setup build demo test unit-test slurm-test salib-test package-test install uninstall deb bench fuzz sanitize clean
+.PHONY: setup build demo test unit-test doc-test slurm-test salib-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -30,7 +31,13 @@ build: setup
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: unit-test slurm-test salib-test package-test
+test: unit-test doc-test slurm-test salib-test package-test
+
+# Every `uptake` command in README.md and docs/*.md, run as written (scripts/doctest.py).
+doc-test: setup
+	$(SWIFT) build
+	Tests/DocTest/selftest.py
+	scripts/doctest.py --uptake .build/debug/uptake
 
 unit-test: setup
 	$(SWIFT) build --build-tests

@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Uptake: a scriptable simulator of how an innovation spreads among firms.
-// Dependencies point one way: uptake -> UptakeScripting -> UptakeKernel.
+// Dependencies point one way: uptake -> UptakeBatch -> UptakeScripting -> UptakeKernel;
+// UptakeReport (formats and files for people) sits below UptakeBatch and needs only the kernel;
+// UptakeFiles (writing outputs whole or not at all) is a leaf below them.
 // The kernel never sees Lua; only UptakeScripting links CLua and CLuaShims.
 let package = Package(
     name: "Uptake",
@@ -16,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -25,20 +28,23 @@ let package = Package(
         ),
         .target(name: "CLuaShims", dependencies: ["CLua"]),
         .target(name: "UptakeKernel"),
+        // Outputs written whole or not at all, folders made, file-system errors in words.
+        .target(name: "UptakeFiles"),
         .target(
             name: "UptakeScripting",
             dependencies: [
-                "UptakeKernel", "CLua", "CLuaShims",
+                "UptakeKernel", "UptakeFiles", "CLua", "CLuaShims",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .target(name: "UptakeReport", dependencies: ["UptakeKernel"]),
+        .target(name: "UptakeReport", dependencies: ["UptakeKernel", "UptakeFiles"]),
         .target(
             name: "UptakeBatch",
-            dependencies: ["UptakeScripting", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]
+            // UptakeReport for the one way numbers are written for people (Readable) and the seed's text form.
+            dependencies: ["UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeFiles", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "uptake",
@@ -47,7 +53,9 @@ let package = Package(
                 "UptakeReport",
                 "UptakeBatch",
                 "UptakeKernel",
+                "UptakeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Rainbow", package: "Rainbow"),
             ],
             plugins: ["BuildStamp"]
         ),
@@ -62,9 +70,10 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "uptake-fuzz", dependencies: ["UptakeFuzzTargets", "CLibFuzzer"]),
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
+        .testTarget(name: "UptakeFilesTests", dependencies: ["UptakeFiles"]),
         .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel"]),
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
-        .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting"]),
         .testTarget(name: "uptakeTests", dependencies: ["uptake", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

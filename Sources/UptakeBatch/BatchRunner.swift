@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UptakeKernel
 import UptakeScripting
 
 /// Runs an experiment's runs on `jobs` worker threads and streams each
@@ -72,9 +73,9 @@ public struct BatchRunner {
     public func run(out: String, progress: BatchProgress? = nil) throws -> Summary {
         let plan = DesignPlan(experiment)
         let executor = RunExecutor(plan: plan, searchPath: options.searchPath)
-        let plugins = try ExperimentPreflight.check(executor)
-        let provenance = try Provenance.of(experiment: experiment, plugins: plugins, program: options.program)
-        let store = try openStore(out: out, plan: plan, provenance: provenance)
+        let findings = try ExperimentPreflight.check(executor)
+        let provenance = try Provenance.of(experiment: experiment, plugins: findings.plugins, program: options.program)
+        let store = try openStore(out: out, plan: plan, provenance: provenance, calendar: findings.calendar)
         let recorded = try store.recordedRuns(includingFailed: !options.retryFailed)
         let mine = (0..<plan.runCount).filter { options.shard.contains(run: $0) }
         let todo = mine.filter { !recorded.contains($0) }
@@ -134,13 +135,14 @@ public struct BatchRunner {
         }
     }
 
-    func openStore(out: String, plan: DesignPlan, provenance: Provenance) throws -> ResultStore {
+    func openStore(out: String, plan: DesignPlan, provenance: Provenance, calendar: TickCalendar?) throws -> ResultStore {
         if options.resume, ResultStore.isEmptyDatabase(out) {
             // A batch killed while it created the database left a file with no tables: nothing to keep.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: out + suffix) }
         }
         guard options.resume, FileManager.default.fileExists(atPath: out) else {
-            return try ResultStore.create(out, plan: plan, provenance: provenance, shard: options.shard, program: options.program)
+            return try ResultStore.create(out, plan: plan, provenance: provenance, shard: options.shard, program: options.program,
+                                          calendar: calendar)
         }
         // Check read-only first: a database that belongs to something else is left exactly as it was.
         try check(try ResultStore.open(out, readOnly: true), out: out, provenance: provenance, plan: plan)

@@ -1,3 +1,4 @@
+import UptakeKernel
 import UptakeScripting
 
 /// Checks an experiment before a batch starts: prepares (without running) the
@@ -13,11 +14,21 @@ public enum ExperimentPreflight {
         _ = try check(RunExecutor(plan: DesignPlan(experiment), searchPath: searchPath))
     }
 
-    /// Returns the plugins the runs resolve (for provenance).
-    static func check(_ executor: RunExecutor) throws -> [PluginManifest] {
+    /// What the first design point showed about every run.
+    struct Findings {
+        /// The plugins the runs resolve (for provenance).
+        var plugins: [PluginManifest]
+        /// The runs' calendar (dates of the exported series); nil when the
+        /// experiment varies `start` or `unit`, so runs have different calendars.
+        var calendar: TickCalendar?
+    }
+
+    static func check(_ executor: RunExecutor) throws -> Findings {
         let experiment = executor.plan.experiment
         let first = executor.plan.point(0)
-        let plugins = try prepare(executor, first)
+        let session = try located(executor) { try executor.prepare(first) }
+        let calendarVaries = experiment.parameters.contains { $0.path == "start" || $0.path == "unit" }
+        let findings = Findings(plugins: session.plugins, calendar: calendarVaries ? nil : session.simulation.calendar)
         for (k, parameter) in experiment.parameters.enumerated() {
             let probes: [LuaValue]
             switch parameter.domain {
@@ -27,15 +38,15 @@ public enum ExperimentPreflight {
             for value in probes where !ExperimentParameter.same(value, first.values[k]) {
                 var probe = first
                 probe.values[k] = value
-                _ = try prepare(executor, probe)
+                _ = try located(executor) { try executor.prepare(probe) }
             }
         }
-        return plugins
+        return findings
     }
 
-    static func prepare(_ executor: RunExecutor, _ point: DesignPlan.Point) throws -> [PluginManifest] {
+    static func located<T>(_ executor: RunExecutor, _ body: () throws -> T) throws -> T {
         do {
-            return try executor.prepare(point).plugins
+            return try body()
         } catch let d as Diagnostic {
             throw located(d, in: executor.plan.experiment)
         }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import UptakeFiles
+import UptakeKernel
 import UptakeScripting
 
 /// The results database (SQLite in WAL mode, through GRDB). Each run's rows
@@ -55,17 +57,36 @@ public final class ResultStore {
         return count == 0
     }
 
-    /// Creates a new database describing the experiment, its design points and provenance.
-    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild) throws -> ResultStore {
-        if FileManager.default.fileExists(atPath: path) {
+    /// Creates a new database describing the experiment, its design points and provenance,
+    /// and the runs' calendar when all runs share one (it dates the exported series).
+    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild,
+                              calendar: TickCalendar? = nil) throws -> ResultStore {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue {
+                throw Diagnostic(file: path, problem: "this is a folder, not a results database",
+                                 fix: "Give a file name for --out, e.g. \(path)/results.db")
+            }
             throw Diagnostic(file: path, problem: "a results database already exists here",
                              fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
         }
-        func removeHalfMade() { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        // Make the folder, and the file, here: SQLite's own error for a folder
+        // that is missing or refuses files is "unable to open database file".
+        let madeFolders: [URL]
+        do {
+            madeFolders = try OutputFile.reserve(URL(fileURLWithPath: path), display: path)
+        } catch let e as FileSystemError {
+            throw Diagnostic(file: path, problem: "cannot create the results database: \(e.action == "cannot write" ? "" : "\(e.action) \(e.path): ")\(e.reason)",
+                             fix: e.fix.replacingOccurrences(of: "choose another output", with: "choose another --out"))
+        }
+        func removeHalfMade() {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            OutputFolder.remove(madeFolders)
+        }
         let store: ResultStore
         do {
             store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
-            try store.describe(plan: plan, provenance: provenance, shard: shard, program: program)
+            try store.describe(plan: plan, provenance: provenance, shard: shard, program: program, calendar: calendar)
         } catch {
             // Leave no half-made database behind: it would look like a batch to resume.
             removeHalfMade()
@@ -78,7 +99,7 @@ public final class ResultStore {
         return store
     }
 
-    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild) throws {
+    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild, calendar: TickCalendar?) throws {
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -109,6 +130,8 @@ public final class ResultStore {
                 ("cells", String(plan.cellCount)), ("samples_per_cell", String(plan.samplesPerCell)),
                 ("points", String(plan.pointCount)), ("runs", String(plan.runCount)),
                 ("shard", shard.description), ("program_version", program.version), ("program_commit", program.identity),
+                // Tick 0's date and the tick's length ("2023Q1", "quarter"); empty when runs differ in them.
+                ("calendar_start", calendar?.label(0) ?? ""), ("calendar_unit", calendar?.unit.rawValue ?? ""),
                 ("created_at", timestamps.string(from: Date())),
             ]
             for (k, v) in description { try db.execute(sql: "INSERT INTO experiment VALUES (?, ?)", arguments: [k, v]) }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import UptakeKernel
+import UptakeReport
 import UptakeScripting
 
 /// The contents of a results database that analysis needs, read once:
@@ -34,7 +36,36 @@ public struct ResultsData: Sendable {
     /// Output names in first-seen order of `record.final`, then ticks_run.
     public var metrics: [String]
 
+    /// Results assembled elsewhere (tests, other stores); `metrics` come from `metadata["record_final"]`.
+    public init(metadata: [String: String], parameters: [Parameter], points: [Point], runs: [Run]) {
+        self.metadata = metadata
+        self.parameters = parameters
+        self.points = points
+        self.runs = runs
+        metrics = ResultsData.metrics(recorded: metadata["record_final"])
+    }
+
+    static func metrics(recorded: String?) -> [String] {
+        (recorded ?? "").split(separator: ",").map(String.init) + ["ticks_run"]
+    }
+
     public var replicates: Int { Int(metadata["replicates"] ?? "1") ?? 1 }
+
+    /// The runs' calendar, when the batch recorded one (all runs share it).
+    public var calendar: TickCalendar? {
+        guard let start = metadata["calendar_start"], let unitName = metadata["calendar_unit"],
+              let unit = TickCalendar.Unit(rawValue: unitName) else { return nil }
+        return try? TickCalendar(start: start, unit: unit)
+    }
+
+    /// Ticks a date is given for; a damaged database can hold any number.
+    static let datedTicks = 0...1_000_000
+
+    /// The date of a tick ("2025Q3"), or nil without a calendar.
+    public func date(tick: Int) -> String? {
+        guard ResultsData.datedTicks.contains(tick) else { return nil }
+        return calendar?.label(tick)
+    }
     public var expectedRuns: Int { Int(metadata["runs"] ?? "") ?? points.count * replicates }
 
     public init(store: ResultStore) throws {
@@ -77,8 +108,7 @@ public struct ResultsData: Sendable {
             }
             return (parameters, points, runs)
         }
-        let declared = (metadata["record_final"] ?? "").split(separator: ",").map(String.init)
-        metrics = declared + ["ticks_run"]
+        metrics = ResultsData.metrics(recorded: metadata["record_final"])
     }
 
     /// Successful runs of each point, by replicate.
@@ -90,13 +120,17 @@ public struct ResultsData: Sendable {
 
     public var failures: [Run] { runs.filter { $0.status != "ok" } }
 
-    /// "tax-relief.rate=0.15, model.word_of_mouth=0.42"
+    /// "tax-relief.rate=0.15, model.word_of_mouth=0.585"
     public func label(_ point: Point) -> String {
-        zip(parameters, point.values).map { "\($0.path)=\(ResultsData.short($1))" }.joined(separator: ", ")
+        zip(parameters, point.values).map { "\($0.path)=\(ResultsData.short($1, sampled: $0.sampled))" }.joined(separator: ", ")
     }
 
-    static func short(_ text: String) -> String {
-        guard let d = Double(text) else { return text }
-        return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(format: "%.4g", d)
+    /// A parameter value for a label. Listed values read as the experiment
+    /// wrote them (a lever of 0.1234 is not shown as 0.123), whole numbers
+    /// grouped (200,000,000); sampled values, which have many digits, by
+    /// `Readable.number`.
+    static func short(_ text: String, sampled: Bool) -> String {
+        guard let d = Double(text), d.isFinite else { return text }
+        return sampled || d == d.rounded() ? Readable.number(d) : text
     }
 }

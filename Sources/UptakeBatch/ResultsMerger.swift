@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
+import UptakeFiles
 import UptakeScripting
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `uptake merge`: combines shard databases of one experiment into one.
 /// Refuses shards of different experiments (design, seed, files, plugins),
@@ -26,7 +30,11 @@ public enum ResultsMerger {
         guard let first = inputs.first else {
             throw Diagnostic(problem: "no shard databases to merge", fix: "Write e.g. uptake merge results-*.db --out results.db")
         }
-        if FileManager.default.fileExists(atPath: output) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) {
+            if isFolder.boolValue {
+                throw Diagnostic(file: output, problem: "this is a folder, not a database file", fix: "Give a file name for --out, e.g. \(output)/merged.db")
+            }
             throw Diagnostic(file: output, problem: "the merged database already exists", fix: "Choose another --out or delete the file")
         }
         let stores = try inputs.map { try ResultStore.open($0, readOnly: true) }
@@ -64,6 +72,46 @@ public enum ResultsMerger {
             }
             otherBuilds += ResultStore.otherBuilds(in: meta)
         }
+        // The merged database is made under a temporary name and renamed at
+        // the end: a failed or interrupted merge leaves no half database.
+        let target = URL(fileURLWithPath: output)
+        let madeFolders: [URL]
+        do { madeFolders = try OutputFolder.create(target.deletingLastPathComponent()) } catch let e as FileSystemError {
+            throw Diagnostic(file: output, problem: "cannot create the merged database: \(e.action) \(e.path): \(e.reason)",
+                             fix: e.fix.replacingOccurrences(of: "choose another output", with: "choose another --out"))
+        }
+        let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())").path
+        let partialFiles = ["", "-wal", "-shm"].map { partial + $0 }
+        partialFiles.forEach(TemporaryFiles.register)
+        func removePartial() {
+            for file in partialFiles {
+                try? FileManager.default.removeItem(atPath: file)
+                TemporaryFiles.unregister(file)
+            }
+        }
+        let runs: Int
+        do {
+            runs = try mergeRuns(stores: stores, inputs: inputs, shardNames: shardNames, otherBuilds: otherBuilds, into: partial)
+            if rename(partial, output) != 0 {
+                throw FileSystemError(action: "cannot write", path: output, errno: errno, folder: target.deletingLastPathComponent().path)
+            }
+            removePartial()  // the emptied -wal and -shm beside it
+        } catch {
+            removePartial()
+            OutputFolder.remove(madeFolders)
+            if let e = error as? FileSystemError { throw Diagnostic(file: output, problem: "cannot write the merged database: \(e.reason)", fix: e.fix) }
+            if let e = error as? DatabaseError {
+                throw Diagnostic(file: output, problem: "cannot write the merged database: SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"",
+                                 fix: "Check free disk space and that the folder is writable, or choose another --out")
+            }
+            throw error
+        }
+        return Report(shards: shardNames, runs: runs, expectedRuns: Int(reference["runs"] ?? "") ?? runs)
+    }
+
+    /// Copies the first shard to `path`, adds the other shards' runs and lists `otherBuilds`; returns the number of runs.
+    static func mergeRuns(stores: [ResultStore], inputs: [String], shardNames: [String], otherBuilds: [String],
+                          into output: String) throws -> Int {
         // A clean copy of the first shard (schema, design, first runs), then the others' runs.
         try stores[0].db.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [output]) }
         let merged = try ResultStore.open(output)
@@ -90,7 +138,10 @@ public enum ResultsMerger {
         }
         if !otherBuilds.isEmpty { try merged.recordOtherBuilds(otherBuilds) }
         let runs = try merged.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") ?? 0 }
-        return Report(shards: shardNames, runs: runs, expectedRuns: Int(reference["runs"] ?? "") ?? runs)
+        // Fold the write-ahead log into the file and close it, so that the file alone is the database.
+        try merged.db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try merged.db.close()
+        return runs
     }
 
     /// The build that made a database (databases of uptake 0.1 record a version only).

@@ -1,3 +1,4 @@
+import UptakeReport
 import UptakeScripting
 
 /// `uptake sensitivity`: which sampled parameters drive each output. For a
@@ -40,7 +41,7 @@ public struct SensitivityAnalysis: Sendable {
         let group = method == "sobol" ? d + 2 : d + 1
         for (cell, points) in Dictionary(grouping: data.points, by: \.cell).sorted(by: { $0.key < $1.key }) {
             let points = points.sorted { $0.sample < $1.sample }
-            let label = listed.map { "\(data.parameters[$0].path)=\(ResultsData.short(points[0].values[$0]))" }.joined(separator: ", ")
+            let label = listed.map { "\(data.parameters[$0].path)=\(ResultsData.short(points[0].values[$0], sampled: false))" }.joined(separator: ", ")
             for metric in metrics {
                 // Mean over replicates; a group with a missing point is left out whole.
                 var units: [[Double]] = [], outputs: [Double] = []
@@ -85,7 +86,7 @@ public struct SensitivityAnalysis: Sendable {
             let h = "\n\(r.metric)\(r.cellLabel.isEmpty ? "" : " (\(r.cellLabel))"):\n"
             if h != heading { out += h; heading = h }
             let name = "  " + r.parameter.padding(toLength: width, withPad: " ", startingAt: 0)
-            let f = ResultsSummary.number
+            let f = Readable.number
             if let s = r.sobol {
                 out += "\(name)  S1 \(f(s.s1)) +/- \(f(s.s1Confidence))   ST \(f(s.st)) +/- \(f(s.stConfidence))\n"
             } else if let e = r.morris {

@@ -31,6 +31,6 @@ enum MergeTarget {
     static func merge(_ inputs: [String], into output: String) {
         guard (expected(try ResultsMerger.merge(inputs, into: output))) != nil,
               let store = expected(try ResultStore.open(output, readOnly: true)), let data = expected(try ResultsData(store: store)) else { return }
-        _ = ResultsSummary(data).text
+        _ = ResultsSummary(data).text(details: true)
     }
 }

@@ -14,6 +14,7 @@ enum ResultsTarget {
         guard let store = expected(try ResultStore.open(file, readOnly: true)), let data = expected(try ResultsData(store: store)) else { return }
         let summary = ResultsSummary(data)
         _ = summary.text
+        _ = summary.text(details: true)
         _ = expected(try TidyExport.render(TidyExport.jsonLines(summary)))
         _ = expected(try TidyExport.writeCSV(summary, store: store, to: w.url("results/csv").path))
         if let analysis = expected(try SensitivityAnalysis(data, resamples: 10)) {

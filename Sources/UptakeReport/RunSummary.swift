@@ -49,12 +49,12 @@ public struct RunSummary {
         var table = [header]
         for t in RunSummary.reportTicks(sim) {
             let s = sim.history[t]
-            var row = [sim.calendar.label(t) + (t == last ? "*" : ""), RunSummary.pct(s.adoption)]
-            row += (0..<5).map { RunSummary.pct(TickStats.share(s.categoryAdopters[$0], s.categoryTotals[$0])) }
-            row += (0..<3).map { RunSummary.pct(TickStats.share(s.sizeAdopters[$0], s.sizeTotals[$0])) }
+            var row = [sim.calendar.label(t) + (t == last ? "*" : ""), Readable.percent(s.adoption)]
+            row += (0..<5).map { Readable.percent(TickStats.share(s.categoryAdopters[$0], s.categoryTotals[$0])) }
+            row += (0..<3).map { Readable.percent(TickStats.share(s.sizeAdopters[$0], s.sizeTotals[$0])) }
             table.append(row)
         }
-        out += RunSummary.align(table).map { "  " + $0 }
+        out += TextTable.lines(table).map { "  " + $0 }
         out.append("  (* end of run; innovators ... laggards are Rogers' adopter categories)")
         out.append("")
         var critical: [String] = []
@@ -65,13 +65,14 @@ public struct RunSummary {
         out.append("Critical mass: " + critical.joined(separator: "; "))
         if last >= 0 {
             let s = sim.history[last], m = s.macro
-            out.append(String(format: "At the end: productivity index %.1f, technology readiness %.2f, trust %.2f, compute served %.0f%% of demand",
-                              m.productivityIndex, m.readiness, m.trust, m.rationing * 100))
-            out.append(String(format: "Energy %.1f GWh and emissions %.0f tCO2 in the last tick; public spending %@ in total",
-                              m.energy, m.emissions, RunSummary.yuan(FiscalLedger.sum(s.spendTotal))))
+            let n = Readable.number
+            out.append("At the end: productivity index \(n(m.productivityIndex)), technology readiness \(n(m.readiness)), "
+                       + "trust \(n(m.trust)), compute served \(Readable.percent(m.rationing)) of demand")
+            out.append("Energy \(n(m.energy)) GWh and emissions \(n(m.emissions)) tCO2 in the last tick; "
+                       + "public spending \(Readable.yuan(FiscalLedger.sum(s.spendTotal))) in total")
             let accounts = s.spendTotal.keys.sorted().filter { s.spendTotal[$0]! != 0 }
             if !accounts.isEmpty {
-                out.append("  by account: " + accounts.map { "\($0) \(RunSummary.yuan(s.spendTotal[$0]!))" }.joined(separator: ", "))
+                out.append("  by account: " + accounts.map { "\($0) \(Readable.yuan(s.spendTotal[$0]!))" }.joined(separator: ", "))
             }
         }
         if let seriesPath { out.append("Series: \(seriesPath) (\(sim.history.count) rows, one per tick)") }
@@ -80,22 +81,4 @@ public struct RunSummary {
 
     public var text: String { ([title] + lines).joined(separator: "\n") + "\n" }
 
-    static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
-
-    static func yuan(_ x: Double) -> String {
-        let a = abs(x)
-        if a >= 1e8 { return String(format: "%.2f bn yuan", x / 1e9) }
-        if a >= 1e4 { return String(format: "%.1f m yuan", x / 1e6) }
-        return String(format: "%.0f yuan", x)
-    }
-
-    static func align(_ rows: [[String]]) -> [String] {
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
-        return rows.map { row in
-            row.enumerated().map { c, cell in
-                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                       : String(repeating: " ", count: widths[c] - cell.count) + cell
-            }.joined(separator: "  ")
-        }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import UptakeFiles
 import UptakeKernel
 
 /// Writes the series table of a run as CSV (header row, one row per tick).

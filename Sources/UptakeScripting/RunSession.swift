@@ -24,6 +24,10 @@ public final class RunSession {
         public var ignoreLock: Bool
         /// Told (plugin, hook, tick) before each hook call and plugin load (see `PluginHost.hookObserver`).
         public var hookObserver: (@Sendable (String, String, Int) -> Void)?
+        /// Gets the lines the scenario file and the plugins print (default: stderr).
+        public var logSink: (@Sendable (String) -> Void)?
+        /// Told when preparing the run enters each phase (for a progress display).
+        public var phaseObserver: (@Sendable (Phase) -> Void)?
         public init(seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
                     maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, maxSeconds: Double? = nil,
                     searchPath: PluginSearchPath? = nil, ignoreLock: Bool = false) {
@@ -32,6 +36,15 @@ public final class RunSession {
             self.searchPath = searchPath
             self.ignoreLock = ignoreLock
         }
+    }
+
+    /// The steps of preparing a run, in order.
+    public enum Phase: Sendable, Equatable {
+        case readingScenario
+        case findingPlugins
+        /// Making the firms and their network (long for millions of firms).
+        case buildingPopulation(firms: Int)
+        case loadingPlugins
     }
 
     public let scenario: Scenario
@@ -46,8 +59,9 @@ public final class RunSession {
     public convenience init(file: String, options: Options = Options()) throws {
         let lua = try LuaState()
         let sandbox = try LuaSandbox(lua: lua)
+        options.phaseObserver?(.readingScenario)
         let scenario = try ScenarioLoader.load(file: file, sandbox: sandbox, overrides: options.overrides, seed: options.seed,
-                                               threads: options.threads)
+                                               threads: options.threads, log: options.logSink)
         try self.init(scenario: scenario, lua: lua, sandbox: sandbox, options: options)
     }
 
@@ -62,6 +76,7 @@ public final class RunSession {
         if let m = options.maxMemoryMB { limits.memoryBytes = m << 20 }
         if let s = options.maxSeconds { limits.seconds = s }
         lua.setLimits(limits)
+        options.phaseObserver?(.findingPlugins)
         let catalog = PluginCatalog(searchPath: options.searchPath ?? .standard(scenarioFile: file))
         let requests = try scenario.plugins.map { use -> PluginCatalog.Request in
             let origin = scenario.context.diagnostic(path: ["plugins", use.name], problem: "")
@@ -81,19 +96,25 @@ public final class RunSession {
             defer { clock = now }
             return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
         }
-        plugins = try catalog.resolve(requests)
+        let plugins = try catalog.resolve(requests)
+        self.plugins = plugins
         if !options.ignoreLock, let lock = RunSession.lockfile(for: file) {
-            try Lockfile.load(lock).verify(plugins, lockPath: lock.path)
+            try RunSession.namingPluginCopies(plugins) { try Lockfile.load(lock).verify(plugins, lockPath: lock.path) }
         }
         let resolveTime = lap()
+        options.phaseObserver?(.buildingPopulation(firms: scenario.config.population.records?.count ?? scenario.config.population.count))
         do {
             simulation = try Simulation(scenario.config)
         } catch let e as PopulationError {
             throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
         }
         let populationTime = lap()
+        options.phaseObserver?(.loadingPlugins)
         lua.startClock()  // limits.seconds counts from loading the plugins
-        host = try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins, hookObserver: options.hookObserver)
+        host = try RunSession.namingPluginCopies(plugins) {
+            try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins,
+                           hookObserver: options.hookObserver, logSink: options.logSink)
+        }
         timings = ["resolve": resolveTime, "population": populationTime, "plugins": lap()]
     }
 
@@ -105,8 +126,38 @@ public final class RunSession {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
-    /// Runs every tick with the plugins' hooks.
-    public func run() throws {
-        try simulation.run(observer: host)
+    /// Runs every tick with the plugins' hooks; `afterTick` is called at the
+    /// end of each tick, after the plugins' hooks (for a progress display).
+    public func run(afterTick: ((Simulation) -> Void)? = nil) throws {
+        try RunSession.namingPluginCopies(plugins) {
+            guard let afterTick else { return try simulation.run(observer: host) }
+            try simulation.run(observer: TickWatcher(host: host, afterTick: afterTick))
+        }
     }
+
+    /// Runs `body`; an error it throws about one of `plugins` gets the copy
+    /// that was loaded (version and folder), so a plugin of the project that
+    /// shadows a standard one is visible in the message.
+    static func namingPluginCopies<T>(_ plugins: [PluginManifest], _ body: () throws -> T) throws -> T {
+        do { return try body() } catch var d as Diagnostic {
+            if d.pluginCopy == nil, let name = d.plugin, let m = plugins.first(where: { $0.name == name }) {
+                d.pluginCopy = "\(m.version) from \(PluginHost.displayPath(m.directory))"
+            }
+            throw d
+        }
+    }
+}
+
+/// The plugin host as the kernel's observer, plus a call after each tick.
+private final class TickWatcher: SimulationObserver {
+    let host: PluginHost
+    let afterTick: (Simulation) -> Void
+    init(host: PluginHost, afterTick: @escaping (Simulation) -> Void) { self.host = host; self.afterTick = afterTick }
+    func simulationDidSetUp(_ simulation: Simulation) throws { try host.simulationDidSetUp(simulation) }
+    func simulationWillStep(_ simulation: Simulation) throws { try host.simulationWillStep(simulation) }
+    func simulationDidStep(_ simulation: Simulation, adoptions: AdoptionBatch) throws {
+        try host.simulationDidStep(simulation, adoptions: adoptions)
+        afterTick(simulation)
+    }
+    func simulationDidFinish(_ simulation: Simulation) throws { try host.simulationDidFinish(simulation) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UptakeFiles
 import UptakeScripting
 
 struct APICommand: ParsableCommand {
@@ -12,20 +13,20 @@ struct APICommand: ParsableCommand {
         uptake api --markdown docs/api.md
         """)
 
-    @Option(help: "Folder for lua-language-server definitions (uptake.d.lua).") var luals: String?
-    @Option(help: "File for the Markdown reference.") var markdown: String?
+    @Option(help: "Folder for lua-language-server definitions (uptake.d.lua).", transform: ArgumentValues.path("--luals", example: ".luals"))
+    var luals: String?
+    @Option(help: "File for the Markdown reference.", transform: ArgumentValues.filePath("--markdown", example: "docs/api.md"))
+    var markdown: String?
 
     func run() throws {
         guard luals != nil || markdown != nil else { print(APIReference.markdown(), terminator: ""); return }
         if let luals {
-            let dir = URL(fileURLWithPath: luals)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let file = dir.appendingPathComponent("uptake.d.lua")
-            try APIReference.luals().write(to: file, atomically: true, encoding: .utf8)
+            let file = URL(fileURLWithPath: luals).appendingPathComponent("uptake.d.lua")
+            try OutputFile.write(Data(APIReference.luals().utf8), to: file, display: file.relativePath)
             print("Wrote \(file.relativePath)")
         }
         if let markdown {
-            try APIReference.markdown().write(toFile: markdown, atomically: true, encoding: .utf8)
+            try OutputFile.write(Data(APIReference.markdown().utf8), to: URL(fileURLWithPath: markdown), display: markdown)
             print("Wrote \(markdown)")
         }
     }

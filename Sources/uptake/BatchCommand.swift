@@ -23,10 +23,12 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "The experiment file (Lua).")
     var experiment: String
 
-    @Option(help: "The results database (SQLite) to write.")
+    @Option(help: "The results database (SQLite) to write (its folder is made if missing).",
+            transform: ArgumentValues.filePath("--out", example: "out/results.db"))
     var out: String
 
-    @Option(help: "Runs at a time (worker processes); results are identical for any number. Default: the number of cores.")
+    @Option(parsing: .unconditional, help: "Runs at a time (worker processes); results are identical for any number. Default: the number of cores.",
+            transform: ArgumentValues.workers("--jobs"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Finish a batch that stopped: run only the runs missing from --out.")
@@ -41,13 +43,16 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "With --resume: go on even though another build of uptake (another version or commit) made --out; the database then lists both builds.")
     var allowOtherBuild = false
 
-    @Option(help: "Kill a run's worker after this many seconds (default: the scenario's limits.seconds plus 5, if it sets one).")
+    @Option(parsing: .unconditional, help: "Kill a run's worker after this many seconds (default: the scenario's limits.seconds plus 5, if it sets one).",
+            transform: ArgumentValues.seconds("--run-timeout"))
     var runTimeout: Double?
 
-    @Option(help: "Kill a worker using more than this many MiB of memory; its run is recorded as failed (default: no limit).")
+    @Option(parsing: .unconditional, help: "Kill a worker using more than this many MiB of memory; its run is recorded as failed (default: no limit).",
+            transform: ArgumentValues.whole("--worker-memory", in: 1...16_777_216, example: 2048, unit: "MiB"))
     var workerMemory: Int?
 
-    @Option(help: ArgumentHelp("Seconds a worker may stop answering before it is replaced and its run started again.", visibility: .hidden))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a worker may stop answering before it is replaced and its run started again (default: 10).", visibility: .hidden),
+            transform: ArgumentValues.seconds("--answer-timeout"))
     var answerTimeout: Double = 10
 
     @Flag(help: ArgumentHelp("Run on threads of this process instead of worker processes (no crash isolation).", visibility: .hidden))
@@ -73,16 +78,12 @@ struct BatchCommand: ParsableCommand {
         let summary: BatchRunner.Summary
         do {
             let experiment = try ExperimentLoader.load(file: self.experiment)
-            for (name, value) in [("--run-timeout", runTimeout), ("--answer-timeout", answerTimeout)] {
-                if let value, !(value.isFinite && value > 0) { throw UserFacingError("\(name) must be a number of seconds > 0, not \(value)") }
-            }
-            if let workerMemory, workerMemory <= 0 { throw UserFacingError("--worker-memory must be a number of MiB > 0, not \(workerMemory)") }
             if retryFailed && !resume { throw UserFacingError("--retry-failed goes with --resume: uptake batch \(self.experiment) --out \(out) --resume --retry-failed") }
             if allowOtherBuild && !resume {
                 throw UserFacingError("--allow-other-build goes with --resume: uptake batch \(self.experiment) --out \(out) --resume --allow-other-build")
             }
             let limits = BatchRunner.ProcessLimits(runTimeout: runTimeout, answerTimeout: answerTimeout, memoryBytes: workerMemory.map { $0 << 20 })
-            let options = BatchRunner.Options(jobs: max(1, jobs), shard: try shard.map(Shard.init(parsing:)) ?? .all, resume: resume,
+            let options = BatchRunner.Options(jobs: jobs, shard: try shard.map(Shard.init(parsing:)) ?? .all, resume: resume,
                                               program: UptakeVersion.build, allowOtherBuild: allowOtherBuild, retryFailed: retryFailed,
                                               isolation: inProcess ? .threads : .processes(executable: SelfExecutable.path, limits: limits))
             summary = try BatchRunner(experiment: experiment, options: options).run(out: out, progress: quiet ? nil : BatchProgress())

@@ -18,7 +18,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The shard databases.")
     var shards: [String]
 
-    @Option(help: "The merged database to write (must not exist).")
+    @Option(help: "The merged database to write (must not exist).", transform: ArgumentValues.filePath("--out", example: "out/results.db"))
     var out: String
 
     @Flag(help: "Merge shards made by different builds of uptake (another version or commit); the merged database lists every build.")

@@ -7,7 +7,7 @@ struct PluginInstallCommand: ParsableCommand {
         commandName: "install", abstract: "Install a plugin from a folder or a packed archive.",
         discussion: "By default into ./plugins; --user installs into ~/.uptake/plugins.")
     @Argument(help: "A plugin folder or a .zip made by `uptake plugin pack`.") var source: String
-    @Option(help: "Folder to install into.") var to: String?
+    @Option(help: "Folder to install into.", transform: ArgumentValues.path("--to", example: "plugins")) var to: String?
     @Flag(help: "Install into ~/.uptake/plugins.") var user = false
     @Flag(help: "Replace a different installed copy.") var force = false
 

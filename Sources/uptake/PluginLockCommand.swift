@@ -18,9 +18,12 @@ struct PluginLockCommand: ParsableCommand {
         var pinned: [String: PluginManifest] = [:]
         var locked = 0
         for file in files {
-            // A file that is not a runnable scenario (an experiment file, a broken draft) is skipped, loudly.
+            // An experiment file is passed over quietly (its scenario is locked as a scenario);
+            // a file that is not a runnable scenario (a broken draft) is skipped, loudly.
             let session: RunSession
-            do { session = try RunSession(file: file, options: .init(ignoreLock: true)) } catch {
+            do { session = try RunSession(file: file, options: .init(ignoreLock: true)) } catch let d as Diagnostic where d.wrongKind != nil {
+                continue
+            } catch {
                 FileHandle.standardError.write(Data("skipped \(file): \(error)\n".utf8))
                 continue
             }
@@ -36,7 +39,7 @@ struct PluginLockCommand: ParsableCommand {
         guard locked > 0 else { throw UserFacingError("none of the given files is a runnable scenario; nothing was locked") }
         let project = PluginSearchPath.projectDirectory(from: URL(fileURLWithPath: first).deletingLastPathComponent())
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let lock = try Lockfile.pinning(pinned.values.sorted { $0.name < $1.name }, project: project)
+        let lock = try reportingDiagnostics { try Lockfile.pinning(pinned.values.sorted { $0.name < $1.name }, project: project) }
         let url = project.appendingPathComponent(Lockfile.fileName)
         try lock.write(to: url)
         print("Wrote \(url.path): " + lock.entries.map { "\($0.name) \($0.version)" }.joined(separator: ", "))

@@ -6,10 +6,17 @@ import UptakeScripting
 struct ResultsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
-        abstract: "Summarise a results database: mean, sd and 95% CI per design point, differences against the baseline, cost-effectiveness, failures.",
+        abstract: "Rank the policies of a batch against the baseline; per design point statistics with --details.",
         discussion: """
+        Leads with one line per policy (a combination of the listed lever values), ranked by its mean
+        effect on the outcome against the baseline, paired run by run over the same uncertainty draws
+        and seeds: the effect's 95% CI, the share of pairs it beats the baseline in, its worst case,
+        the extra public spending and the cost per extra adopter.
+
         Examples:
           uptake results results.db
+          uptake results results.db --details             # every design point's statistics
+          uptake results results.db --outcome adoption    # compare on another recorded output
           uptake results results.db --csv out/tables      # tidy CSV files
           uptake results results.db --json > results.jsonl
         """
@@ -18,20 +25,28 @@ struct ResultsCommand: ParsableCommand {
     @Argument(help: "The results database written by uptake batch (or uptake merge).")
     var database: String
 
-    @Option(help: "Also write tidy CSV files (summary, differences, cost-effectiveness, runs, series, failures) into this folder.")
+    @Option(help: "Also write tidy CSV files (policies, points, summary, differences, cost-effectiveness, runs, series, failures) into this folder.",
+            transform: ArgumentValues.path("--csv", example: "out/tables"))
     var csv: String?
 
     @Flag(help: "Print JSON lines instead of the text report.")
     var json = false
 
+    @Flag(help: "Also print every design point: mean, sd and 95% CI of each output, paired differences, cost-effectiveness.")
+    var details = false
+
+    @Option(help: "The recorded final value policies are compared on (default: adopters, else adoption).")
+    var outcome: String?
+
     func run() throws {
         do {
             let store = try ResultStore.open(database, readOnly: true)
-            let summary = ResultsSummary(try ResultsData(store: store))
+            let data = try ResultsData(store: store)
+            let summary = ResultsSummary(data, outcome: try ResultsSummary.outcome(outcome, in: data))
             if json {
                 print(try TidyExport.render(TidyExport.jsonLines(summary)), terminator: "")
             } else {
-                print(summary.text, terminator: "")
+                print(summary.text(details: details), terminator: "")
             }
             if let csv {
                 let files = try TidyExport.writeCSV(summary, store: store, to: csv)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UptakeFiles
 import UptakeKernel
 import UptakeReport
 import UptakeBatch
@@ -10,9 +11,14 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and print a summary; write the per-tick series as CSV.",
         discussion: """
+        The outputs (series.csv, and the --firms-out file) are written together when the run ends, or not at all: \
+        Ctrl-C stops the run with "interrupted at tick T; nothing written" and exit status 130. \
+        On a terminal a progress line shows the date and adoption. docs/cli.md has the details.
+
         Examples:
           uptake run scenarios/baseline.lua
           uptake run scenarios/baseline.lua --set tax-relief.rate=0.3 --seed 7 --out out/tax
+          uptake run scenarios/baseline.lua --json --quiet > summary.json
         """
     )
 
@@ -22,29 +28,37 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: plugin.param=value or a scenario path like model.word_of_mouth=0.5.", valueName: "path=value"))
     var overrides: [String] = []
 
-    @Option(help: "Random seed (overrides the scenario's seed).")
+    @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64-1 (overrides the scenario's seed): digits, or as runs.csv writes it (s9451341060835768564).",
+            transform: ArgumentValues.seed)
     var seed: UInt64?
 
-    @Option(help: "Folder for series.csv.")
+    @Option(help: "Folder for series.csv, made if missing (default: out).", transform: ArgumentValues.path("--out", example: "out/run1"))
     var out: String = "out"
 
-    @Option(help: "Also write one row per firm (final state) to this CSV file.")
+    @Option(help: "Also write one row per firm (final state) to this CSV file.", transform: ArgumentValues.filePath("--firms-out", example: "out/firms.csv"))
     var firmsOut: String?
 
-    @Option(help: "Worker threads for the kernel's step (results are identical for any number).")
+    @Option(parsing: .unconditional, help: "Worker threads for the kernel's step (default: 1; results are identical for any number).",
+            transform: ArgumentValues.workers("--threads"))
     var threads: Int = 1
 
-    @Option(help: "Instruction budget per plugin hook call (overrides the scenario's limits.instructions).")
+    @Option(parsing: .unconditional, help: "Instruction budget per plugin hook call (overrides the scenario's limits.instructions).",
+            transform: ArgumentValues.whole("--max-instructions", in: 1...Int(Int32.max) * 1000, example: 100_000_000))
     var maxInstructions: Int?
 
-    @Option(help: "Memory cap of the Lua state in MiB (overrides the scenario's limits.memory_mb).")
+    @Option(parsing: .unconditional, help: "Memory cap of the Lua state in MiB (overrides the scenario's limits.memory_mb).",
+            transform: ArgumentValues.whole("--max-memory", in: 1...1_048_576, example: 512, unit: "MiB"))
     var maxMemory: Int?
 
-    @Option(help: "Wall-clock seconds the plugins of the run may take in all (overrides the scenario's limits.seconds; 0 = none).")
+    @Option(parsing: .unconditional, help: "Wall-clock seconds the plugins of the run may take in all (overrides the scenario's limits.seconds; 0 = none).",
+            transform: ArgumentValues.seconds("--max-seconds", zeroAllowed: true))
     var maxSeconds: Double?
 
-    @Flag(help: "Print only errors.")
+    @Flag(help: "Print only errors: no summary, no progress, no plugin log lines.")
     var quiet = false
+
+    @Flag(help: "Print the summary as one JSON object (fields: docs/cli.md).")
+    var json = false
 
     @Flag(help: ArgumentHelp("Run in this process, without a supervising parent (a crash then ends with the runtime's own report).", visibility: .hidden))
     var noSupervise = false
@@ -52,42 +66,80 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let trace = try RunSupervision.childTrace()
         if trace == nil && !noSupervise { try RunSupervision.supervise(scenario: scenario) }
+        let outputs = StagedOutputs()
+        let progress = RunProgress.onTerminal(quiet: quiet)
+        let interruption = RunInterruption(outputs: outputs, progress: progress)
+        let signals = interruption.install()
+        defer {
+            signals.forEach { $0.cancel() }
+            progress?.clear()
+        }
         do {
-            var options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
-                                             threads: max(1, threads), maxInstructions: maxInstructions, maxMemoryMB: maxMemory,
-                                             maxSeconds: try maxSeconds.map { s in
-                                                 guard s.isFinite, s >= 0 else { throw UserFacingError("--max-seconds must be a number of seconds >= 0, not \(s)") }
-                                                 return s
-                                             })
-            if let trace {
-                let fault = try InjectedFault.fromEnvironment()
-                options.hookObserver = { plugin, hook, tick in
-                    trace.enter(plugin: plugin, hook: hook, tick: tick)
-                    fault?.strike(tick: tick)
-                }
-            }
-            let session = try RunSession(file: scenario, options: options)
-            trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
-            try session.run()
             let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
-            try SeriesWriter.write(SeriesTable.build(session.simulation), to: seriesURL)
-            if let firmsOut {
-                try OutputFile.write(Data(SeriesWriter.firmsCSV(session.simulation).utf8), to: URL(fileURLWithPath: firmsOut))
+            let firmsURL = firmsOut.map { URL(fileURLWithPath: $0) }
+            if let firmsURL, firmsURL.standardizedFileURL == seriesURL.standardizedFileURL {
+                throw UserFacingError("--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv")
             }
-            if !quiet {
-                let summary = RunSummary(simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
-                                         plugins: session.plugins.map { "\($0.name) \($0.version)" }, seriesPath: seriesURL.relativePath)
-                print(summary.text, terminator: "")
+            let session = try RunSession(file: scenario, options: sessionOptions(trace: trace, progress: progress))
+            trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
+            let calendar = session.simulation.calendar
+            let ticks = session.scenario.config.ticks
+            interruption.running(tick: 0, of: ticks, date: calendar.label(0))
+            try session.run { simulation in
+                let tick = simulation.tick
+                interruption.running(tick: tick + 1, of: ticks, date: calendar.label(tick + 1))
+                progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
             }
+            interruption.writingOutputs()
+            try outputs.stage(Data(SeriesTable.build(session.simulation).csv.utf8), at: seriesURL, display: seriesURL.relativePath)
+            if let firmsURL, let firmsOut {
+                try outputs.stage(Data(SeriesWriter.firmsCSV(session.simulation).utf8), at: firmsURL, display: firmsOut)
+            }
+            try outputs.commit()
+            progress?.clear()
+            try printSummary(session, seriesPath: seriesURL.relativePath)
         } catch let d as Diagnostic {
             throw UserFacingError(d.description)
-        } catch let e as OutputFile.WriteError {
-            throw UserFacingError(e.description)
+        }
+    }
+
+    func sessionOptions(trace: RunTrace?, progress: RunProgress?) throws -> RunSession.Options {
+        var options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
+                                         threads: threads, maxInstructions: maxInstructions, maxMemoryMB: maxMemory,
+                                         maxSeconds: maxSeconds)
+        if quiet {
+            options.logSink = { _ in }
+        } else if let progress {
+            options.logSink = { progress.interject($0) }
+        }
+        if let progress { options.phaseObserver = { progress.phase($0) } }
+        if let trace {
+            let fault = try InjectedFault.fromEnvironment()
+            options.hookObserver = { plugin, hook, tick in
+                trace.enter(plugin: plugin, hook: hook, tick: tick)
+                fault?.strike(tick: tick)
+            }
+        }
+        return options
+    }
+
+    func printSummary(_ session: RunSession, seriesPath: String) throws {
+        if json {
+            let plugins = session.plugins.map {
+                RunSummaryJSON.Plugin(name: $0.name, version: "\($0.version)", path: PluginHost.displayPath($0.directory))
+            }
+            let object = RunSummaryJSON.object(simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
+                                               plugins: plugins, seriesPath: seriesPath, firmsPath: firmsOut)
+            print(try RunSummaryJSON.line(object), terminator: "")
+        } else if !quiet {
+            let summary = RunSummary(simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
+                                     plugins: session.plugins.map { "\($0.name) \($0.version)" }, seriesPath: seriesPath)
+            print(summary.text, terminator: "")
         }
     }
 }
 
-/// An error printed as "error: <one line>" with exit status 1.
+/// An error printed as "Error: <one line>" with exit status 1.
 struct UserFacingError: Error, CustomStringConvertible {
     let description: String
     init(_ text: String) { description = text }

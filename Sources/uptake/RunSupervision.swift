@@ -34,14 +34,20 @@ enum RunSupervision {
         let trace = try RunTrace(path: scratch.path, create: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let environment = ChildProcess.quietCrashReports.merging([traceVariable: scratch.path]) { $1 }
-        // Ctrl-C reaches the child too (same process group): it decides; SIGTERM is passed on.
+        // Ctrl-C reaches the child too (same process group), and the child
+        // decides: all outputs or none (RunInterruption). A SIGINT or SIGTERM
+        // sent to this process alone is passed on to the child.
         signal(SIGINT, SIG_IGN)
         let child = try ChildProcess(executable: SelfExecutable.path, arguments: Array(CommandLine.arguments.dropFirst()),
                                      environment: environment, pipes: false)
         signal(SIGTERM, SIG_IGN)
-        let forward = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-        forward.setEventHandler { kill(child.pid, SIGTERM) }
-        forward.resume()
+        let forwarding = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { kill(child.pid, number) }
+            source.resume()
+            return source
+        }
+        defer { forwarding.forEach { $0.cancel() } }
         let started = now()
         var lastBeat = trace.heartbeat, lastBeatAt = started
         while true {
@@ -50,8 +56,9 @@ enum RunSupervision {
                 switch ending {
                 case .exited(let code): exit(code)
                 case .signaled(let number) where number == SIGINT || number == SIGTERM:
-                    FileHandle.standardError.write(Data("interrupted\n".utf8))
-                    exit(130)
+                    // Only before the child set up its own handling, so before any output.
+                    FileHandle.standardError.write(Data("interrupted while starting the run; nothing written\n".utf8))
+                    exit(RunInterruption.exitStatus)
                 case .signaled:
                     fail("the run crashed: its process \(ending), \(trace.position)", trace: trace, scenario: scenario)
                 }
@@ -76,7 +83,9 @@ enum RunSupervision {
         let fix = plugin.isEmpty
             ? "This is a bug in uptake: please report it with the scenario and seed"
             : "Run without plugin '\(plugin)' to confirm it is the cause, and report it to the plugin's authors with the scenario and seed"
-        FileHandle.standardError.write(Data("Error: \(scenario): \(what). \(fix)\n".utf8))
+        // The child's progress line may still be on the terminal: start below it.
+        let newLine = isatty(STDERR_FILENO) == 1 ? "\n" : ""
+        FileHandle.standardError.write(Data("\(newLine)Error: \(scenario): \(what). \(fix)\n".utf8))
         exit(1)
     }
 

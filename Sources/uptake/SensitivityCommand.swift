@@ -20,7 +20,8 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Only this output (repeat for several). Default: every recorded final value.")
     var metric: [String] = []
 
-    @Option(help: "Bootstrap resamples for the confidence intervals.")
+    @Option(parsing: .unconditional, help: "Bootstrap resamples for the confidence intervals (default: 1000).",
+            transform: ArgumentValues.whole("--resamples", in: 10...1_000_000, example: 1000))
     var resamples: Int = 1000
 
     @Flag(help: "Print JSON lines instead of the text report.")
@@ -29,7 +30,7 @@ struct SensitivityCommand: ParsableCommand {
     func run() throws {
         do {
             let data = try ResultsData(store: try ResultStore.open(database, readOnly: true))
-            let analysis = try SensitivityAnalysis(data, metrics: metric.isEmpty ? nil : metric, resamples: max(10, resamples))
+            let analysis = try SensitivityAnalysis(data, metrics: metric.isEmpty ? nil : metric, resamples: resamples)
             print(json ? try TidyExport.render(analysis.jsonLines) : analysis.text, terminator: "")
         } catch let d as Diagnostic {
             throw UserFacingError(d.description)

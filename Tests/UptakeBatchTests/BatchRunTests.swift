@@ -129,7 +129,7 @@ final class BatchRunTests: XCTestCase {
         let ce = try XCTUnwrap(summary.costEffectiveness.first { $0.point == 3 })
         XCTAssertEqual(ce.extraSpend, summary.differences.first { $0.point == 3 && $0.metric == "spend_cumulative" }!.statistics.mean)
         XCTAssertNotNil(ce.adoptersPerMillionYuan)
-        XCTAssertTrue(summary.text.contains("extra adopters per million yuan"), summary.text)
+        XCTAssertTrue(summary.text(details: true).contains("extra adopters per million yuan"), summary.text(details: true))
     }
 
     func testAValueOutOfRangeIsOneErrorAtTheExperimentLineBeforeAnyRun() throws {

@@ -65,6 +65,32 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(table.rows[0][1], "2023Q1")
         XCTAssertEqual(table.rows[39][1], "2032Q4")
     }
+
+    /// series.csv has the same columns for one scenario and plugin set, whatever a run spent:
+    /// every kernel account, and the account of a plugin that books 0 while idle, are there as 0.
+    func testSeriesColumnsDoNotDependOnWhatARunSpent() throws {
+        let p = try TempProject()
+        let file = try p.scenario("""
+        { "tax-relief", rate = 0 },
+        { "data-sharing", coverage = 0.3, cost = 1e6, from = "2024Q1" },
+        """)
+        func table(_ overrides: [String]) throws -> SeriesTable {
+            let s = try RunSession(file: file, options: .init(overrides: overrides.map { try ParameterOverride(parsing: $0) }, searchPath: repoPlugins))
+            try s.run()
+            return SeriesTable.build(s.simulation)
+        }
+        let nothing = try table(["data-sharing.from=2040Q1"])
+        let spending = try table(["tax-relief.rate=0.5"])
+        XCTAssertEqual(nothing.header, spending.header)
+        XCTAssertEqual(nothing.header.filter { $0.hasPrefix("spend_") && $0 != "spend_tick" && $0 != "spend_cumulative" },
+                       (FiscalLedger.kernelAccounts + ["data-sharing"]).sorted().map { "spend_" + $0 })
+        for account in ["spend_tax_relief", "spend_data-sharing", "spend_training"] {
+            let c = try XCTUnwrap(nothing.header.firstIndex(of: account))
+            XCTAssertTrue(nothing.rows.allSatisfy { $0[c] == "0" }, "\(account) is 0 in every tick of a run that spent nothing")
+        }
+        let relief = try XCTUnwrap(spending.header.firstIndex(of: "spend_tax_relief"))
+        XCTAssertTrue(spending.rows.contains { Double($0[relief])! > 0 }, "the run with relief spent")
+    }
 }
 
 final class CalibrationTests: XCTestCase {

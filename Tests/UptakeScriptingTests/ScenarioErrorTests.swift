@@ -14,6 +14,21 @@ final class ScenarioErrorTests: XCTestCase {
         XCTAssertNotNil(d.fix)
     }
 
+    func testAnExperimentFileIsRecognisedAndAnImitationOfItsErrorIsNot() throws {
+        let p = try TempProject()
+        let experiment = try p.write("sweep.lua", "local x = 1\nreturn experiment { scenario = \"s.lua\" }\n")
+        let d = try XCTUnwrap(p.failure(experiment))
+        XCTAssertEqual(d.line, 2)
+        XCTAssertEqual(d.wrongKind, "experiment")
+        XCTAssertEqual(d.problem, "this is an experiment file, not a scenario")
+        XCTAssertEqual(d.fix, "Run it with: uptake batch \(experiment) --out results.db")
+        // A file that raises the same words itself is an ordinary error, not a crash or a wrong kind.
+        let imitation = try p.write("imitation.lua", "error(\"uptake: the file is of kind nothing\")\n")
+        let e = try XCTUnwrap(p.failure(imitation))
+        XCTAssertNil(e.wrongKind)
+        XCTAssertEqual(e.line, 1)
+    }
+
     func testUnknownPluginIsNamedWithItsLine() throws {
         let p = try TempProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")

@@ -126,13 +126,26 @@ final class SharingTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: other.root.appendingPathComponent("plugins/shared-policy").path))
     }
 
-    func testScaffoldPassesItsOwnCheck() throws {
+    func testScaffoldIsRefusedByCheckUntilItsPlaceholdersAreReplaced() throws {
         let p = try TempProject()
         let folder = try PluginScaffold.create(name: "my-policy", in: p.root.appendingPathComponent("plugins"))
+        XCTAssertThrowsError(try PluginChecker.check(folder, searchPath: p.searchPath)) { e in
+            XCTAssertTrue("\(e)".hasSuffix("plugin.toml:4: in plugin 'my-policy': the manifest still has the placeholder text of `uptake plugin new` in: "
+                                           + "description, authors, source of parameter 'share'. Write what the plugin does in one sentence, "
+                                           + "who maintains it, and where each default comes from"), "\(e)")
+        }
+        let manifest = folder.appendingPathComponent("plugin.toml")
+        let filled = try String(contentsOf: manifest, encoding: .utf8)
+            .replacingOccurrences(of: PluginScaffold.Placeholder.description, with: "Pays a share of small firms' adoption cost.")
+            .replacingOccurrences(of: PluginScaffold.Placeholder.author, with: "Policy lab")
+            .replacingOccurrences(of: PluginScaffold.Placeholder.source, with: "Provincial programme, 2024.")
+        try filled.write(to: manifest, atomically: true, encoding: .utf8)
         let report = try PluginChecker.check(folder, searchPath: p.searchPath)
         XCTAssertEqual(report.manifest.name, "my-policy")
         XCTAssertEqual(report.warnings, [])
         XCTAssertThrowsError(try PluginScaffold.create(name: "My Policy", in: p.root))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.deletingLastPathComponent().path), ["my-policy"],
+                       "no temporary folder is left beside the plugin")
     }
 
     func testCheckFindsABadDefault() throws {

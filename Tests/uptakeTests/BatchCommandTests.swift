@@ -104,7 +104,9 @@ final class BatchCommandTests: XCTestCase {
         let results = try cli.uptake(["results", "r.db"], in: dir)
         XCTAssertEqual(results.status, 0, results.stderr)
         XCTAssertTrue(results.stdout.contains("Failed runs (2)") && results.stdout.contains("x = 3 is not supported"), results.stdout)
-        XCTAssertTrue(results.stdout.contains("probe_x"), results.stdout)
+        XCTAssertTrue(results.stdout.contains("probe.x=3") && results.stdout.contains("no successful runs"), results.stdout)
+        let details = try cli.uptake(["results", "r.db", "--details"], in: dir)
+        XCTAssertTrue(details.stdout.contains("probe_x"), details.stdout)
     }
 
     func testResultsExportTidyCSVAndJSONLines() throws {
@@ -113,14 +115,53 @@ final class BatchCommandTests: XCTestCase {
         let r = try cli.uptake(["results", "r.db", "--csv", "tables", "--json"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 4 * 3, "one JSON line per point and metric")
+        XCTAssertEqual(lines.count, 4 + 4 * 3, "one JSON line per policy, then per point and metric")
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
-        XCTAssertEqual(first?["table"] as? String, "summary")
+        XCTAssertEqual(first?["table"] as? String, "policy")
+        XCTAssertEqual(first?["outcome"] as? String, "adoption", "adopters not recorded: adoption is the outcome")
+        let fifth = try JSONSerialization.jsonObject(with: Data(lines[4].utf8)) as? [String: Any]
+        XCTAssertEqual(fifth?["table"] as? String, "summary")
         let summary = try String(contentsOf: dir.appendingPathComponent("tables/summary.csv"), encoding: .utf8)
         XCTAssertTrue(summary.hasPrefix("point,metric,n,mean,sd,ci_low,ci_high\n"), summary)
         XCTAssertTrue(summary.contains("\n2,probe_x,2,3,0,3,3\n"), summary)
         let series = try String(contentsOf: dir.appendingPathComponent("tables/series.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(series.count, 1 + 8 * 3, "a header, then ticks 0, 3 and the last (5) of 8 runs")
+        XCTAssertEqual(series[0], "run,point,replicate,tick,date,metric,value")
+        XCTAssertTrue(series[2].hasPrefix("0,0,0,3,2023Q4,adopters,"), String(series[2]))
+        let policies = try String(contentsOf: dir.appendingPathComponent("tables/policies.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(policies.count, 1 + 4)
+    }
+
+    func testResultsLeadWithTheRankedPoliciesAndKeepDetailsForTheAsking() throws {
+        let dir = try project()
+        try """
+        return experiment {
+          name = "probe against a baseline", scenario = "scenario.lua", seed = 8, replicates = 3,
+          common_random_numbers = true,
+          levers = { ["probe.x"] = { 0, 2, 5 } },
+          uncertainties = { ["model.word_of_mouth"] = { min = 0.3, max = 0.6 } },
+          design = { kind = "lhs", samples = 2 },
+          baseline = { ["probe.x"] = 0 },
+          record = { final = { "adopters", "probe_x", "spend_cumulative" } },
+        }
+        """.write(to: dir.appendingPathComponent("baseline.lua"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try cli.uptake(["batch", "baseline.lua", "--out", "b.db", "--quiet"], in: dir).status, 0)
+        let r = try cli.uptake(["results", "b.db", "--outcome", "probe_x"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 100 }, r.stdout)
+        XCTAssertTrue(r.stdout.contains("Policies ranked by mean effect on probe_x"), r.stdout)
+        // probe_x is the lever's value: x = 5 beats the baseline by exactly 5 in all 6 pairs.
+        let best = try XCTUnwrap(lines.first { $0.hasPrefix("   1  probe.x=5") }, r.stdout)
+        let cells = best.split(separator: " ").map(String.init)
+        XCTAssertEqual(Array(cells[2...6]), ["+5", "[5,", "5]", "100%", "+5"], "effect, 95% CI, beats, worst: \(best)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("   2  probe.x=2") }, r.stdout)
+        XCTAssertFalse(r.stdout.contains("Point 0"), r.stdout)
+        let details = try cli.uptake(["results", "b.db", "--details"], in: dir)
+        XCTAssertTrue(details.stdout.contains("Point 0: probe.x=0, model.word_of_mouth=") && details.stdout.contains("(baseline)"), details.stdout)
+        let wrong = try cli.uptake(["results", "b.db", "--outcome", "probe_y"], in: dir)
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertTrue(wrong.stderr.contains("no final value 'probe_y'") && wrong.stderr.contains("probe_x"), wrong.stderr)
     }
 
     func testSlurmWritesAnArrayScriptAndMergeCombinesShards() throws {

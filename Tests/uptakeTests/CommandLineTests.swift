@@ -35,6 +35,14 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(da, db)
     }
 
+    func testASeedAsExportedFilesWriteItIsTheSameSeed() throws {
+        let a = try temporaryDirectory(), b = try temporaryDirectory()
+        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9451341060835768564", "--out", a.path, "--quiet"]).status, 0)
+        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "s9451341060835768564", "--out", b.path, "--quiet"]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent("series.csv")), try Data(contentsOf: b.appendingPathComponent("series.csv")))
+        XCTAssertNotEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "x9", "--quiet"]).status, 0)
+    }
+
     func testErrorsExitNonZeroWithOneLine() throws {
         let dir = try temporaryDirectory()
         try "return scenario {\n  ticks = 4,\n  firms = 100\n  seed = 1,\n}\n".write(to: dir.appendingPathComponent("bad.lua"), atomically: true, encoding: .utf8)

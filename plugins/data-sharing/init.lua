@@ -13,9 +13,9 @@ function platform.on_tick(ctx)
     level = p.coverage * progress
   end
   ctx.set("data_sharing", level)
-  if level > 0 and p.coverage > 0 then
-    ctx.spend(p.cost * level / p.coverage)
-  end
+  -- Booked every tick, 0 while the platform is down, so every run's series
+  -- has the account's column.
+  ctx.spend(level > 0 and p.cost * level / p.coverage or 0)
 end
 
 return platform

@@ -8,12 +8,13 @@ function algorithms.on_tick(ctx)
   local p = ctx.params
   if not ctx.between(p.from, nil) then
     ctx.set("efficiency", 0)
+    ctx.spend(0)  -- keeps the account open (a column in every run's series)
     return
   end
   started_at = started_at or ctx.tick
   local progress = math.min(1, (ctx.tick - started_at + 1) / p.ramp_ticks)
   ctx.set("efficiency", p.saving * progress)
-  if p.cost > 0 then ctx.spend(p.cost) end
+  ctx.spend(p.cost)
 end
 
 return algorithms

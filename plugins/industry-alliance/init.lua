@@ -7,7 +7,8 @@ function alliance.on_tick(ctx)
   local active = ctx.between(p.from, p.to)
   ctx.set("alliance", active and p.strength or 0)
   -- The kernel books no cost for this lever: the alliance pays its own way.
-  if active and p.cost > 0 then ctx.spend(p.cost) end
+  -- Booked every tick (0 when inactive) so every run's series has the column.
+  ctx.spend(active and p.cost or 0)
 end
 
 return alliance

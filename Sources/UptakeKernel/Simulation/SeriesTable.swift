@@ -1,16 +1,19 @@
 import Foundation
 
 /// The per-tick outputs of a run as a table: one row per tick, kernel
-/// columns first (fixed order), then every spending account and every metric
-/// plugins recorded, each sorted by name. Numbers are formatted here, once,
-/// so every writer (CSV, database) gets byte-identical text.
+/// columns first (fixed order), then every open spending account (0 in a
+/// tick with nothing booked) and every metric plugins recorded, each sorted
+/// by name. The accounts are the kernel's (always all of them) and those
+/// plugins booked to, so runs of one scenario and plugin set have the same
+/// columns whatever they spent. Numbers are formatted here, once, so every
+/// writer (CSV, database) gets byte-identical text.
 public struct SeriesTable: Sendable {
     public var header: [String]
     public var rows: [[String]]
 
     public static func build(_ sim: Simulation) -> SeriesTable {
         let base = SeriesColumns.kernelColumns(for: sim)
-        let accounts = Set(sim.history.flatMap { $0.spendTotal.keys }).sorted()
+        let accounts = sim.ledger.accounts.union(sim.history.flatMap { $0.spendTotal.keys }).sorted()
         let metricNames = Set(sim.metrics.flatMap { $0.keys }).sorted()
         let header = base + accounts.map { "spend_" + $0 } + metricNames
         var rows: [[String]] = []

@@ -46,7 +46,7 @@ public enum APIReference {
         .function("get", [("lever", "uptake.Lever", "The lever's name."), ("selector?", "uptake.Selector", "The segment.")], returns: ("number", "The value."),
                   "The value last set for exactly this segment, else for all firms, else the lever's default."),
         .function("spend", [("amount", "number", "Yuan."), ("account?", "string", "Ledger account; defaults to the plugin's name.")],
-                  "Books spending of the plugin's own programme in the fiscal ledger."),
+                  "Books spending of the plugin's own programme in the fiscal ledger. Booking 0 opens the account: its column `spend_ACCOUNT` of series.csv is then there (0) even in runs that spend nothing, so book every tick, 0 while idle."),
         .function("add_fund", [("amount", "number", "Yuan, >= 0.")], "Adds money to the special fund's pool (the `special_fund` lever sets the share of cost it covers)."),
         .function("record", [("name", "string", "Column name: letters, digits, underscores."), ("value", "number", "The value for this tick.")],
                   "Records a metric for this tick; every recorded name becomes a column of series.csv."),

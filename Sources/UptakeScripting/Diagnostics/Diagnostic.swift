@@ -14,6 +14,13 @@ public struct Diagnostic: Error, CustomStringConvertible, Sendable, Equatable {
     public var problem: String
     /// How to fix it.
     public var fix: String?
+    /// Set when a scenario or experiment file was given where the other
+    /// kind was expected: the kind it is ("experiment"), so a caller that
+    /// looks for files of one kind can pass over the others quietly.
+    public var wrongKind: String?
+    /// The copy of `plugin` the run resolved, "1.0.0 in plugins/tax-relief",
+    /// so that a shadowed plugin is visible in every error about it.
+    public var pluginCopy: String?
 
     public init(file: String? = nil, line: Int? = nil, plugin: String? = nil, hook: String? = nil, tick: Int? = nil,
                 date: String? = nil, problem: String, fix: String? = nil) {
@@ -31,7 +38,7 @@ public struct Diagnostic: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String {
         var where_: [String] = []
-        if let plugin { where_.append("plugin '\(plugin)'") }
+        if let plugin { where_.append("plugin '\(plugin)'" + (pluginCopy.map { " \($0)" } ?? "")) }
         if let hook { where_.append("hook \(hook)") }
         if let tick { where_.append("tick \(tick)" + (date.map { " (\($0))" } ?? "")) }
         var text = "\(location): "

@@ -88,9 +88,12 @@ public final class PluginHost: SimulationObserver {
     }
 
     /// Loads the plugins (already resolved and ordered) a scenario uses.
+    /// `logSink`, when given, gets the log lines from the start, those that
+    /// init.lua prints while it loads too.
     public init(lua: LuaState, sandbox: LuaSandbox, scenario: Scenario, manifests: [PluginManifest],
-                hookObserver: ((String, String, Int) -> Void)? = nil) throws {
+                hookObserver: ((String, String, Int) -> Void)? = nil, logSink: ((String) -> Void)? = nil) throws {
         self.hookObserver = hookObserver
+        if let logSink { self.logSink = logSink }
         self.lua = lua
         self.sandbox = sandbox
         calendar = scenario.config.calendar
@@ -142,7 +145,10 @@ public final class PluginHost: SimulationObserver {
 
     // MARK: Loading
 
-    func displayPath(_ url: URL) -> String {
+    func displayPath(_ url: URL) -> String { PluginHost.displayPath(url) }
+
+    /// A path relative to the working folder when inside it, else absolute: how errors name plugin files.
+    public static func displayPath(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath + "/"
         let path = url.standardizedFileURL.path
         return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path

@@ -12,16 +12,29 @@ public struct DeclarativeFile: Sendable {
     public var example: String
     /// What a minimal table looks like, for the "returned ... instead of a table" hint.
     public var shape: String
+    /// The command that runs a file of this kind, with FILE for the path.
+    public var command: String
 
-    public static let scenario = DeclarativeFile(kind: "scenario", example: "scenarios/baseline.lua", shape: "name = \"...\", ...")
-    public static let experiment = DeclarativeFile(kind: "experiment", example: "scenarios/tax-relief-sweep.lua", shape: "scenario = \"baseline.lua\", ...")
+    public static let scenario = DeclarativeFile(kind: "scenario", example: "scenarios/baseline.lua", shape: "name = \"...\", ...",
+                                                 command: "uptake run FILE")
+    public static let experiment = DeclarativeFile(kind: "experiment", example: "scenarios/tax-relief-sweep.lua", shape: "scenario = \"baseline.lua\", ...",
+                                                   command: "uptake batch FILE --out results.db")
+    /// Every kind: a file of one kind given where another is expected is recognised by its marker.
+    public static let all = [scenario, experiment]
 
-    public init(kind: String, example: String, shape: String) { self.kind = kind; self.example = example; self.shape = shape }
+    public init(kind: String, example: String, shape: String, command: String) {
+        self.kind = kind; self.example = example; self.shape = shape; self.command = command
+    }
 
-    /// Runs the file in `sandbox` and returns the table it returns, with the file's text.
-    public func evaluate(file: String, sandbox: LuaSandbox) throws -> (LuaTable, String) {
+    /// Runs the file in `sandbox` and returns the table it returns, with the
+    /// file's text. `log` gets the lines the file prints (default: stderr).
+    public func evaluate(file: String, sandbox: LuaSandbox,
+                         log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> (LuaTable, String) {
         guard let bytes = FileManager.default.contents(atPath: file) else {
-            throw Diagnostic(file: file, problem: "cannot read the \(kind) file", fix: "Check the path; \(kind)s are Lua files like \(example)")
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
+            let problem = !exists ? "there is no \(kind) file here" : isFolder.boolValue ? "this is a folder, not a \(kind) file" : "cannot read the \(kind) file"
+            throw Diagnostic(file: file, problem: problem, fix: "Check the path; \(kind)s are Lua files like \(example)")
         }
         let lua = sandbox.lua
         let base = lua.top
@@ -34,7 +47,7 @@ public struct DeclarativeFile: Sendable {
             refuseRandom: "\(kind) files cannot draw random numbers; set seed = N instead",
             require: refuse("\(kind) files cannot require modules" + (kind == "scenario" ? "; list plugins in the scenario's plugins table" : "")),
             print: { l in
-                FileHandle.standardError.write(Data((PluginHost.line(of: l) + "\n").utf8))
+                log(PluginHost.line(of: l))
                 return 0
             }))
         let env = lua.top
@@ -44,12 +57,25 @@ public struct DeclarativeFile: Sendable {
             l.setTop(1); return 1
         }
         lua.setField(env, kind)
+        // The other kinds' markers say which command the file is for,
+        // instead of Lua's "attempt to call a nil value (global 'experiment')".
+        let others = DeclarativeFile.all.filter { $0.kind != kind }
+        for other in others {
+            lua.pushFunction { _ in throw ScriptCallError(DeclarativeFile.wrongKindMarker + other.kind) }
+            lua.setField(env, other.kind)
+        }
         do {
             try sandbox.loadChunk(bytes: [UInt8](bytes), chunkName: file, environment: env)
             try lua.call(arguments: 0, results: 1)
         } catch let e as LuaError where e.message.contains("binary chunk") {
             throw Diagnostic(file: file, line: 1, problem: "the file is compiled Lua (a binary chunk), not Lua source text",
                              fix: "Give the \(kind)'s .lua source file; compiled chunks are refused because they can crash the interpreter")
+        } catch let e as LuaError where others.contains(where: { e.message.hasSuffix(DeclarativeFile.wrongKindMarker + $0.kind) }) {
+            let actual = others.first { e.message.hasSuffix(DeclarativeFile.wrongKindMarker + $0.kind) }!
+            var d = Diagnostic(file: file, line: e.line, problem: "this is \(actual.article) \(actual.kind) file, not \(article) \(kind)",
+                               fix: "Run it with: \(actual.command.replacingOccurrences(of: "FILE", with: file))")
+            d.wrongKind = actual.kind
+            throw d
         } catch let e as LuaError {
             throw Diagnostic(file: e.file(resolvingAgainst: [file]) ?? file, line: e.line,
                              problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
@@ -67,4 +93,10 @@ public struct DeclarativeFile: Sendable {
         }
         return (table, source)
     }
+
+    /// "a" or "an", for messages.
+    var article: String { "aeiou".contains(kind.first ?? "x") ? "an" : "a" }
+
+    /// Begins the error a wrong marker raises; the kind it marks follows.
+    static let wrongKindMarker = "uptake: the file is of kind "
 }

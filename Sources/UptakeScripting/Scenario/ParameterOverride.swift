@@ -26,7 +26,29 @@ public struct ParameterOverride: Sendable, Equatable {
         self.text = text
         if let i = Int64(raw) { value = .integer(i) } else if let d = Double(raw), d.isFinite { value = .number(d) }
         else if raw == "true" || raw == "false" { value = .boolean(raw == "true") }
+        else if let d = Double(raw), !d.isFinite {
+            // nan, inf, 1e999: a number no parameter accepts, better said so than "not string 'nan'".
+            throw Diagnostic(file: "--set \(text)", problem: "'\(raw)' is not a finite number",
+                             fix: "Write an ordinary number, e.g. --set \(key)=0.5")
+        }
         else { value = .string(raw) }
+    }
+
+    /// The value as written after "=".
+    public var rawValue: String { String(text[text.index(after: text.firstIndex(of: "=")!)...]) }
+
+    /// The seed of `seed=N`, which may be anything `--seed` takes; `given`
+    /// is a seed from `--seed`, which must not disagree.
+    public func seed(given: UInt64?) throws -> UInt64 {
+        guard let seed = UInt64(rawValue) else {
+            throw Diagnostic(file: "--set \(text)", problem: "the seed must be a whole number from 0 to \(UInt64.max)",
+                             fix: "Write e.g. --set seed=7")
+        }
+        if let given, given != seed {
+            throw Diagnostic(file: "--set \(text)", problem: "the seed is given twice, as \(given) and \(seed)",
+                             fix: "Give it once, with --seed or with --set seed=")
+        }
+        return seed
     }
 
     /// Whether this addresses a plugin parameter (the first part is not a scenario key).

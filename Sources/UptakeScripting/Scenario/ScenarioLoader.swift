@@ -4,17 +4,25 @@ import UptakeKernel
 /// Reads a scenario file: runs it in the sandbox (it may compute values, but
 /// has no access to files or the clock), applies overrides, validates.
 public enum ScenarioLoader {
-    /// Runs the file in `sandbox` and returns the table it returns.
-    public static func evaluate(file: String, sandbox: LuaSandbox) throws -> (LuaTable, String) {
-        try DeclarativeFile.scenario.evaluate(file: file, sandbox: sandbox)
+    /// Runs the file in `sandbox` and returns the table it returns; `log`
+    /// gets the lines it prints (default: stderr).
+    public static func evaluate(file: String, sandbox: LuaSandbox, log: ((String) -> Void)? = nil) throws -> (LuaTable, String) {
+        if let log { return try DeclarativeFile.scenario.evaluate(file: file, sandbox: sandbox, log: log) }
+        return try DeclarativeFile.scenario.evaluate(file: file, sandbox: sandbox)
     }
 
     /// Loads, overrides and validates a scenario.
     public static func load(file: String, sandbox: LuaSandbox, overrides: [ParameterOverride] = [], seed: UInt64? = nil,
-                            threads: Int = 1) throws -> Scenario {
-        var (table, source) = try evaluate(file: file, sandbox: sandbox)
+                            threads: Int = 1, log: ((String) -> Void)? = nil) throws -> Scenario {
+        var (table, source) = try evaluate(file: file, sandbox: sandbox, log: log)
         var overridden: [String: String] = [:]
+        var seed = seed
         for o in overrides {
+            // `--set seed=N` takes every seed `--seed N` takes (0 to 2^64-1), more than a Lua integer holds.
+            if o.path == ["seed"] {
+                seed = try o.seed(given: seed)
+                continue
+            }
             try o.apply(to: &table)
             overridden[o.isPluginParameter ? "plugins." + o.path.joined(separator: ".") : o.path.joined(separator: ".")] = o.text
         }

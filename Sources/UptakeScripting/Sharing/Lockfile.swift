@@ -1,4 +1,5 @@
 import Foundation
+import UptakeFiles
 import TOMLKit
 
 /// `uptake.lock`: the exact version and content hash of every plugin a
@@ -50,7 +51,7 @@ public struct Lockfile: Sendable, Equatable {
         "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    public func write(to url: URL) throws { try Data(text.utf8).write(to: url, options: .atomic) }
+    public func write(to url: URL) throws { try OutputFile.write(Data(text.utf8), to: url) }
 
     public static func load(_ url: URL) throws -> Lockfile {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {

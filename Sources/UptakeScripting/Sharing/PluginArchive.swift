@@ -1,4 +1,5 @@
 import Foundation
+import UptakeFiles
 import ZIPFoundation
 
 /// Packing and installing plugins, to share them between teams.
@@ -14,22 +15,29 @@ public enum PluginArchive {
     public static func pack(_ pluginDirectory: URL, into directory: URL) throws -> URL {
         let manifest = try PluginManifest.load(directory: pluginDirectory)
         let archiveURL = directory.appendingPathComponent("\(manifest.name)-\(manifest.version).zip")
-        try? FileManager.default.removeItem(at: archiveURL)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let files = ContentHash.files(in: pluginDirectory).filter { $0 != checksumsFile }
         var sums = ""
         for f in files { sums += "\(try ContentHash.file(pluginDirectory.appendingPathComponent(f)))  \(f)\n" }
-        let archive: Archive
-        do { archive = try Archive(url: archiveURL, accessMode: .create) } catch {
-            throw Diagnostic(file: archiveURL.path, problem: "cannot create the archive: \(error)", fix: "Check that the folder is writable")
+        // Packed under a temporary name and renamed: an earlier archive stays whole until the new one is.
+        let outputs = StagedOutputs()
+        try outputs.stage(at: archiveURL) { temporary in
+            let archive: Archive
+            do { archive = try Archive(url: temporary, accessMode: .create) } catch {
+                throw Diagnostic(file: archiveURL.path, problem: "cannot create the archive: \(error)", fix: "Check that the folder is writable")
+            }
+            do {
+                for f in files {
+                    try archive.addEntry(with: "\(manifest.name)/\(f)", fileURL: pluginDirectory.appendingPathComponent(f))
+                }
+                let data = Data(sums.utf8)
+                try archive.addEntry(with: "\(manifest.name)/\(checksumsFile)", type: .file, uncompressedSize: Int64(data.count)) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+            } catch {
+                throw FileSystemError(error, action: "cannot write", path: archiveURL.path) ?? error
+            }
         }
-        for f in files {
-            try archive.addEntry(with: "\(manifest.name)/\(f)", fileURL: pluginDirectory.appendingPathComponent(f))
-        }
-        let data = Data(sums.utf8)
-        try archive.addEntry(with: "\(manifest.name)/\(checksumsFile)", type: .file, uncompressedSize: Int64(data.count)) { position, size in
-            data.subdata(in: Int(position)..<Int(position) + size)
-        }
+        try outputs.commit()
         return archiveURL
     }
 
@@ -61,10 +69,16 @@ public enum PluginArchive {
                                  problem: "a different copy of plugin '\(manifest.name)' (\(existing.map { $0.version.description } ?? "unreadable")) is already installed here; installing \(manifest.version) would replace it",
                                  fix: "Add --force to replace it, or install into another folder with --to")
             }
-            try fm.removeItem(at: target)
         }
-        try fm.createDirectory(at: destination, withIntermediateDirectories: true)
-        try fm.copyItem(at: staged, to: target)
+        // Copied under a temporary name beside the target, then renamed: no half-copied plugin.
+        let outputs = StagedOutputs()
+        try outputs.stage(at: target, kind: .folder) { temporary in
+            do { try fm.copyItem(at: staged, to: temporary) } catch {
+                throw FileSystemError(error, action: "cannot install into", path: destination.path) ?? error
+            }
+        }
+        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }  // --force: the different copy goes
+        try outputs.commit()
         return .installed(target)
     }
 

@@ -12,6 +12,7 @@ public enum PluginChecker {
         let manifest = try PluginManifest.load(directory: directory)
         var warnings: [String] = []
         let path = manifest.manifestPath
+        try refusePlaceholders(manifest)
         if manifest.description.isEmpty { warnings.append("\(path): no description") }
         if manifest.license.isEmpty { warnings.append("\(path): no license (other teams need to know if they may reuse it)") }
         if manifest.authors.isEmpty { warnings.append("\(path): no authors") }
@@ -40,5 +41,21 @@ public enum PluginChecker {
             warnings.append("\(directory.appendingPathComponent("init.lua").path): init.lua returns no hooks; the plugin does nothing")
         }
         return Report(manifest: manifest, warnings: warnings)
+    }
+
+    /// A plugin shared with the scaffold's words in it ("What this policy
+    /// does, in one sentence.") tells its users nothing: refused, naming each.
+    static func refusePlaceholders(_ manifest: PluginManifest) throws {
+        typealias Placeholder = PluginScaffold.Placeholder
+        var left: [(field: String, text: String)] = []
+        if manifest.description == Placeholder.description { left.append(("description", Placeholder.description)) }
+        if manifest.authors.contains(Placeholder.author) { left.append(("authors", Placeholder.author)) }
+        for p in manifest.params where p.source == Placeholder.source { left.append(("source of parameter '\(p.name)'", Placeholder.source)) }
+        guard let first = left.first else { return }
+        let text = (try? String(contentsOfFile: manifest.manifestPath, encoding: .utf8)) ?? ""
+        let line = text.components(separatedBy: "\n").firstIndex { $0.contains(first.text) }.map { $0 + 1 }
+        throw Diagnostic(file: manifest.manifestPath, line: line, plugin: manifest.name,
+                         problem: "the manifest still has the placeholder text of `uptake plugin new` in: " + left.map(\.field).joined(separator: ", "),
+                         fix: "Write what the plugin does in one sentence, who maintains it, and where each default comes from")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import UptakeFiles
 
 /// `uptake plugin new NAME`: a working plugin to start from, with a manifest,
 /// hooks and a test that passes.
@@ -11,14 +12,13 @@ public enum PluginScaffold {
         guard !FileManager.default.fileExists(atPath: folder.path) else {
             throw Diagnostic(file: folder.path, problem: "a folder '\(name)' already exists", fix: "Choose another name or remove the folder")
         }
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("test"), withIntermediateDirectories: true)
         let files: [(String, String)] = [
             ("plugin.toml", """
             name = "\(name)"
             version = "0.1.0"
             api = "^1"
-            description = "What this policy does, in one sentence."
-            authors = ["Your team"]
+            description = "\(Placeholder.description)"
+            authors = ["\(Placeholder.author)"]
             license = "MIT"
 
             [params.share]
@@ -28,7 +28,7 @@ public enum PluginScaffold {
             max = 1
             unit = "share of adoption cost"
             doc = "The share of adoption cost the state pays for the target firms."
-            source = "Assumed; replace with the policy's published figure."
+            source = "\(Placeholder.source)"
 
             [params.target]
             type = "selector"
@@ -79,9 +79,27 @@ public enum PluginScaffold {
 
             """),
         ]
-        for (path, text) in files {
-            try text.write(to: folder.appendingPathComponent(path), atomically: true, encoding: .utf8)
+        // Made under a temporary name and renamed: a failure leaves no half plugin.
+        let outputs = StagedOutputs()
+        try outputs.stage(at: folder, kind: .folder) { temporary in
+            do {
+                try FileManager.default.createDirectory(at: temporary.appendingPathComponent("test"), withIntermediateDirectories: true)
+                for (path, text) in files {
+                    try Data(text.utf8).write(to: temporary.appendingPathComponent(path))
+                }
+            } catch {
+                throw FileSystemError(error, action: "cannot create the plugin", path: folder.path) ?? error
+            }
         }
+        try outputs.commit()
         return folder
+    }
+
+    /// What the scaffold writes for the author to replace; `uptake plugin
+    /// check` refuses a plugin that still has them.
+    public enum Placeholder {
+        public static let description = "What this policy does, in one sentence."
+        public static let author = "Your team"
+        public static let source = "Assumed; replace with the policy's published figure."
     }
 }
