@@ -19,11 +19,11 @@ die() { echo "deb: $*" >&2; exit 1; }
 # 1. What the binary links: only system libraries, all found.
 links=$(ldd "$BINARY")
 missing=$(grep "not found" <<<"$links" || true)
-[ -z "$missing" ] || die "the binary needs libraries this machine lacks: $(echo $missing); install them (scripts/setup.sh) and rebuild"
+[ -z "$missing" ] || die "$BINARY needs libraries this machine lacks: $(awk '{ printf "%s ", $1 }' <<<"$missing"); install them (scripts/setup.sh) and rebuild"
 toolchain=""
 if command -v swift >/dev/null 2>&1; then toolchain=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")"); fi
 swift_runtime=$(grep -E "libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime${toolchain:+|$toolchain}" <<<"$links" || true)
-[ -z "$swift_runtime" ] || die "the binary needs the Swift toolchain's runtime at run time: $(echo $swift_runtime | tr -s ' '); build it with swift build -c release --static-swift-stdlib (make build does)"
+[ -z "$swift_runtime" ] || die "$BINARY needs the Swift runtime at run time ($(awk '{ printf "%s ", $1 }' <<<"$swift_runtime")from ${toolchain:-the toolchain}); build it with swift build -c release --static-swift-stdlib (make build does)"
 
 version=$("$BINARY" --version | awk '{ print $2 }')
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || die "cannot read the version from '$BINARY --version'"

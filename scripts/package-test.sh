@@ -9,8 +9,8 @@
 #     LD_LIBRARY_PATH, a fresh HOME, the working folder outside the tree),
 #     runs scenarios/policy-package.lua (a copy: the standard plugin package
 #     and its six dependencies) by bare name through a symlink on PATH,
-#     checks the plugins came from the unpacked usr/share/uptake/plugins and
-#     nothing from the source tree, runs a small batch (worker processes) and
+#     checks (run --json, plugin info) that every plugin came from the
+#     unpacked usr/share/uptake/plugins and nothing from the source tree, runs a small batch (worker processes) and
 #     checks `uptake slurm` writes the unpacked binary's real path;
 #  4. checks a binary copied alone says where its missing library belongs;
 #  5. make install PREFIX=... (a relative one, and DESTDIR=... PREFIX=/usr),
@@ -68,10 +68,19 @@ as_user() {
 }
 as_user uptake --version | grep -qE "^uptake $version \(commit ([0-9a-f]{7}(\+dirty)?|unknown)\)$" || fail "uptake --version: $(as_user uptake --version)"
 as_user sh -c 'command -v swift' >/dev/null && fail "the toolchain is on the test's PATH"
-run=$(as_user uptake run policy-package.lua --out out 2>&1) || fail "the installed uptake could not run policy-package.lua: $run"
-grep -q "aigc-action-plan" <<<"$run" || fail "the run's summary names no aigc-action-plan: $run"
-[ -s "$SCRATCH/work/out/series.csv" ] || fail "the run wrote no series.csv"
 library="$SCRATCH/root/usr/share/uptake/plugins"
+run=$(as_user uptake run policy-package.lua --out out --json 2>"$SCRATCH/run.err") \
+  || fail "the installed uptake could not run policy-package.lua: $(cat "$SCRATCH/run.err")"
+[ -s "$SCRATCH/work/out/series.csv" ] || fail "the run wrote no series.csv"
+# The summary's plugins, each with the folder it was loaded from: all from the unpacked share folder.
+python3 -c '
+import json, sys
+plugins = json.load(sys.stdin)["plugins"]
+names = {p["name"] for p in plugins}
+assert {"aigc-action-plan", "tax-relief", "critical-mass-detector"} <= names, names
+outside = [p for p in plugins if not p["path"].startswith(sys.argv[1] + "/")]
+assert not outside, outside
+' "$library" <<<"$run" || fail "the run did not load every plugin from $library: $run"
 info=$(as_user uptake plugin info aigc-action-plan --scenario policy-package.lua)
 grep -qF "($library/aigc-action-plan)" <<<"$info" || fail "aigc-action-plan did not come from $library: $info"
 list=$(as_user uptake plugin list --scenario policy-package.lua)
