@@ -60,7 +60,8 @@ let package = Package(
             plugins: ["BuildStamp"]
         ),
         // Writes BuildStamp.swift (the git commit) into uptake before every build; see scripts/build-stamp.sh.
-        .plugin(name: "BuildStamp", capability: .buildTool()),
+        // In Sources/, not the default Plugins/: that name and plugins/ are one folder on a case-insensitive disk.
+        .plugin(name: "BuildStamp", capability: .buildTool(), path: "Sources/BuildStamp"),
         // Fuzz targets (one file each) for every parser of outside input and the Lua API;
         // uptake-fuzz is their libFuzzer binary (scripts/fuzz.sh) or, built normally, a replay driver.
         .target(

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Writes OUTPUT_DIR/BuildStamp.swift: the git commit the package at
 # PACKAGE_DIR is built from, and a fingerprint of its uncommitted changes.
-# Run before every build by the BuildStamp plugin (Plugins/BuildStamp).
+# Run before every build by the BuildStamp plugin (Sources/BuildStamp).
 #
 #   commit   the full hash of HEAD, or "unknown" outside git (a tarball,
 #            no git installed, or a folder inside some other repository)

@@ -60,6 +60,6 @@ enum UptakeVersion {
     /// The release. `make deb` names the package after it (it asks `uptake --version`).
     static let number = "0.2.0"
     /// The release and the git commit the binary was built from (`BuildStamp`, generated
-    /// before each build by Plugins/BuildStamp; "unknown" outside git).
+    /// before each build by the BuildStamp plugin, Sources/BuildStamp; "unknown" outside git).
     static let build = ProgramBuild(version: number, commit: BuildStamp.commit, changes: BuildStamp.changes)
 }
