@@ -48,17 +48,25 @@ final class InstallLayoutTests: XCTestCase {
         let line = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let pattern = #"^uptake \d+\.\d+\.\d+ \(commit ([0-9a-f]{7}(\+dirty)?|unknown)\)$"#
         XCTAssertNotNil(line.range(of: pattern, options: .regularExpression), line)
-        // Built from this git checkout: the commit is its HEAD (make test builds right before testing).
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "-C", Self.repository.path, "rev-parse", "HEAD"]
-        let out = Pipe()
-        git.standardOutput = out
-        git.standardError = FileHandle.nullDevice
-        guard (try? git.run()) != nil else { return }
-        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(7)
-        git.waitUntilExit()
-        if git.terminationStatus == 0 { XCTAssertTrue(line.contains("(commit \(head)"), "\(line) is not HEAD \(head)") }
+        // Built from this git checkout: the commit is one of its commits (HEAD when built just now; a
+        // commit made after the build, before `swift test --skip-build`, moves HEAD on).
+        func git(_ arguments: [String]) -> (status: Int32, output: String)? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "-C", Self.repository.path] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return nil }
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let top = git(["rev-parse", "--show-toplevel"]), top.status == 0,
+              URL(fileURLWithPath: top.output).resolvingSymlinksInPath() == Self.repository.resolvingSymlinksInPath() else { return }
+        let commit = line.replacingOccurrences(of: #"^.*\(commit ([0-9a-f]*|unknown).*$"#, with: "$1", options: .regularExpression)
+        XCTAssertNotEqual(commit, "unknown", "built in a git checkout, the commit is known: \(line)")
+        XCTAssertEqual(git(["cat-file", "-e", "\(commit)^{commit}"])?.status, 0, "\(commit) is not a commit of this repository")
     }
 
     func testCalledByBareNameThroughASymlinkItFindsTheStandardLibraryAndSlurmWritesTheRealPath() throws {
