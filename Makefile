@@ -2,27 +2,36 @@
 #   make demo   sets up, builds, and runs the baseline scenario
 #   make test   sets up, builds, and runs every test: the Swift tests, the
 #               plugins' Lua tests, every command of the docs (doc-test),
-#               a real single-node Slurm cluster end to
-#               end, then the sensitivity indices against SALib
+#               a real single-node Slurm cluster end to end, the sensitivity
+#               indices against SALib, then the Debian package installed and
+#               run away from the source tree
+#   make install   installs the release build, the standard plugins and shell
+#               completions under PREFIX (default /usr/local; DESTDIR too);
+#               make uninstall removes them
+#   make deb    builds dist/uptake_VERSION_ARCH.deb (scripts/make-deb.sh)
 #   make fuzz   builds the fuzz targets with libFuzzer and ASan and runs each
 #               for FUZZ_SECONDS (default 60); docs/security.md#fuzzing
 #   make sanitize  builds and runs the Swift tests under AddressSanitizer, then
 #               ThreadSanitizer, each in its own build folder (.build-asan,
 #               .build-tsan); fails on any report (about 20 minutes on 2 cores)
 SWIFT ?= swift
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: setup build demo test unit-test doc-test slurm-test salib-test bench fuzz sanitize clean
+.PHONY: setup build demo test unit-test doc-test slurm-test salib-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
 
+# The Swift runtime, Foundation and Dispatch linked into the binary, so that it runs
+# without the toolchain (installed, packaged, copied to a cluster); make deb checks it.
 build: setup
-	$(SWIFT) build -c release --product uptake
+	$(SWIFT) build -c release --static-swift-stdlib --product uptake
 
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: unit-test doc-test slurm-test salib-test
+test: unit-test doc-test slurm-test salib-test package-test
 
 # Every `uptake` command in README.md and docs/*.md, run as written (scripts/doctest.py).
 doc-test: setup
@@ -45,6 +54,23 @@ slurm-test: unit-test
 salib-test: unit-test
 	bench/salib/run.sh
 
+# Builds the .deb (a release build), unpacks it into a scratch root and runs a scenario of
+# standard plugins from there, away from the source tree; then make install + uninstall.
+package-test: unit-test
+	MAKE="$(MAKE)" scripts/package-test.sh
+
+# PREFIX/bin/uptake, PREFIX/share/uptake/plugins, and completions in PREFIX/share/{bash-completion,
+# zsh,fish}/...; BASH_COMPLETION_DIR, ZSH_COMPLETION_DIR and FISH_COMPLETION_DIR move those.
+install: build
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh install .build/release/uptake
+
+uninstall:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh uninstall
+
+# Needs dpkg-deb and dpkg-shlibdeps (scripts/setup.sh installs them when missing).
+deb: build
+	scripts/make-deb.sh .build/release/uptake
+
 # Builds uptake-fuzz with libFuzzer and AddressSanitizer in .build-fuzz and runs every
 # fuzz target FUZZ_SECONDS seconds (default 60); a finding is written to
 # Tests/Fuzz/Regressions/<target>/, which unit-test replays. Only some: make fuzz FUZZ_TARGETS="lua-api set".
@@ -58,4 +84,4 @@ sanitize: setup
 	SWIFT=$(SWIFT) scripts/sanitize.sh $(SANITIZERS)
 
 clean:
-	rm -rf .build out
+	rm -rf .build out dist

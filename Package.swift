@@ -56,8 +56,12 @@ let package = Package(
                 "UptakeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Rainbow", package: "Rainbow"),
-            ]
+            ],
+            plugins: ["BuildStamp"]
         ),
+        // Writes BuildStamp.swift (the git commit) into uptake before every build; see scripts/build-stamp.sh.
+        // In Sources/, not the default Plugins/: that name and plugins/ are one folder on a case-insensitive disk.
+        .plugin(name: "BuildStamp", capability: .buildTool(), path: "Sources/BuildStamp"),
         // Fuzz targets (one file each) for every parser of outside input and the Lua API;
         // uptake-fuzz is their libFuzzer binary (scripts/fuzz.sh) or, built normally, a replay driver.
         .target(

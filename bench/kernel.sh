@@ -7,7 +7,7 @@
 # Run it on an otherwise idle machine: other processes on the 2 cores distort the 2-thread figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product uptake >/dev/null
+swift build -c release --static-swift-stdlib --product uptake >/dev/null   # as make build: one release configuration, no rebuild between them
 U=.build/release/uptake
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for t in 1 2; do $U bench --rule bass --firms 1000000 --ticks 100 --p 0.003 --q 0.3 --degree 8 --threads $t --repeats 3 | tail -1 | sed "s/^/bass, $t thread(s): /"; done

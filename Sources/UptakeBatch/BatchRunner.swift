@@ -15,7 +15,10 @@ public struct BatchRunner {
         public var jobs: Int
         public var shard: Shard
         public var resume: Bool
-        public var programVersion: String
+        /// The build of uptake that runs (recorded in the database's provenance).
+        public var program: ProgramBuild
+        /// With `resume`: go on with a database made by another build of uptake (recorded in it as `other_builds`).
+        public var allowOtherBuild: Bool
         public var searchPath: PluginSearchPath?
         /// Run failed runs of the database again (with `resume`).
         public var retryFailed: Bool
@@ -24,10 +27,10 @@ public struct BatchRunner {
         /// threads of this process (for the library's own tests).
         public var isolation: Isolation
         public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard = .all, resume: Bool = false,
-                    programVersion: String = "dev", searchPath: PluginSearchPath? = nil, retryFailed: Bool = false,
-                    isolation: Isolation = .threads) {
-            self.jobs = jobs; self.shard = shard; self.resume = resume; self.programVersion = programVersion; self.searchPath = searchPath
-            self.retryFailed = retryFailed; self.isolation = isolation
+                    program: ProgramBuild = ProgramBuild(version: "dev", commit: "unknown"), allowOtherBuild: Bool = false,
+                    searchPath: PluginSearchPath? = nil, retryFailed: Bool = false, isolation: Isolation = .threads) {
+            self.jobs = jobs; self.shard = shard; self.resume = resume; self.program = program; self.allowOtherBuild = allowOtherBuild
+            self.searchPath = searchPath; self.retryFailed = retryFailed; self.isolation = isolation
         }
     }
 
@@ -71,7 +74,7 @@ public struct BatchRunner {
         let plan = DesignPlan(experiment)
         let executor = RunExecutor(plan: plan, searchPath: options.searchPath)
         let findings = try ExperimentPreflight.check(executor)
-        let provenance = try Provenance.of(experiment: experiment, plugins: findings.plugins, programVersion: options.programVersion)
+        let provenance = try Provenance.of(experiment: experiment, plugins: findings.plugins, program: options.program)
         let store = try openStore(out: out, plan: plan, provenance: provenance, calendar: findings.calendar)
         let recorded = try store.recordedRuns(includingFailed: !options.retryFailed)
         let mine = (0..<plan.runCount).filter { options.shard.contains(run: $0) }
@@ -138,12 +141,17 @@ public struct BatchRunner {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: out + suffix) }
         }
         guard options.resume, FileManager.default.fileExists(atPath: out) else {
-            return try ResultStore.create(out, plan: plan, provenance: provenance, shard: options.shard, programVersion: options.programVersion,
+            return try ResultStore.create(out, plan: plan, provenance: provenance, shard: options.shard, program: options.program,
                                           calendar: calendar)
         }
         // Check read-only first: a database that belongs to something else is left exactly as it was.
         try check(try ResultStore.open(out, readOnly: true), out: out, provenance: provenance, plan: plan)
-        return try ResultStore.open(out)
+        let store = try ResultStore.open(out)
+        if let made = try store.provenance().program, made != options.program {
+            // --allow-other-build: the runs of this build join the database; it says so.
+            try store.recordOtherBuilds([options.program.detailedDescription])
+        }
+        return store
     }
 
     func check(_ store: ResultStore, out: String, provenance: Provenance, plan: DesignPlan) throws {
@@ -151,6 +159,14 @@ public struct BatchRunner {
         if let difference = provenance.difference(from: try store.provenance()) {
             throw Diagnostic(file: out, problem: "cannot resume: these results came from different inputs (\(difference), now versus in the database)",
                              fix: "Restore the files the batch started with, or start a new batch with another --out")
+        }
+        let made = try store.provenance().program ?? ProgramBuild(version: meta["program_version"] ?? "unknown", commit: "unknown")
+        if made != options.program && !options.allowOtherBuild {
+            let (then, now) = made.contrast(with: options.program)
+            throw Diagnostic(file: out, problem: "cannot resume: another build of uptake made these results (\(then); this is \(now)), "
+                             + "and runs of two builds should not be mixed in one database",
+                             fix: "Resume with the build that made them, start a new batch with another --out, "
+                             + "or add --allow-other-build to mix them anyway (the database then lists both builds)")
         }
         if meta["shard"] != options.shard.description {
             throw Diagnostic(file: out, problem: "cannot resume: the database holds shard \(meta["shard"] ?? "?"), not \(options.shard)",

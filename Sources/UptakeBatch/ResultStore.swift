@@ -59,7 +59,7 @@ public final class ResultStore {
 
     /// Creates a new database describing the experiment, its design points and provenance,
     /// and the runs' calendar when all runs share one (it dates the exported series).
-    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String,
+    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild,
                               calendar: TickCalendar? = nil) throws -> ResultStore {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
@@ -86,7 +86,7 @@ public final class ResultStore {
         let store: ResultStore
         do {
             store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration()))
-            try store.describe(plan: plan, provenance: provenance, shard: shard, programVersion: programVersion, calendar: calendar)
+            try store.describe(plan: plan, provenance: provenance, shard: shard, program: program, calendar: calendar)
         } catch {
             // Leave no half-made database behind: it would look like a batch to resume.
             removeHalfMade()
@@ -99,7 +99,7 @@ public final class ResultStore {
         return store
     }
 
-    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, programVersion: String, calendar: TickCalendar?) throws {
+    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild, calendar: TickCalendar?) throws {
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -129,7 +129,7 @@ public final class ResultStore {
                 ("stop", e.stop.map { "\($0.metric) at_least=\($0.atLeast.map { "\($0)" } ?? "") at_most=\($0.atMost.map { "\($0)" } ?? "")" } ?? ""),
                 ("cells", String(plan.cellCount)), ("samples_per_cell", String(plan.samplesPerCell)),
                 ("points", String(plan.pointCount)), ("runs", String(plan.runCount)),
-                ("shard", shard.description), ("program_version", programVersion),
+                ("shard", shard.description), ("program_version", program.version), ("program_commit", program.identity),
                 // Tick 0's date and the tick's length ("2023Q1", "quarter"); empty when runs differ in them.
                 ("calendar_start", calendar?.label(0) ?? ""), ("calendar_unit", calendar?.unit.rawValue ?? ""),
                 ("created_at", timestamps.string(from: Date())),
@@ -168,6 +168,24 @@ public final class ResultStore {
                       version: try $0.decode(forColumn: "version"), hash: try $0.decode(forColumn: "hash"))
             })
         }
+    }
+
+    /// Adds builds of uptake other than the one that made the database
+    /// (`--allow-other-build`) to its `other_builds` description, once each.
+    /// `builds` are `ProgramBuild.detailedDescription`s.
+    public func recordOtherBuilds(_ builds: [String]) throws {
+        let own = try provenance().program?.detailedDescription
+        try db.write { db in
+            let recorded = try String.fetchOne(db, sql: "SELECT value FROM experiment WHERE key = 'other_builds'") ?? ""
+            var all = ResultStore.otherBuilds(in: ["other_builds": recorded])
+            for build in builds where !all.contains(build) && build != own { all.append(build) }
+            try db.execute(sql: "INSERT OR REPLACE INTO experiment VALUES ('other_builds', ?)", arguments: [all.joined(separator: "; ")])
+        }
+    }
+
+    /// The builds listed in a database's `other_builds` description.
+    public static func otherBuilds(in metadata: [String: String]) -> [String] {
+        (metadata["other_builds"] ?? "").components(separatedBy: "; ").filter { !$0.isEmpty }
     }
 
     /// Runs already recorded (done or failed), which a resumed batch skips.

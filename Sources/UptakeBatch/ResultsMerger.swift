@@ -7,12 +7,15 @@ import Glibc
 #endif
 
 /// `uptake merge`: combines shard databases of one experiment into one.
-/// Refuses shards of different experiments (design, seed, files, plugins,
-/// program version) and a shard given twice; says which runs are still missing.
+/// Refuses shards of different experiments (design, seed, files, plugins),
+/// shards made by different builds of uptake (unless `allowOtherBuild`) and
+/// a shard given twice; says which runs are still missing.
 public enum ResultsMerger {
     /// Keys of the `experiment` table that may differ between shards of one experiment
     /// (paths differ between machines; the provenance hashes say whether the files are the same).
     static let perShardKeys: Set<String> = ["shard", "created_at", "file", "scenario"]
+    /// Keys that say which build made a shard: compared as builds (`ProgramBuild`), with their own message.
+    static let buildKeys: Set<String> = ["program_version", "program_commit", "other_builds"]
 
     public struct Report: Sendable {
         public var shards: [String]
@@ -21,7 +24,9 @@ public enum ResultsMerger {
         public var missing: Int { expectedRuns - runs }
     }
 
-    public static func merge(_ inputs: [String], into output: String) throws -> Report {
+    /// `allowOtherBuild`: merge shards made by different builds of uptake; the
+    /// merged database lists the builds besides the first shard's in `other_builds`.
+    public static func merge(_ inputs: [String], into output: String, allowOtherBuild: Bool = false) throws -> Report {
         guard let first = inputs.first else {
             throw Diagnostic(problem: "no shard databases to merge", fix: "Write e.g. uptake merge results-*.db --out results.db")
         }
@@ -33,8 +38,11 @@ public enum ResultsMerger {
             throw Diagnostic(file: output, problem: "the merged database already exists", fix: "Choose another --out or delete the file")
         }
         let stores = try inputs.map { try ResultStore.open($0, readOnly: true) }
-        let reference = try stores[0].metadata().filter { !perShardKeys.contains($0.key) }
+        let ignored = perShardKeys.union(buildKeys)
+        let reference = try stores[0].metadata().filter { !ignored.contains($0.key) }
         let referenceProvenance = try stores[0].provenance()
+        let referenceBuild = try build(of: stores[0])
+        var otherBuilds: [String] = []
         var shardNames: [String] = []
         for (path, store) in zip(inputs, stores) {
             let meta = try store.metadata()
@@ -43,7 +51,7 @@ public enum ResultsMerger {
                 throw Diagnostic(file: path, problem: "shard \(shard) is given twice", fix: "Pass each shard's database once")
             }
             shardNames.append(shard)
-            let same = meta.filter { !perShardKeys.contains($0.key) }
+            let same = meta.filter { !ignored.contains($0.key) }
             if let key = Set(same.keys).union(reference.keys).sorted().first(where: { same[$0] != reference[$0] }) {
                 throw Diagnostic(file: path, problem: "this shard belongs to another experiment than \(first) (\(key): '\(same[key] ?? "")' versus '\(reference[key] ?? "")')",
                                  fix: "Merge only shards made by uptake batch with the same experiment file, inputs and program")
@@ -52,6 +60,17 @@ public enum ResultsMerger {
                 throw Diagnostic(file: path, problem: "this shard was made from different inputs than \(first) (\(difference))",
                                  fix: "Re-run the shard with the same files and plugins, then merge again")
             }
+            let shardBuild = try build(of: store)
+            if shardBuild != referenceBuild {
+                guard allowOtherBuild else {
+                    let (mine, theirs) = shardBuild.contrast(with: referenceBuild)
+                    throw Diagnostic(file: path, problem: "this shard was made by another build of uptake than \(first) (\(mine) versus \(theirs))",
+                                     fix: "Re-run the shard with the build that made the others (uptake --version says which build runs), "
+                                     + "or add --allow-other-build to merge them anyway (the merged database then lists every build)")
+                }
+                otherBuilds.append(shardBuild.detailedDescription)
+            }
+            otherBuilds += ResultStore.otherBuilds(in: meta)
         }
         // The merged database is made under a temporary name and renamed at
         // the end: a failed or interrupted merge leaves no half database.
@@ -72,7 +91,7 @@ public enum ResultsMerger {
         }
         let runs: Int
         do {
-            runs = try mergeRuns(stores: stores, inputs: inputs, shardNames: shardNames, into: partial)
+            runs = try mergeRuns(stores: stores, inputs: inputs, shardNames: shardNames, otherBuilds: otherBuilds, into: partial)
             if rename(partial, output) != 0 {
                 throw FileSystemError(action: "cannot write", path: output, errno: errno, folder: target.deletingLastPathComponent().path)
             }
@@ -90,8 +109,9 @@ public enum ResultsMerger {
         return Report(shards: shardNames, runs: runs, expectedRuns: Int(reference["runs"] ?? "") ?? runs)
     }
 
-    /// Copies the first shard to `path` and adds the other shards' runs; returns the number of runs.
-    static func mergeRuns(stores: [ResultStore], inputs: [String], shardNames: [String], into output: String) throws -> Int {
+    /// Copies the first shard to `path`, adds the other shards' runs and lists `otherBuilds`; returns the number of runs.
+    static func mergeRuns(stores: [ResultStore], inputs: [String], shardNames: [String], otherBuilds: [String],
+                          into output: String) throws -> Int {
         // A clean copy of the first shard (schema, design, first runs), then the others' runs.
         try stores[0].db.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [output]) }
         let merged = try ResultStore.open(output)
@@ -116,10 +136,16 @@ public enum ResultsMerger {
             let shard = complete ? "all" : "merged " + shardNames.sorted().joined(separator: ",")
             try db.execute(sql: "UPDATE experiment SET value = ? WHERE key = 'shard'", arguments: [shard])
         }
+        if !otherBuilds.isEmpty { try merged.recordOtherBuilds(otherBuilds) }
         let runs = try merged.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") ?? 0 }
         // Fold the write-ahead log into the file and close it, so that the file alone is the database.
         try merged.db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         try merged.db.close()
         return runs
+    }
+
+    /// The build that made a database (databases of uptake 0.1 record a version only).
+    static func build(of store: ResultStore) throws -> ProgramBuild {
+        try store.provenance().program ?? ProgramBuild(version: try store.metadata()["program_version"] ?? "unknown", commit: "unknown")
     }
 }

@@ -27,7 +27,7 @@ public struct SlurmScript: Sendable {
             "#!/bin/bash",
             "# Runs \(experiment) as \(shards) Slurm array tasks, one shard each.",
             "# Submit:  sbatch --parsable THIS_FILE     Then merge when squeue shows no task left:",
-            "#   \(uptake) merge \(shardFiles.joined(separator: " ")) --out \(outPrefix).db",
+            "#   \(shellQuoted(uptake)) merge \(shardFiles.map(shellQuoted).joined(separator: " ")) --out \(shellQuoted(outPrefix + ".db"))",
             "#SBATCH --job-name=\(jobName)",
             "#SBATCH --array=1-\(shards)",
             "#SBATCH --cpus-per-task=\(jobsPerTask)",

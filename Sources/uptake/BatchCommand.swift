@@ -40,6 +40,9 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "With --resume: run the failed runs of --out again too.")
     var retryFailed = false
 
+    @Flag(help: "With --resume: go on even though another build of uptake (another version or commit) made --out; the database then lists both builds.")
+    var allowOtherBuild = false
+
     @Option(parsing: .unconditional, help: "Kill a run's worker after this many seconds (default: the scenario's limits.seconds plus 5, if it sets one).",
             transform: ArgumentValues.seconds("--run-timeout"))
     var runTimeout: Double?
@@ -76,9 +79,12 @@ struct BatchCommand: ParsableCommand {
         do {
             let experiment = try ExperimentLoader.load(file: self.experiment)
             if retryFailed && !resume { throw UserFacingError("--retry-failed goes with --resume: uptake batch \(self.experiment) --out \(out) --resume --retry-failed") }
+            if allowOtherBuild && !resume {
+                throw UserFacingError("--allow-other-build goes with --resume: uptake batch \(self.experiment) --out \(out) --resume --allow-other-build")
+            }
             let limits = BatchRunner.ProcessLimits(runTimeout: runTimeout, answerTimeout: answerTimeout, memoryBytes: workerMemory.map { $0 << 20 })
             let options = BatchRunner.Options(jobs: jobs, shard: try shard.map(Shard.init(parsing:)) ?? .all, resume: resume,
-                                              programVersion: UptakeVersion.text, retryFailed: retryFailed,
+                                              program: UptakeVersion.build, allowOtherBuild: allowOtherBuild, retryFailed: retryFailed,
                                               isolation: inProcess ? .threads : .processes(executable: SelfExecutable.path, limits: limits))
             summary = try BatchRunner(experiment: experiment, options: options).run(out: out, progress: quiet ? nil : BatchProgress())
         } catch let d as Diagnostic {

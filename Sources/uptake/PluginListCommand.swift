@@ -8,6 +8,7 @@ struct PluginListCommand: ParsableCommand {
     func run() throws {
         let catalog = PluginCatalog(searchPath: search.searchPath)
         print("Search path: " + search.searchPath.directories.map(\.path).joined(separator: ":"))
+        if let note = search.searchPath.missingLibraryNote { print("Note: " + note) }
         for m in catalog.manifests {
             print("\(m.name) \(m.version)".padding(toLength: 34, withPad: " ", startingAt: 0) + "  \(m.description)")
             print("    \(m.directory.path)")

@@ -44,7 +44,8 @@ struct SlurmCommand: ParsableCommand {
             // Refuse a broken experiment now, not on the cluster.
             let experiment = try ExperimentLoader.load(file: self.experiment)
             try ExperimentPreflight.check(experiment)
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
+            // The file really running, symlinks resolved: a bare `uptake` found on PATH means nothing on a compute node.
+            let executable = SelfExecutable.path
             let cwd = FileManager.default.currentDirectoryPath
             let text = SlurmScript(experiment: self.experiment, shards: shards, outPrefix: out, uptake: executable, jobsPerTask: jobsPerTask,
                                    jobName: "uptake-" + experiment.name.filter { $0.isLetter || $0.isNumber || $0 == "-" }.prefix(40),

@@ -22,13 +22,3 @@ struct WorkerCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 }
-
-/// The path of this executable, for starting workers of it (argv[0] may be a bare name).
-enum SelfExecutable {
-    static var path: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        return CommandLine.arguments[0]
-    }
-}

@@ -61,6 +61,9 @@ struct BatchFixture {
         """)
     }
 
+    /// The build the fixture's batches claim to be.
+    static let build = ProgramBuild(version: "0.2.0", commit: "3e6b58177a687b37eb21a52a8684787791389293")
+
     var searchPath: PluginSearchPath {
         PluginSearchPath(directories: [root.appendingPathComponent("plugins"), BatchFixture.repository.appendingPathComponent("plugins")])
     }
@@ -70,10 +73,12 @@ struct BatchFixture {
     }
 
     /// Runs a batch into a new database in the fixture folder and returns the summary and path.
-    func batch(_ experiment: Experiment, jobs: Int = 1, shard: Shard = .all, resume: Bool = false, out: String = "results.db") throws -> (BatchRunner.Summary, String) {
+    func batch(_ experiment: Experiment, jobs: Int = 1, shard: Shard = .all, resume: Bool = false, out: String = "results.db",
+               program: ProgramBuild = BatchFixture.build, allowOtherBuild: Bool = false) throws -> (BatchRunner.Summary, String) {
         let db = path(out)
-        let summary = try BatchRunner(experiment: experiment, options: .init(jobs: jobs, shard: shard, resume: resume, programVersion: "test",
-                                                                             searchPath: searchPath)).run(out: db)
+        let options = BatchRunner.Options(jobs: jobs, shard: shard, resume: resume, program: program, allowOtherBuild: allowOtherBuild,
+                                          searchPath: searchPath)
+        let summary = try BatchRunner(experiment: experiment, options: options).run(out: db)
         return (summary, db)
     }
 

@@ -13,9 +13,10 @@ enum UptakeCLI {
         return Bundle.main.bundleURL
     }
 
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    /// Runs `uptake` (or `executable`: a copy or link of it, or /usr/bin/env to find it on PATH) in `directory`.
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("uptake")
+        process.executableURL = executable ?? productsDirectory.appendingPathComponent("uptake")
         process.arguments = arguments
         process.currentDirectoryURL = directory
         if !environment.isEmpty {

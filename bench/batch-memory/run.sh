@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 JOBS="${1:-2}"
 command -v /usr/bin/time >/dev/null 2>&1 || [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-swift build -c release --product uptake >/dev/null
+swift build -c release --static-swift-stdlib --product uptake >/dev/null   # as make build: one release configuration, no rebuild between them
 UPTAKE=$(pwd)/.build/release/uptake
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -3,16 +3,23 @@ import Foundation
 /// Where plugins are looked for, in order: the scenario's own `plugins/`,
 /// the project's `plugins/`, the user's `~/.uptake/plugins`, each folder of
 /// `UPTAKE_PLUGIN_PATH` (colon-separated), then the standard library shipped
-/// with uptake. The first folder holding a version that fits every
-/// constraint wins.
+/// with uptake (`StandardLibrary`). The first folder holding a version that
+/// fits every constraint wins.
 public struct PluginSearchPath: Sendable {
     public var directories: [URL]
+    /// The standard library this search path ends with, found or not
+    /// (nil for a search path made of given folders only).
+    public var standardLibrary: StandardLibrary?
 
-    public init(directories: [URL]) { self.directories = directories }
+    public init(directories: [URL], standardLibrary: StandardLibrary? = nil) {
+        self.directories = directories
+        self.standardLibrary = standardLibrary
+    }
 
     /// The project is the nearest folder at or above the scenario's that has
     /// an `uptake.lock` or a `plugins/` folder (else the working directory).
-    public static func standard(scenarioFile: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> PluginSearchPath {
+    public static func standard(scenarioFile: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                                standardLibrary: StandardLibrary = .current) -> PluginSearchPath {
         let scenarioDir = URL(fileURLWithPath: scenarioFile).deletingLastPathComponent().standardizedFileURL
         var dirs = [scenarioDir.appendingPathComponent("plugins")]
         if let project = projectDirectory(from: scenarioDir) { dirs.append(project.appendingPathComponent("plugins")) }
@@ -20,22 +27,17 @@ public struct PluginSearchPath: Sendable {
         for part in (environment["UPTAKE_PLUGIN_PATH"] ?? "").split(separator: ":") where !part.isEmpty {
             dirs.append(URL(fileURLWithPath: String(part)))
         }
-        if let bundled = bundledLibrary { dirs.append(bundled) }
+        if standardLibrary.exists { dirs.append(standardLibrary.directory) }
         var seen = Set<String>()
-        return PluginSearchPath(directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted })
+        return PluginSearchPath(directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted },
+                                standardLibrary: standardLibrary)
     }
 
-    /// The standard library that ships with this uptake: `plugins/` of the
-    /// source tree the binary was built in (`.build/<config>/uptake`), or
-    /// `share/uptake/plugins` beside an installed `bin/uptake`. Searched last.
-    public static let bundledLibrary: URL? = {
-        let binary = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = [binary.appendingPathComponent("../../plugins"), binary.appendingPathComponent("../../../plugins"),
-                          binary.appendingPathComponent("../share/uptake/plugins")]
-        return candidates.map(\.standardizedFileURL).first {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("tax-relief/plugin.toml").path)
-        }
-    }()
+    /// What to add to a list of the folders searched: a note when the standard library is missing.
+    public var missingLibraryNote: String? {
+        guard let standardLibrary, !standardLibrary.exists else { return nil }
+        return standardLibrary.missingNote
+    }
 
     public static func projectDirectory(from start: URL) -> URL? {
         var dir = start.standardizedFileURL
@@ -105,6 +107,7 @@ public struct PluginCatalog {
                 let known = Array(Set(manifests.map(\.name)))
                 d.fix = (Suggestion.closest(to: name, in: known).map { "Did you mean '\($0)'? " } ?? "")
                     + "Searched: " + searchPath.directories.map(\.path).joined(separator: ", ")
+                    + (searchPath.missingLibraryNote.map { " (\($0))" } ?? "")
                     + "; install it with `uptake plugin install PATH` or add its folder to UPTAKE_PLUGIN_PATH"
                 throw d
             }

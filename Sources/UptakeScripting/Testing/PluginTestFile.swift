@@ -18,10 +18,12 @@ public struct PluginTestFile: Sendable, Equatable {
     /// The folder holding the plugin under test first (so `t.run` finds this
     /// very copy of it), then the usual search path as seen from the file.
     public func standardSearchPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> PluginSearchPath {
-        var dirs = PluginSearchPath.standard(scenarioFile: url.path, environment: environment).directories
+        let standard = PluginSearchPath.standard(scenarioFile: url.path, environment: environment)
+        var dirs = standard.directories
         if let plugin = pluginDirectory { dirs.insert(plugin.deletingLastPathComponent(), at: 0) }
         var seen = Set<String>()
-        return PluginSearchPath(directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted })
+        return PluginSearchPath(directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted },
+                                standardLibrary: standard.standardLibrary)
     }
 
     /// Finds the test files of the given paths: a test file itself, a plugin
