@@ -28,12 +28,14 @@ let package = Package(
         ),
         .target(name: "CLuaShims", dependencies: ["CLua"]),
         .target(name: "UptakeKernel"),
+        // The one lock type for state that threads share (Locked).
+        .target(name: "UptakeLocks"),
         // Outputs written whole or not at all, folders made, file-system errors in words.
-        .target(name: "UptakeFiles"),
+        .target(name: "UptakeFiles", dependencies: ["UptakeLocks"]),
         .target(
             name: "UptakeScripting",
             dependencies: [
-                "UptakeKernel", "UptakeFiles", "CLua", "CLuaShims",
+                "UptakeKernel", "UptakeFiles", "UptakeLocks", "CLua", "CLuaShims",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -44,7 +46,7 @@ let package = Package(
         .target(
             name: "UptakeBatch",
             // UptakeReport for the one way numbers are written for people (Readable) and the seed's text form.
-            dependencies: ["UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeFiles", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeFiles", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "uptake",
@@ -54,6 +56,7 @@ let package = Package(
                 "UptakeBatch",
                 "UptakeKernel",
                 "UptakeFiles",
+                "UptakeLocks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Rainbow", package: "Rainbow"),
             ],
@@ -66,17 +69,18 @@ let package = Package(
         // uptake-fuzz is their libFuzzer binary (scripts/fuzz.sh) or, built normally, a replay driver.
         .target(
             name: "UptakeFuzzTargets",
-            dependencies: ["UptakeScripting", "UptakeBatch", "UptakeKernel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["UptakeScripting", "UptakeBatch", "UptakeKernel", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "CLibFuzzer"),
-        .executableTarget(name: "uptake-fuzz", dependencies: ["UptakeFuzzTargets", "CLibFuzzer"]),
+        .executableTarget(name: "uptake-fuzz", dependencies: ["UptakeFuzzTargets", "UptakeLocks", "CLibFuzzer"]),
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
         .testTarget(name: "UptakeFilesTests", dependencies: ["UptakeFiles"]),
+        .testTarget(name: "UptakeLocksTests", dependencies: ["UptakeLocks"]),
         .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel"]),
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
         .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting"]),
-        .testTarget(name: "uptakeTests", dependencies: ["uptake", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "uptakeTests", dependencies: ["uptake", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

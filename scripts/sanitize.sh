@@ -14,6 +14,9 @@
 # the tests read the program's own output; the script prints them and fails if
 # there is any, or if a test fails.
 #
+# SANITIZE_FILTER=REGEX runs only the tests it matches (swift test --filter), for
+# a quick check of one part: SANITIZE_FILTER='LockedTests|BatchRunTests' scripts/sanitize.sh thread
+#
 # Options, both sanitizers:
 #   handle_segv=0 handle_sigbus=0 handle_abort=0 handle_sigfpe=0
 #     The supervision tests make a worker write to a bad address on purpose
@@ -68,7 +71,7 @@ for sanitizer in "${sanitizers[@]}"; do
   UPTAKE_SANITIZER=$sanitizer SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no} \
   ASAN_OPTIONS="$signals:detect_leaks=0:log_path=$reports/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
   TSAN_OPTIONS="$signals:log_path=$reports/tsan${TSAN_OPTIONS:+:$TSAN_OPTIONS}" \
-    $SWIFT test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" || tests=$?
+    $SWIFT test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" ${SANITIZE_FILTER:+--filter "$SANITIZE_FILTER"} || tests=$?
   tested=$SECONDS
 
   verdict=clean

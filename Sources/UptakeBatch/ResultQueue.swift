@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
+import UptakeLocks
 
 /// Hands finished runs from the workers to the single database writer. It is
 /// bounded, so workers wait when the writer falls behind: memory stays flat
 /// however many runs the batch has.
 ///
 /// Unchecked Sendable: waiting needs a condition variable, which the project's
-/// lock type (Synchronization's Mutex) does not have; every stored property
+/// lock type (`Locked`) does not have; every stored property
 /// is read and written only with `condition` locked.
 final class ResultQueue: @unchecked Sendable {
     private let condition = NSCondition()
@@ -50,7 +50,7 @@ final class ResultQueue: @unchecked Sendable {
 /// Hands out run indices to workers, one at a time.
 final class WorkList: Sendable {
     private let runs: [Int]
-    private let next = Mutex(0)
+    private let next = Locked(0)
 
     init(_ runs: [Int]) { self.runs = runs }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import UptakeLocks
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,7 +56,7 @@ public final class StagedOutputs: Sendable {
         var committed = false
         var counter = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

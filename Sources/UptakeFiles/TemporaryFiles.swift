@@ -1,11 +1,11 @@
 import Foundation
-import Synchronization
+import UptakeLocks
 
 /// The temporary files this process is writing (`StagedOutputs` entries, a
 /// database being merged), so that a command stopped by Ctrl-C can remove
 /// them before it exits: an interrupted command leaves no partial file.
 public enum TemporaryFiles {
-    private static let paths = Mutex<Set<String>>([])
+    private static let paths = Locked<Set<String>>([])
 
     public static func register(_ path: String) {
         paths.withLock { _ = $0.insert(path) }

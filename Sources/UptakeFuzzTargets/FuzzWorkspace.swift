@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import UptakeLocks
 import UptakeKernel
 import UptakeScripting
 
@@ -28,7 +28,7 @@ final class FuzzWorkspace: Sendable {
     static let verbose = ProcessInfo.processInfo.environment["UPTAKE_FUZZ_VERBOSE"] == "1"
 
     let root: URL
-    private let written = Mutex(Set<String>())
+    private let written = Locked(Set<String>())
 
     private init() {
         let temporary = FileManager.default.temporaryDirectory
@@ -47,7 +47,7 @@ final class FuzzWorkspace: Sendable {
     }
 
     /// For the exit handler, a C function that can capture nothing.
-    private static let rootPath = Mutex<String?>(nil)
+    private static let rootPath = Locked<String?>(nil)
 
     func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
 

@@ -21,9 +21,9 @@ import UptakeFuzzTargets
 
 #if UPTAKE_LIBFUZZER
 import CLibFuzzer
-import Synchronization
+import UptakeLocks
 
-private let selectedTarget = Mutex(FuzzTarget.scenario)
+private let selectedTarget = Locked(FuzzTarget.scenario)
 
 /// The program's entry: SwiftPM links executables with `--defsym main=uptake_fuzz_main`,
 /// so this is main(); it hands control to libFuzzer, which parses the arguments.

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import UptakeLocks
 import UptakeFiles
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +19,7 @@ final class RunInterruption: Sendable {
     let outputs: StagedOutputs
     let progress: RunProgress?
     /// Where the run is, for the message: "while preparing the run", "at tick 12 (2026Q1) of 40".
-    private let position = Mutex("while preparing the run")
+    private let position = Locked("while preparing the run")
 
     init(outputs: StagedOutputs, progress: RunProgress?) {
         self.outputs = outputs

@@ -1,6 +1,6 @@
 import Foundation
 @preconcurrency import Rainbow
-import Synchronization
+import UptakeLocks
 import UptakeScripting
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +28,7 @@ final class RunProgress: Sendable {
         var shown = 0
         var lastDraw = -Double.infinity
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Seconds between redraws: enough to look alive, few enough to cost nothing.
     static let interval = 0.1
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import UptakeLocks
 import XCTest
 
 /// Hostile plugins against the real `uptake` binary.
@@ -518,7 +518,7 @@ final class HostilePluginTests: XCTestCase {
         let baselineRSS = try Self.baseline.get()
         let limit = baselineRSS + (Self.memoryCap + Self.margin) * Self.allowanceScale
         typealias Outcome = (Case, MeasuredProcess.Result?, [String], URL?)
-        let shared = Mutex((next: 0, outcomes: [Outcome?](repeating: nil, count: cases.count)))
+        let shared = Locked((next: 0, outcomes: [Outcome?](repeating: nil, count: cases.count)))
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             while true {
                 let i = shared.withLock { s in defer { s.next += 1 }; return s.next }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import UptakeLocks
 import TOMLKit
 
 /// A plugin's declarative manifest, `plugin.toml`, readable without running
@@ -130,7 +130,7 @@ public struct PluginDependency: Sendable {
 
 /// Manifests already parsed in this process, by path and exact text (an edited file is parsed again).
 private final class ManifestCache: Sendable {
-    private let entries = Mutex<[String: (text: String, manifest: PluginManifest)]>([:])
+    private let entries = Locked<[String: (text: String, manifest: PluginManifest)]>([:])
 
     func value(path: String, text: String) -> PluginManifest? {
         entries.withLock { entries in
