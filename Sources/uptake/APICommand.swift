@@ -18,7 +18,21 @@ struct APICommand: ParsableCommand {
     @Option(help: "File for the Markdown reference.", transform: ArgumentValues.filePath("--markdown", example: "docs/api.md"))
     var markdown: String?
 
+    @Option(help: ArgumentHelp("Rewrite the generated tables (scenario defaults, levers by rule) of a Markdown file in place.", visibility: .hidden),
+            transform: ArgumentValues.filePath("--tables", example: "docs/model.md"))
+    var tables: [String] = []
+
     func run() throws {
+        for file in tables {
+            let url = URL(fileURLWithPath: file)
+            let text: String
+            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+                throw UserFacingError("cannot read \(file): \(error.localizedDescription)")
+            }
+            try OutputFile.write(Data(try ModelTables.update(text).utf8), to: url, display: file)
+            print("Updated \(file)")
+        }
+        if !tables.isEmpty && luals == nil && markdown == nil { return }
         guard luals != nil || markdown != nil else { print(APIReference.markdown(), terminator: ""); return }
         if let luals {
             let file = URL(fileURLWithPath: luals).appendingPathComponent("uptake.d.lua")

@@ -102,4 +102,24 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(outputs[0], outputs[1])
         XCTAssertTrue(String(decoding: outputs[0], as: UTF8.self).contains("order_hash"))
     }
+
+    /// A lever the rule does not use is named once on stderr; --quiet silences it like the plugins' log lines.
+    func testALeverTheRuleIgnoresIsWarnedOnceAndQuietSilencesIt() throws {
+        let dir = try UptakeCLI.temporaryDirectory()
+        try """
+        return scenario {
+          ticks = 6, firms = 500,
+          model = { rule = "bass" },
+          plugins = { { "rd-subsidy", amount = 1e9 } },
+        }
+        """.write(to: dir.appendingPathComponent("bass.lua"), atomically: true, encoding: .utf8)
+        let loud = try UptakeCLI.run(["run", "bass.lua", "--out", "loud"], in: dir)
+        XCTAssertEqual(loud.status, 0, loud.stderr)
+        let warnings = loud.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+        XCTAssertEqual(warnings.count, 1, loud.stderr)
+        XCTAssertTrue(warnings.first?.contains("lever 'rd_funding' (set by plugin 'rd-subsidy')") ?? false, loud.stderr)
+        let quiet = try UptakeCLI.run(["run", "bass.lua", "--out", "quiet", "--quiet"], in: dir)
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertEqual(quiet.stderr, "")
+    }
 }

@@ -13,6 +13,15 @@ public struct PopulationSpec: Sendable {
     public var records: [FirmRecord]?
     public var regions: [String]
 
+    /// The share of initial adopters a scenario gets when it does not say:
+    /// none under `bass`, whose closed form (Bass 1969) starts at 0 adopters
+    /// and which spreads from `p` alone; 3% otherwise, because `threshold`
+    /// cannot start without adopters and `rogers` is calibrated from a seed.
+    public static func defaultInitialAdoption(for model: ModelSpec) -> Double {
+        if case .bass = model { return 0 }
+        return 0.03
+    }
+
     public init(count: Int, sectors: [SectorProfile] = SectorProfile.defaults, initialAdoption: Double = 0.03,
                 thresholdBase: Double = 0.6, thresholdSlope: Double = 0.35, records: [FirmRecord]? = nil,
                 regions: [String] = []) {

@@ -78,3 +78,32 @@ public struct RogersParameters: Sendable, Equatable {
 
     public init() {}
 }
+
+/// What an adoption rule does with a lever. The `rogers` rule uses every
+/// lever; `bass` and `threshold` decide adoption from `p`, `q`, thresholds
+/// and neighbours only, so a lever reaches them through the macro state or
+/// not at all. docs/model.md ("Levers under each rule") is generated from this.
+public enum LeverUse: String, Sendable {
+    /// Works as docs/model.md describes, and books its cost.
+    case used
+    /// Moves the macro state (readiness, compute, energy, trust, productivity)
+    /// and books its cost, but adoption does not respond to it.
+    case macroOnly = "macro only"
+    /// Changes nothing and books nothing.
+    case ignored
+}
+
+extension ModelSpec {
+    /// How this rule uses a lever (see `LeverUse`).
+    public func use(of lever: Lever) -> LeverUse {
+        if case .rogers = self { return .used }
+        switch lever {
+        case .subsidy, .taxRelief, .loanRate, .specialFund, .training, .media, .alliance:
+            return .ignored
+        case .renewableShare:
+            return .used  // only ever moved emissions, under every rule
+        case .dataSharing, .labelling, .computeInvestment, .rdFunding, .energyCap, .efficiency, .regulation:
+            return .macroOnly
+        }
+    }
+}

@@ -296,9 +296,11 @@ public final class Simulation {
         if !network.isMeanField {
             neighbourCounts.apply(gained: adopted, lost: lost, threads: config.threads)
         }
+        // Only the rogers rule lets the firm-level levers change adoption;
+        // under the others they are ignored and book nothing (ModelSpec.use(of:)).
+        guard case .rogers(let p) = config.model else { return AdoptionBatch(tick: tick, firms: adopted) }
         let regulation = levers.systemValue(.regulation)
-        let compliance: Double, loanYears: Double
-        if case .rogers(let p) = config.model { compliance = p.complianceCost; loanYears = p.loanYears } else { compliance = 0; loanYears = 3 }
+        let compliance = p.complianceCost, loanYears = p.loanYears
         var spendSubsidy = 0.0, spendTax = 0.0, spendLoan = 0.0, spendFund = 0.0
         for firm in adopted {
             let i = Int(firm)
@@ -323,10 +325,14 @@ public final class Simulation {
         return AdoptionBatch(tick: tick, firms: adopted)
     }
 
+    /// Books the programmes' costs. Training and media campaigns reach only
+    /// the rogers rule; public compute and R&D money moves the macro state
+    /// under every rule, so it is booked under every rule.
     private func bookProgrammeCosts(trainingLever: [Double], media: [Double]) {
-        guard case .rogers(let p) = config.model else { return }
-        if levers.isActive(.training) { ledger.spend(trainingLever.reduce(0, +) * p.trainingCostPerFirm, account: Lever.training.rawValue) }
-        if levers.isActive(.media) { ledger.spend(media.reduce(0, +) * p.mediaCostPerFirm, account: Lever.media.rawValue) }
+        if case .rogers(let p) = config.model {
+            if levers.isActive(.training) { ledger.spend(trainingLever.reduce(0, +) * p.trainingCostPerFirm, account: Lever.training.rawValue) }
+            if levers.isActive(.media) { ledger.spend(media.reduce(0, +) * p.mediaCostPerFirm, account: Lever.media.rawValue) }
+        }
         ledger.spend(levers.systemValue(.computeInvestment), account: Lever.computeInvestment.rawValue)
         ledger.spend(levers.systemValue(.rdFunding), account: Lever.rdFunding.rawValue)
     }

@@ -42,7 +42,7 @@ public enum APIReference {
         .field("stats", "uptake.Stats", "Aggregates of the last completed tick, computed once by the kernel."),
         .function("set", [("lever", "uptake.Lever", "The lever's name."), ("value", "number", "Its new value (see the levers table for ranges)."),
                           ("selector?", "uptake.Selector", "Which firms (firm-level levers only); all firms when omitted.")],
-                  "Sets a lever from this tick on; it keeps the value until set again. Later settings win where segments overlap."),
+                  "Sets a lever from this tick on; it keeps the value until set again. Later settings win where segments overlap. Under `bass` and `threshold` most levers do not reach adoption: the first setting of such a lever logs one warning (docs/model.md, \"Levers under each rule\")."),
         .function("get", [("lever", "uptake.Lever", "The lever's name."), ("selector?", "uptake.Selector", "The segment.")], returns: ("number", "The value."),
                   "The value last set for exactly this segment, else for all firms, else the lever's default."),
         .function("spend", [("amount", "number", "Yuan."), ("account?", "string", "Ledger account; defaults to the plugin's name.")],

@@ -155,7 +155,33 @@ extension PluginHost {
             throw ScriptCallError("lever '\(lever.rawValue)' acts on the whole economy and takes no selector")
         }
         do { try simulation!.levers.set(lever, value, for: sel) } catch { throw ScriptCallError("\(error)") }
+        warnIfRuleIgnores(lever, plugin: index)
         return 0
+    }
+
+    /// Says once per run and lever, the first time a plugin sets it, that
+    /// the scenario's rule does not let it change adoption (`ModelSpec.use(of:)`).
+    /// It goes to `logSink` with the plugins' log lines, so `--quiet` silences it.
+    func warnIfRuleIgnores(_ lever: Lever, plugin index: Int) {
+        let model = simulation!.config.model
+        guard !leversWarnedAbout.contains(lever) else { return }
+        guard let text = PluginHost.leverWarning(lever, rule: model, plugin: plugins[index].name) else { return }
+        leversWarnedAbout.insert(lever)
+        logSink(text)
+    }
+
+    /// The warning for a lever the rule does not use, nil for one it uses.
+    public static func leverWarning(_ lever: Lever, rule model: ModelSpec, plugin: String) -> String? {
+        let fix = "use model.rule = 'rogers' for policy levers"
+        let who = "lever '\(lever.rawValue)' (set by plugin '\(plugin)')"
+        switch model.use(of: lever) {
+        case .used:
+            return nil
+        case .ignored:
+            return "warning: model.rule = '\(model.name)' ignores \(who): it changes nothing and the kernel books nothing for it; \(fix)"
+        case .macroOnly:
+            return "warning: under model.rule = '\(model.name)' adoption does not respond to \(who): it only moves the macro state; \(fix)"
+        }
     }
 
     func ctxGet(_ l: LuaState) throws -> Int32 {

@@ -38,6 +38,8 @@ public final class PluginHost: SimulationObserver {
     var eventsThisTick = 0
     /// Names recorded with ctx.record in this run, against `Caps.recordNames`.
     var recordedNames: Set<String> = []
+    /// Levers already warned about as unused by the scenario's rule (one warning each a run).
+    var leversWarnedAbout: Set<Lever> = []
 
     /// Instructions' worth charged to the budget for each call of a host
     /// function that does work per firm, on top of one per firm: a loop of

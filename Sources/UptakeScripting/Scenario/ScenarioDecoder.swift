@@ -9,7 +9,15 @@ public enum ScenarioDecoder {
 
     public static func decode(_ table: LuaTable, file: String, context: ValidationContext,
                               seedOverride: UInt64? = nil, threads: Int = 1) throws -> Scenario {
+        try decode(table, file: file, context: context, seedOverride: seedOverride, threads: threads, recorder: nil)
+    }
+
+    /// Decodes with a recorder that notes every key read and its default
+    /// (how `ModelTables` generates the table of defaults in docs/model.md).
+    static func decode(_ table: LuaTable, file: String, context: ValidationContext,
+                       seedOverride: UInt64?, threads: Int, recorder: KeyRecorder?) throws -> Scenario {
         var top = TableReader(table, path: [], context: context)
+        top.recorder = recorder
         let name = try top.string("name", default: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)!
         let description = try top.string("description", default: "")!
         let unitName = try top.string("unit", default: "quarter", oneOf: TickCalendar.Unit.allCases.map(\.rawValue))!
@@ -23,9 +31,10 @@ public enum ScenarioDecoder {
         let homophily = try top.number("homophily", default: 0.5, in: 0...1)!
 
         let baseDirectory = URL(fileURLWithPath: file).deletingLastPathComponent()
-        let population = try decodeFirms(&top, baseDirectory: baseDirectory)
-        let (network, edgeList) = try decodeNetwork(&top, population: population, baseDirectory: baseDirectory)
+        // The model first: the share of initial adopters defaults by rule.
         let model = try decodeModel(&top)
+        let population = try decodeFirms(&top, baseDirectory: baseDirectory, model: model)
+        let (network, edgeList) = try decodeNetwork(&top, population: population, baseDirectory: baseDirectory)
         let macro = try decodeMacro(&top)
         let plugins = try decodePlugins(&top)
         let limits = try decodeLimits(&top)
@@ -38,8 +47,8 @@ public enum ScenarioDecoder {
                         limits: limits, context: context)
     }
 
-    static func decodeFirms(_ top: inout TableReader, baseDirectory: URL) throws -> PopulationSpec {
-        var spec = PopulationSpec(count: 20_000)
+    static func decodeFirms(_ top: inout TableReader, baseDirectory: URL, model: ModelSpec) throws -> PopulationSpec {
+        var spec = PopulationSpec(count: 20_000, initialAdoption: PopulationSpec.defaultInitialAdoption(for: model))
         guard let raw = top.raw("firms") else { return spec }
         if let n = raw.double {
             guard n >= 1, n == n.rounded(), n <= 50_000_000 else {
@@ -175,6 +184,7 @@ public enum ScenarioDecoder {
             p.decisionRate = try m.number("decision_rate", default: p.decisionRate, in: 0...1)!
             p.trialTicks = try m.integer("trial_ticks", default: p.trialTicks, in: 0...100)!
             p.trialNoise = try m.number("trial_noise", default: p.trialNoise, in: 0...10)!
+            p.trialRiskRelief = try m.number("trial_risk_relief", default: p.trialRiskRelief, in: 0...1)!
             p.confirmTicks = try m.integer("confirm_ticks", default: p.confirmTicks, in: 0...100)!
             p.discontinueProbability = try m.number("discontinue_probability", default: p.discontinueProbability, in: 0...1)!
             p.reentryMargin = try m.number("reentry_margin", default: p.reentryMargin, in: 0...100)!

@@ -1,0 +1,107 @@
+import Foundation
+import UptakeKernel
+
+/// Tables of docs/model.md (and docs/plugins.md) generated from the code, so
+/// the docs cannot drift from it: every scenario key with its default, read
+/// off the scenario decoder itself, and what each rule does with each lever
+/// (`ModelSpec.use(of:)`). A test compares the docs with these;
+/// `uptake api --tables docs/model.md` rewrites them.
+///
+/// In a Markdown file a generated table sits between two markers:
+///
+///     <!-- generated: scenario-defaults (uptake api --tables FILE) -->
+///     | key | default | ... |
+///     <!-- end generated: scenario-defaults -->
+public enum ModelTables {
+    /// The names of the tables, as the markers spell them.
+    public static let names = ["scenario-defaults", "lever-use"]
+
+    public static func table(named name: String) throws -> String {
+        switch name {
+        case "scenario-defaults": return try scenarioDefaults()
+        case "lever-use": return leverUse()
+        default: throw Diagnostic(file: "", problem: "no generated table '\(name)'", fix: "Use one of \(names.joined(separator: ", "))")
+        }
+    }
+
+    /// `text` with every generated table between its markers replaced by the current one.
+    public static func update(_ text: String) throws -> String {
+        var lines = text.components(separatedBy: "\n")
+        for name in names {
+            guard let begin = lines.firstIndex(where: { $0.hasPrefix("<!-- generated: \(name) ") }) else { continue }
+            guard let end = lines[begin...].firstIndex(of: "<!-- end generated: \(name) -->") else {
+                throw Diagnostic(file: "", problem: "the generated table '\(name)' has no end marker",
+                                 fix: "Add a line <!-- end generated: \(name) --> after the table")
+            }
+            let table = try self.table(named: name).components(separatedBy: "\n").dropLast()
+            lines.replaceSubrange((begin + 1)..<end, with: table)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// What each rule does with each lever.
+    public static func leverUse() -> String {
+        let rules: [ModelSpec] = [.rogers(RogersParameters()), .bass(p: 0.03, q: 0.38, dt: 1), .threshold]
+        var out = "| lever | " + rules.map { "`\($0.name)`" }.joined(separator: " | ") + " |\n"
+        out += "|---|" + rules.map { _ in "---|" }.joined() + "\n"
+        for lever in Lever.allCases {
+            out += "| `\(lever.rawValue)` | " + rules.map { $0.use(of: lever).rawValue }.joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    /// Every scenario key with its default, allowed values and the rules or
+    /// networks it applies to, in the order the decoder reads them. Made by
+    /// decoding an otherwise empty scenario once per rule and network kind
+    /// with a recorder on the decoder's table reader.
+    public static func scenarioDefaults() throws -> String {
+        struct Row { var entry: KeyRecorder.Entry; var rules: [String] = []; var kinds: [String] = [] }
+        var rows: [Row] = []
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-defaults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let edges = folder.appendingPathComponent("edges.csv")
+        try Data("source,target\n0,1\n".utf8).write(to: edges)
+        let file = folder.appendingPathComponent("\(fileNameMarker).lua").path
+        for rule in ScenarioDecoder.ruleNames {
+            for kind in ScenarioDecoder.networkNames {
+                var network = LuaTable()
+                network.set("kind", .string(kind))
+                if kind == "edges" { network.set("file", .string(edges.path)) }
+                var model = LuaTable()
+                model.set("rule", .string(rule))
+                var scenario = LuaTable()
+                for section in ["firms", "innovation", "macro", "limits"] { scenario.set(section, .table(LuaTable())) }
+                scenario.set("network", .table(network))
+                scenario.set("model", .table(model))
+                let recorder = KeyRecorder()
+                let context = ValidationContext(locator: SourceLocator(file: file, source: ""))
+                _ = try ScenarioDecoder.decode(scenario, file: file, context: context, seedOverride: nil, threads: 1, recorder: recorder)
+                for entry in recorder.entries {
+                    let i = rows.firstIndex { $0.entry == entry } ?? { rows.append(Row(entry: entry)); return rows.count - 1 }()
+                    if !rows[i].rules.contains(rule) { rows[i].rules.append(rule) }
+                    if !rows[i].kinds.contains(kind) { rows[i].kinds.append(kind) }
+                }
+            }
+        }
+        // Keys of one section together, sections in the order the decoder first reads them.
+        let sections = rows.map { $0.entry.key.split(separator: ".").first.map(String.init) ?? "" }
+        var sectionOrder: [String] = []
+        for section in sections where !sectionOrder.contains(section) { sectionOrder.append(section) }
+        let grouped = sectionOrder.flatMap { section in rows.indices.filter { sections[$0] == section }.map { rows[$0] } }
+        var out = "| key | default | allowed | applies to |\n|---|---|---|---|\n"
+        for row in grouped {
+            var scope: [String] = []
+            if row.rules.count < ScenarioDecoder.ruleNames.count { scope.append("rule " + row.rules.joined(separator: ", ")) }
+            if row.kinds.count < ScenarioDecoder.networkNames.count { scope.append("network " + row.kinds.joined(separator: ", ")) }
+            let e = row.entry
+            let value = e.defaultText == "\"\(fileNameMarker)\"" ? "the file's name without `.lua`"
+                : ["none", "no limit"].contains(e.defaultText) ? e.defaultText : "`\(e.defaultText)`"
+            out += "| `\(e.key)` | \(value) | \(e.allowed) | \(scope.isEmpty ? "all" : scope.joined(separator: "; ")) |\n"
+        }
+        return out
+    }
+
+    /// The scenario file name the generator decodes under, shown as "the file's name".
+    static let fileNameMarker = "FILE-NAME"
+}
