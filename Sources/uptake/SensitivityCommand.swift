@@ -8,6 +8,10 @@ struct SensitivityCommand: ParsableCommand {
         commandName: "sensitivity",
         abstract: "Which sampled parameters drive each output: Sobol indices (sobol design) or Morris mu* and sigma (morris design).",
         discussion: """
+        Parameters are ranked by ST or mu*, largest first. An output with one value \
+        across a policy is listed as constant, without indices; a warning line says \
+        when the design is too small and what samples or trajectories to aim for.
+
         Examples:
           uptake sensitivity results.db
           uptake sensitivity results.db --metric adoption --json

@@ -7,6 +7,10 @@ the design (unit-cube coordinates) and the outputs from the results
 databases, gives them to SALib (sobol.analyze with calc_second_order=False,
 morris.analyze), and compares with `uptake sensitivity --json`.
 
+Only the rows of y are compared (uptake also lists ticks_run, which is 1 in
+every run: a constant, reported with null indices where SALib, dividing 0
+by 0, gives 0 or NaN; the script checks that too).
+
 Point estimates must agree to 1e-9 (same formulas on the same numbers; only
 the order of floating-point sums differs). Confidence half-widths come from
 bootstraps with different random draws, so they must agree to 25%.
@@ -18,6 +22,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import warnings
 
 import numpy as np
 from SALib.analyze import morris, sobol
@@ -74,10 +79,11 @@ def design_and_outputs(db):
     return names, X, Y
 
 
-def uptake_indices(folder, db):
+def uptake_indices(folder, db, metric="y"):
+    """uptake's JSON lines for one output, by parameter."""
     out = subprocess.run([UPTAKE, "sensitivity", db, "--json", "--resamples", "1000"], cwd=folder, check=True,
                          capture_output=True, text=True).stdout
-    return {row["parameter"]: row for row in map(json.loads, out.splitlines())}
+    return {row["parameter"]: row for row in map(json.loads, out.splitlines()) if row["metric"] == metric}
 
 
 def main():
@@ -110,6 +116,21 @@ def main():
             check(f"ST {n}", ours[n]["ST"], salib["ST"][j], POINT_TOLERANCE)
             check(f"S1_conf {n}", ours[n]["S1_conf"], salib["S1_conf"][j], CONFIDENCE_TOLERANCE, relative=True)
             check(f"ST_conf {n}", ours[n]["ST_conf"], salib["ST_conf"][j], CONFIDENCE_TOLERANCE, relative=True)
+
+        # A constant output: SALib divides 0 by 0 when it standardises, and
+        # reports 0 (SALib 1.6; NaN in some versions) for every index: no index
+        # at all, which uptake says with null indices and the value.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            flat = sobol.analyze(problem, np.ones_like(Y), calc_second_order=False, num_resamples=10, seed=1)
+        salib_none = all(np.nan_to_num(np.r_[flat["S1"], flat["ST"]]) == 0)
+        constant = uptake_indices(folder, "sobol.db", "ticks_run")
+        ok = (salib_none and sorted(constant) == sorted(names)
+              and all(r["constant"] == 1 and r["S1"] is None and r["ST"] is None for r in constant.values()))
+        print(f"  {'ok ' if ok else 'BAD'} constant ticks_run          uptake null, constant = 1     "
+              f"SALib S1 {flat['S1'][0]}, ST {flat['ST'][0]}")
+        if not ok:
+            failures.append("constant ticks_run")
 
         names, X, Y = design_and_outputs(os.path.join(folder, "morris.db"))
         problem = {"num_vars": len(names), "names": names, "bounds": [[0, 1]] * len(names)}
