@@ -62,8 +62,13 @@ final class NetworkTests: XCTestCase {
         XCTAssertTrue(small.description.contains("at least 5 firms"), small.description)
         let odd = try XCTUnwrap(NetworkBuilder.problem(building: .lattice(degree: 6), firmCount: 400))
         XCTAssertTrue(odd.description.contains("degree 4 or 8"), odd.description)
-        XCTAssertNotNil(NetworkBuilder.problem(building: .smallWorld(degree: 8, rewire: 0.1), firmCount: 8))
-        XCTAssertNotNil(NetworkBuilder.problem(building: .erdosRenyi(meanDegree: 10), firmCount: 10))
+        // Small-world and Erdos-Renyi on N <= degree firms are the complete graph, not an error:
+        // the default small-world of degree 8 must work on a firms file of three firms.
+        XCTAssertNil(NetworkBuilder.problem(building: .smallWorld(degree: 8, rewire: 0.1), firmCount: 3))
+        for kind in [NetworkKind.smallWorld(degree: 8, rewire: 0.5), .erdosRenyi(meanDegree: 12)] {
+            let net = builder(firms: 6).build(kind)
+            XCTAssertTrue((0..<6).allSatisfy { net.degree($0) == 5 }, kind.name)
+        }
         let config = SimulationConfig(calendar: try TickCalendar(start: "2023Q1", unit: .quarter),
                                       population: PopulationSpec(count: 4), network: .lattice(degree: 4))
         XCTAssertThrowsError(try Simulation(config)) { XCTAssertTrue($0 is NetworkError, "\($0)") }

@@ -61,10 +61,13 @@ public struct NetworkBuilder {
     /// Watts-Strogatz: ring ties (i, i+1 ... i+degree/2); each is rewired with
     /// probability `rewire` to a far end that is neither the firm itself nor
     /// already tied to it, redrawing until one is, so the graph stays simple and
-    /// the mean degree stays exactly `degree` (given N > degree).
+    /// the mean degree stays exactly `degree` (given N > degree; with fewer
+    /// firms it is the complete graph).
     func smallWorld(_ kind: NetworkKind, degree: Int, rewire: Double) -> Network {
         let half = max(1, degree / 2)
         let n = firmCount
+        // The ring needs N > degree for its ties to be distinct; fewer firms get every pair.
+        if n <= 2 * half { return complete(kind) }
         // Whether ring tie (i, i+j) is rewired is a pure function of its counter,
         // so "is a-b a ring tie that stays?" can be answered before the loop reaches it.
         func rewires(_ draw: Int) -> Bool {
@@ -111,6 +114,17 @@ public struct NetworkBuilder {
             }
         }
         return .fromEdges(kind: kind, firmCount: n, sources: sources, targets: targets)
+    }
+
+    /// Every firm tied to every other.
+    func complete(_ kind: NetworkKind) -> Network {
+        var sources = [UInt32](), targets = [UInt32]()
+        for i in 0..<firmCount {
+            for j in (i + 1)..<max(i + 1, firmCount) {
+                sources.append(UInt32(i)); targets.append(UInt32(j))
+            }
+        }
+        return .fromEdges(kind: kind, firmCount: firmCount, sources: sources, targets: targets)
     }
 
     /// G(N, M): exactly M = round(N * meanDegree / 2) distinct ties (at most all
@@ -224,17 +238,10 @@ public struct NetworkBuilder {
                 return NetworkError(description: "a lattice of degree \(degree) needs at least \(minimum) firms, not \(n)",
                                     fix: degree == 8 && n >= 5 ? "Use degree = 4 or more firms" : "Use more firms or kind = \"mean-field\"")
             }
-        case .smallWorld(let degree, _):
-            if degree > 0 && n <= degree {
-                return NetworkError(description: "a small-world network of degree \(degree) needs more than \(degree) firms, not \(n)",
-                                    fix: "Use a degree below \(n) or more firms")
-            }
-        case .erdosRenyi(let meanDegree):
-            if meanDegree > Double(n - 1) {
-                return NetworkError(description: "an Erdos-Renyi network on \(n) firms has mean degree at most \(n - 1), not \(meanDegree)",
-                                    fix: "Use a degree of at most \(n - 1)")
-            }
-        case .meanField, .scaleFree, .edges:
+        case .meanField, .smallWorld, .erdosRenyi, .scaleFree, .edges:
+            // Small-world and Erdos-Renyi asked for a degree of N - 1 or more give the
+            // complete graph: the default small-world of degree 8 must work on a firms
+            // file of a handful of firms.
             break
         }
         return nil
