@@ -37,7 +37,9 @@ public struct RunSummary {
         case .scaleFree(let m): netText = "scale-free network (\(m) ties per new firm)"
         case .lattice(let d): netText = "lattice (degree \(d))"
         case .meanField: netText = "mean-field mixing"
-        case .edges: netText = "network from an edge list (\(sim.network.edgeCount) ties)"
+        case .edges:
+            let ties = sim.network.directed ? "directed ties" : "ties"
+            netText = "network from an edge list (\(sim.network.edgeCount) \(ties))"
         }
         let last = sim.history.count - 1
         out.append("\(scenarioFile): \(sim.firms.count) firms, \(netText), rule '\(c.model.name)', seed \(c.seed), "

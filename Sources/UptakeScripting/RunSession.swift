@@ -107,6 +107,8 @@ public final class RunSession {
             simulation = try Simulation(scenario.config)
         } catch let e as PopulationError {
             throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
+        } catch let e as NetworkError {
+            throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["network"]), problem: e.problem, fix: e.fix)
         }
         let populationTime = lap()
         options.phaseObserver?(.loadingPlugins)

@@ -20,6 +20,19 @@ final class RunSummaryTests: XCTestCase {
         XCTAssertTrue(text.contains("5% at tick \(fivePercent) (\(sim.calendar.label(fivePercent)))"), text)
     }
 
+    func testSummaryCountsEdgeListTiesOncePerTie() throws {
+        // 0->1, 1->0 and 1->2: three directed ties; undirected, 0-1 is one tie, so two.
+        for (directed, expected) in [(true, "(3 directed ties)"), (false, "(2 ties)")] {
+            let config = SimulationConfig(ticks: 2, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 3,
+                                          population: PopulationSpec(count: 3), network: .edges,
+                                          edgeList: (sources: [0, 1, 1], targets: [1, 0, 2], directed: directed))
+            let sim = try Simulation(config)
+            try sim.run()
+            let text = RunSummary(simulation: sim, scenarioName: "t", scenarioFile: "t.lua", plugins: [], seriesPath: nil).text
+            XCTAssertTrue(text.contains("network from an edge list \(expected)"), text)
+        }
+    }
+
     func testNumbersAreFormattedTheSameEverywhere() {
         XCTAssertEqual(SeriesTable.format(3), "3")
         XCTAssertEqual(SeriesTable.format(0.125), "0.125")

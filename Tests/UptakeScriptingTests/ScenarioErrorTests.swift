@@ -112,6 +112,18 @@ final class ScenarioErrorTests: XCTestCase {
         XCTAssertTrue(d.problem.contains("'degree' must be a whole number"), d.description)
     }
 
+    func testLatticeTooSmallOrOfTheWrongDegreeNamesTheAllowedValues() throws {
+        let p = try TempProject()
+        let tiny = try p.write("tiny.lua", "return scenario {\n  firms = 4,\n  network = {\n    kind = \"lattice\",\n    degree = 4,\n  },\n}\n")
+        let d = try XCTUnwrap(p.failure(tiny))
+        XCTAssertEqual(d.line, 5)
+        XCTAssertTrue(d.problem.contains("needs at least 5 firms, not 4"), d.description)
+        let six = try p.write("six.lua", "return scenario {\n  firms = 400,\n  network = {\n    kind = \"lattice\",\n    degree = 6,\n  },\n}\n")
+        let e = try XCTUnwrap(p.failure(six))
+        XCTAssertEqual(e.line, 5)
+        XCTAssertTrue(e.problem.contains("degree 4 or 8, not 6"), e.description)
+    }
+
     func testUnknownHookNameIsRejected() throws {
         let p = try TempProject()
         try p.plugin("typo", initLua: "return {\n  on_tik = function(ctx) end,\n}\n")

@@ -11,7 +11,9 @@ public struct Network: Sendable {
     public var directed = false
 
     public var isMeanField: Bool { if case .meanField = kind { return true } else { return false } }
-    public var edgeCount: Int { neighbors.count / 2 }
+    /// Number of ties: each mutual tie once (it appears in two rows); in a
+    /// directed network each row entry is its own tie (a -> b and b -> a are two).
+    public var edgeCount: Int { directed ? neighbors.count : neighbors.count / 2 }
 
     public func degree(_ firm: Int) -> Int {
         isMeanField ? firmCount - 1 : offsets[firm + 1] - offsets[firm]
@@ -67,11 +69,13 @@ public enum NetworkKind: Sendable, Equatable {
     case meanField
     /// Watts-Strogatz: ring lattice of even `degree`, each tie rewired with probability `rewire`.
     case smallWorld(degree: Int, rewire: Double)
-    /// G(N, p) with p chosen for the mean degree.
+    /// Random graph with exactly `round(N * meanDegree / 2)` distinct ties (G(N, M)).
     case erdosRenyi(meanDegree: Double)
     /// Barabasi-Albert preferential attachment, `attach` ties per new firm.
     case scaleFree(attach: Int)
-    /// 2-D torus grid; degree 4 (von Neumann) or 8 (Moore).
+    /// Every firm has exactly `degree` neighbours, 4 (von Neumann) or 8 (Moore):
+    /// a 2-D torus when N is a perfect square, otherwise the circulant graph
+    /// that wraps rows of width round(sqrt N) (see `NetworkBuilder.lattice`).
     case lattice(degree: Int)
     /// Read from an edge list.
     case edges

@@ -33,10 +33,14 @@ public struct NetworkBuilder {
     }
 
     /// A random far end for tie number `draw` of firm `from`, homophily-aware.
+    /// `attempt` > 0 gives fresh draws for the same tie when an earlier end was refused.
     @inline(__always)
-    func randomPartner(of from: Int, draw: Int) -> UInt32 {
-        let u = rng.uniform(tick: -2, firm: draw, stream: .network, draw: 1)
-        let v = rng.uniform(tick: -2, firm: draw, stream: .network, draw: 2)
+    func randomPartner(of from: Int, draw: Int, attempt: Int = 0) -> UInt32 {
+        // Attempt 0 keeps counters 1 and 2, so ties that never needed a retry are the
+        // ones earlier versions drew; retries use counters 16 and up, unused elsewhere.
+        let counter = attempt == 0 ? UInt64(1) : UInt64(14 + 2 * attempt)
+        let u = rng.uniform(tick: -2, firm: draw, stream: .network, draw: counter)
+        let v = rng.uniform(tick: -2, firm: draw, stream: .network, draw: counter + 1)
         if homophily > 0 && u < homophily {
             let own = members[Int(sectorOf[from])]
             return own[min(Int(v * Double(own.count)), own.count - 1)]
@@ -44,32 +48,120 @@ public struct NetworkBuilder {
         return UInt32(min(Int(v * Double(firmCount)), firmCount - 1))
     }
 
+    /// One key per unordered pair, lower id in the high half, so sorting keys sorts pairs.
+    @inline(__always)
+    static func pairKey(_ a: Int, _ b: Int) -> UInt64 {
+        UInt64(min(a, b)) << 32 | UInt64(max(a, b))
+    }
+
+    /// How many times a refused far end is redrawn before a search of all firms
+    /// (only a firm tied to nearly every candidate can exhaust this).
+    static let partnerAttempts = 100
+
+    /// Watts-Strogatz: ring ties (i, i+1 ... i+degree/2); each is rewired with
+    /// probability `rewire` to a far end that is neither the firm itself nor
+    /// already tied to it, redrawing until one is, so the graph stays simple and
+    /// the mean degree stays exactly `degree` (given N > degree; with fewer
+    /// firms it is the complete graph).
     func smallWorld(_ kind: NetworkKind, degree: Int, rewire: Double) -> Network {
         let half = max(1, degree / 2)
+        let n = firmCount
+        // The ring needs N > degree for its ties to be distinct; fewer firms get every pair.
+        if n <= 2 * half { return complete(kind) }
+        // Whether ring tie (i, i+j) is rewired is a pure function of its counter,
+        // so "is a-b a ring tie that stays?" can be answered before the loop reaches it.
+        func rewires(_ draw: Int) -> Bool {
+            rng.uniform(tick: -2, firm: draw, stream: .networkRewire) < rewire
+        }
+        func keptRingTie(_ a: Int, _ b: Int) -> Bool {
+            let forward = (b - a + n) % n
+            if forward >= 1 && forward <= half { return !rewires(a * half + forward) }
+            let backward = (a - b + n) % n
+            if backward >= 1 && backward <= half { return !rewires(b * half + backward) }
+            return false
+        }
+        // Rewired ties placed so far; with the kept ring ties they are the whole graph.
+        var placed = Set<UInt64>()
         var sources = [UInt32](), targets = [UInt32]()
-        sources.reserveCapacity(firmCount * half); targets.reserveCapacity(firmCount * half)
-        for i in 0..<firmCount {
+        sources.reserveCapacity(n * half); targets.reserveCapacity(n * half)
+        for i in 0..<n {
             for j in 1...half {
                 let draw = i * half + j
-                var t = UInt32((i + j) % firmCount)
-                if rng.uniform(tick: -2, firm: draw, stream: .networkRewire) < rewire {
-                    t = randomPartner(of: i, draw: draw)
+                let ring = (i + j) % n
+                guard rewires(draw) else {
+                    sources.append(UInt32(i)); targets.append(UInt32(ring))
+                    continue
                 }
-                sources.append(UInt32(i)); targets.append(t)
+                func free(_ t: Int) -> Bool {
+                    t != i && t != ring && !keptRingTie(i, t) && !placed.contains(NetworkBuilder.pairKey(i, t))
+                }
+                var target: Int? = nil
+                for attempt in 0..<NetworkBuilder.partnerAttempts {
+                    let t = Int(randomPartner(of: i, draw: draw, attempt: attempt))
+                    if free(t) { target = t; break }
+                }
+                if target == nil {
+                    // Only in a graph close to complete: take the first free firm after a random start.
+                    let start = Int(randomPartner(of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts))
+                    target = (0..<n).lazy.map { (start + $0) % n }.first(where: free)
+                }
+                // No free far end at all: keep the ring tie if nothing took its place, else drop it.
+                let end = target ?? ring
+                let key = NetworkBuilder.pairKey(i, end)
+                if target == nil && placed.contains(key) { continue }
+                placed.insert(key)
+                sources.append(UInt32(i)); targets.append(UInt32(end))
+            }
+        }
+        return .fromEdges(kind: kind, firmCount: n, sources: sources, targets: targets)
+    }
+
+    /// Every firm tied to every other.
+    func complete(_ kind: NetworkKind) -> Network {
+        var sources = [UInt32](), targets = [UInt32]()
+        for i in 0..<firmCount {
+            for j in (i + 1)..<max(i + 1, firmCount) {
+                sources.append(UInt32(i)); targets.append(UInt32(j))
             }
         }
         return .fromEdges(kind: kind, firmCount: firmCount, sources: sources, targets: targets)
     }
 
+    /// G(N, M): exactly M = round(N * meanDegree / 2) distinct ties (at most all
+    /// N(N-1)/2 pairs), so the mean degree is the stated one up to that rounding.
+    /// Pairs are drawn in counter order and a self-tie or a repeat is skipped, as
+    /// if drawn one at a time until M distinct ties exist.
     func erdosRenyi(_ kind: NetworkKind, meanDegree: Double) -> Network {
-        // N * d / 2 ties with uniformly drawn ends: the sparse limit of G(N, p).
-        let ties = Int((Double(firmCount) * meanDegree / 2).rounded())
-        var sources = [UInt32](), targets = [UInt32]()
-        for e in 0..<ties {
-            let a = Int(rng.uniform(tick: -2, firm: e, stream: .network, draw: 3) * Double(firmCount))
-            sources.append(UInt32(a)); targets.append(randomPartner(of: a, draw: e))
+        let n = firmCount
+        let possible = n * (n - 1) / 2
+        let wanted = min(Int((Double(n) * max(meanDegree, 0) / 2).rounded()), possible)
+        // Drawn in rounds of "as many pairs as are still missing", then sorted and
+        // deduplicated: a round never overshoots M, and sorting keys once per round
+        // is cheaper than a hash set for millions of ties. Repeats are rare when
+        // the graph is sparse, so a few rounds suffice.
+        var keys = [UInt64]()
+        keys.reserveCapacity(wanted)
+        var draw = 0
+        let drawLimit = 100 * wanted + 10_000  // guards a graph too dense (or too homophilous) to fill
+        while keys.count < wanted && draw < drawLimit {
+            for _ in 0..<(wanted - keys.count) {
+                let u = rng.uniform(tick: -2, firm: draw, stream: .network, draw: 3)
+                let a = min(Int(u * Double(n)), n - 1)
+                let b = Int(randomPartner(of: a, draw: draw))
+                draw += 1
+                if a != b { keys.append(NetworkBuilder.pairKey(a, b)) }
+            }
+            keys.sort()
+            var unique = 0
+            for k in keys.indices where unique == 0 || keys[k] != keys[unique - 1] {
+                keys[unique] = keys[k]
+                unique += 1
+            }
+            keys.removeLast(keys.count - unique)
         }
-        return .fromEdges(kind: kind, firmCount: firmCount, sources: sources, targets: targets)
+        let sources = keys.map { UInt32(truncatingIfNeeded: $0 >> 32) }
+        let targets = keys.map { UInt32(truncatingIfNeeded: $0) }
+        return .fromEdges(kind: kind, firmCount: n, sources: sources, targets: targets)
     }
 
     func scaleFree(_ kind: NetworkKind, attach m: Int) -> Network {
@@ -99,18 +191,70 @@ public struct NetworkBuilder {
         return .fromEdges(kind: kind, firmCount: firmCount, sources: sources, targets: targets)
     }
 
+    /// Every firm gets exactly `degree` (4 or 8) neighbours, for any N >= 5 (4) or 9 (8).
+    ///
+    /// When N is a perfect square w * w: the 2-D torus of side w, neighbours
+    /// left, right, up, down (and the four diagonals for degree 8).
+    /// Otherwise: firms laid in rows of width w = round(sqrt N) that wrap into
+    /// each other, i.e. the circulant graph where firm i is tied to i +- 1 and
+    /// i +- w (and i +- (w - 1), i +- (w + 1) for degree 8), all mod N. It is
+    /// the torus with a shifted seam, so locality is the same, and the offsets
+    /// are distinct mod N whenever 2 (w + 1) < N, which the minimum N ensures.
     func lattice(_ kind: NetworkKind, degree: Int) -> Network {
-        let side = Int(Double(firmCount).squareRoot().rounded(.up))
+        let n = firmCount
+        let width = Int(Double(n).squareRoot().rounded())
         var sources = [UInt32](), targets = [UInt32]()
-        let steps: [(Int, Int)] = degree >= 8 ? [(1, 0), (0, 1), (1, 1), (1, -1)] : [(1, 0), (0, 1)]
-        for i in 0..<firmCount {
-            let x = i % side, y = i / side
-            for (dx, dy) in steps {
-                let nx = (x + dx + side) % side, ny = (y + dy + side) % side
-                let j = ny * side + nx
-                if j < firmCount && j != i { sources.append(UInt32(i)); targets.append(UInt32(j)) }
+        if width * width == n {
+            // The torus kept from earlier versions, so square N gives the same graph.
+            let steps: [(Int, Int)] = degree >= 8 ? [(1, 0), (0, 1), (1, 1), (1, -1)] : [(1, 0), (0, 1)]
+            for i in 0..<n {
+                let x = i % width, y = i / width
+                for (dx, dy) in steps {
+                    let nx = (x + dx + width) % width, ny = (y + dy + width) % width
+                    sources.append(UInt32(i)); targets.append(UInt32(ny * width + nx))
+                }
+            }
+        } else {
+            let offsets = degree >= 8 ? [1, width - 1, width, width + 1] : [1, width]
+            for i in 0..<n {
+                for offset in offsets {
+                    sources.append(UInt32(i)); targets.append(UInt32((i + offset) % n))
+                }
             }
         }
-        return .fromEdges(kind: kind, firmCount: firmCount, sources: sources, targets: targets)
+        return .fromEdges(kind: kind, firmCount: n, sources: sources, targets: targets)
     }
+
+    /// Why `kind` cannot be built on `firmCount` firms, or nil if it can.
+    /// Scenario files check this when they are read; `Simulation` checks it again.
+    public static func problem(building kind: NetworkKind, firmCount n: Int) -> NetworkError? {
+        switch kind {
+        case .lattice(let degree):
+            guard degree == 4 || degree == 8 else {
+                return NetworkError(description: "a lattice has degree 4 or 8, not \(degree)", fix: "Use degree = 4 or degree = 8")
+            }
+            let minimum = degree == 4 ? 5 : 9
+            if n < minimum {
+                return NetworkError(description: "a lattice of degree \(degree) needs at least \(minimum) firms, not \(n)",
+                                    fix: degree == 8 && n >= 5 ? "Use degree = 4 or more firms" : "Use more firms or kind = \"mean-field\"")
+            }
+        case .meanField, .smallWorld, .erdosRenyi, .scaleFree, .edges:
+            // Small-world and Erdos-Renyi asked for a degree of N - 1 or more give the
+            // complete graph: the default small-world of degree 8 must work on a firms
+            // file of a handful of firms.
+            break
+        }
+        return nil
+    }
+}
+
+/// A network that cannot be built on the population asked for.
+public struct NetworkError: Error, CustomStringConvertible {
+    public let problem: String
+    public let fix: String
+    public init(description: String, fix: String) {
+        self.problem = description
+        self.fix = fix
+    }
+    public var description: String { "\(problem). \(fix)" }
 }

@@ -53,6 +53,7 @@ public final class Simulation {
             network = .fromEdges(kind: .edges, firmCount: firms.count, sources: edges.sources, targets: edges.targets,
                                  directed: edges.directed)
         } else {
+            if let problem = NetworkBuilder.problem(building: config.network, firmCount: firms.count) { throw problem }
             network = NetworkBuilder(sectorOf: firms.sector, homophily: config.homophily, rng: rng).build(config.network)
         }
         neighbourCounts = network.isMeanField ? NeighbourCounts(meanField: firms.count)

@@ -127,7 +127,6 @@ public enum ScenarioDecoder {
         case "scale-free": result = .scaleFree(attach: try n.integer("attach", default: 4, in: 1...1000)!)
         case "lattice":
             let degree = try n.integer("degree", default: 4, in: 4...8)!
-            guard degree == 4 || degree == 8 else { throw n.error("degree", "a lattice has degree 4 or 8, not \(degree)") }
             result = .lattice(degree: degree)
         default:
             result = .edges
@@ -139,6 +138,11 @@ public enum ScenarioDecoder {
                                        firmCount: population.records?.count ?? population.count, directed: directed, reader: n)
         }
         try n.rejectUnknownKeys()
+        // Degree against firm count (e.g. a lattice of 4 firms) is checked here so the
+        // message points at the scenario's line, not at the run.
+        if let problem = NetworkBuilder.problem(building: result, firmCount: population.records?.count ?? population.count) {
+            throw n.error(result.name == "lattice" ? "degree" : nil, problem.problem, fix: problem.fix)
+        }
         return (result, edges)
     }
 
