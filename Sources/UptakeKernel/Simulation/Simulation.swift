@@ -210,30 +210,21 @@ public final class Simulation {
         let f = firms
         var training = firms.training, rejected = firms.rejectedUtility
         firms.training = []; firms.rejectedUtility = []  // keep the buffers uniquely referenced while written
-        f.sector.withUnsafeBufferPointer { sector in
-        f.size.withUnsafeBufferPointer { size in
-        f.threshold.withUnsafeBufferPointer { threshold in
-        f.budget.withUnsafeBufferPointer { budget in
-        f.stageSince.withUnsafeBufferPointer { stageSince in
-        f.adoptedTick.withUnsafeBufferPointer { adoptedTick in
-        training.withUnsafeMutableBufferPointer { training in
-        rejected.withUnsafeMutableBufferPointer { rejected in
-        subsidy.withUnsafeBufferPointer { subsidy in
-        taxRelief.withUnsafeBufferPointer { taxRelief in
-        loanRate.withUnsafeBufferPointer { loanRate in
-        fundShare.withUnsafeBufferPointer { fundShare in
-        trainingLever.withUnsafeBufferPointer { trainingLever in
-        media.withUnsafeBufferPointer { media in
+        withMutableBuffers(&training, &rejected) { training, rejected in
+        withBuffers([f.sector, f.size]) { codes in
+        withBuffers([f.stageSince, f.adoptedTick]) { ticks in
+        withBuffers([f.threshold, f.budget]) { values in
+        withBuffers([subsidy, taxRelief, loanRate, fundShare, trainingLever, media]) { lever in
             let rule = RogersRule(
-                p: parameters, tick: tick, rng: rng, sector: sector, size: size, threshold: threshold, budget: budget,
-                stage: stage, stageSince: stageSince, adoptedTick: adoptedTick, training: training, rejectedUtility: rejected,
-                subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare,
-                trainingLever: trainingLever, media: media, segments: segments, readiness: macro.readiness,
+                p: parameters, tick: tick, rng: rng, sector: codes[0], size: codes[1], threshold: values[0], budget: values[1],
+                stage: stage, stageSince: ticks[0], adoptedTick: ticks[1], training: training, rejectedUtility: rejected,
+                subsidy: lever[0], taxRelief: lever[1], loanRate: lever[2], fundShare: lever[3],
+                trainingLever: lever[4], media: lever[5], segments: segments, readiness: macro.readiness,
                 rationing: macro.rationing, trust: macro.trust, alliance: levers.systemValue(.alliance),
                 regulation: levers.systemValue(.regulation), fundAvailable: specialFundLeft > 0, network: network,
                 neighbours: neighbours, sectorAdopters: start.sectorAdopters, sectorTotals: start.sectorTotals)
             rule.run(chunks, changes: changes)
-        }}}}}}}}}}}}}}
+        }}}}}
         firms.training = training
         firms.rejectedUtility = rejected
     }
@@ -254,12 +245,8 @@ public final class Simulation {
         let tick32 = Int32(tick)
         var stage = firms.stage, since = firms.stageSince, adoptedTick = firms.adoptedTick
         firms.stage = []; firms.stageSince = []; firms.adoptedTick = []  // keep the buffers uniquely referenced while written
-        stage.withUnsafeMutableBufferPointer { stage in
-        since.withUnsafeMutableBufferPointer { since in
-        adoptedTick.withUnsafeMutableBufferPointer { adoptedTick in
-        gainedPerChunk.withUnsafeMutableBufferPointer { gainedPerChunk in
-        lostPerChunk.withUnsafeMutableBufferPointer { lostPerChunk in
-        deltasPerChunk.withUnsafeMutableBufferPointer { deltasPerChunk in
+        withMutableBuffers(&stage, &since, &adoptedTick) { stage, since, adoptedTick in
+        withMutableBuffers(&gainedPerChunk, &lostPerChunk, &deltasPerChunk) { gainedPerChunk, lostPerChunk, deltasPerChunk in
             chunks.forEach { c, range in
                 var gained: [Int32] = [], lost: [Int32] = []
                 var deltas = [Int](repeating: 0, count: Stage.allCases.count)
@@ -286,7 +273,7 @@ public final class Simulation {
                 lostPerChunk[c] = lost
                 deltasPerChunk[c] = deltas
             }
-        }}}}}}
+        }}
         firms.stage = stage; firms.stageSince = since; firms.adoptedTick = adoptedTick
 
         let adopted = gainedPerChunk.flatMap { $0 }
