@@ -51,6 +51,8 @@ final class BadInputTests: XCTestCase {
              message: "Error: s.lua:1: 'ticks' must be a whole number, not number 1e+300. Write e.g. ticks = 40"),
         Case(name: "NaN given with --set", files: ["s.lua": scenario("firms = 50")], arguments: ["run", "s.lua", "--set", "model.word_of_mouth=nan"], status: 1,
              message: "Error: --set model.word_of_mouth=nan: 'nan' is not a finite number. Write an ordinary number, e.g. --set model.word_of_mouth=0.5"),
+        Case(name: "NaN given as the seed with --set", files: ["s.lua": scenario("firms = 50")], arguments: ["run", "s.lua", "--set", "seed=nan"], status: 1,
+             message: "Error: --set seed=nan: 'nan' is not a finite number. Write an ordinary number, e.g. --set seed=7"),
         Case(name: "infinity given with --set", files: ["s.lua": scenario("firms = 50")], arguments: ["run", "s.lua", "--set", "model.word_of_mouth=-inf"], status: 1,
              message: "Error: --set model.word_of_mouth=-inf: '-inf' is not a finite number. Write an ordinary number, e.g. --set model.word_of_mouth=0.5"),
         Case(name: "a misspelt command", files: ["s.lua": scenario("firms = 50")], arguments: ["rn", "s.lua"], status: 64,

@@ -29,7 +29,7 @@ public struct ParameterOverride: Sendable, Equatable {
         else if let d = Double(raw), !d.isFinite {
             // nan, inf, 1e999: a number no parameter accepts, better said so than "not string 'nan'".
             throw Diagnostic(file: "--set \(text)", problem: "'\(raw)' is not a finite number",
-                             fix: "Write an ordinary number, e.g. --set \(key)=0.5")
+                             fix: "Write an ordinary number, e.g. --set \(key)=\(key == "seed" ? "7" : "0.5")")
         }
         else { value = .string(raw) }
     }
