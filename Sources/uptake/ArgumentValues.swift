@@ -1,6 +1,6 @@
 import ArgumentParser
-import UptakeReport
 import Foundation
+import UptakeScripting
 
 /// Parsers of numeric option values that say what is allowed. They are used
 /// with `parsing: .unconditional`, so that a negative number reaches them

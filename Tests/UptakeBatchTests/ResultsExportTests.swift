@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import UptakeBatch
 import UptakeReport
+import UptakeScripting
 
 /// What `uptake results --csv DIR` and `--json` write: seeds as text that
 /// round-trips exactly, dated series, and the policy summary.

@@ -64,16 +64,4 @@ final class ReadableTests: XCTestCase {
         let lines = TextTable.lines([["policy", "effect"], ["a=0.3", "+15.4"], ["a=0.15", "+7.58"]])
         XCTAssertEqual(lines, ["policy  effect", "a=0.3    +15.4", "a=0.15   +7.58"])
     }
-
-    func testSeedsAboveTwoToThe53RoundTripAsText() {
-        let seed: UInt64 = 9_451_341_060_835_768_564
-        XCTAssertNotEqual(UInt64(exactly: Double(seed)), seed, "a double would lose this seed: the test means something")
-        let text = SeedText.text(seed)
-        XCTAssertEqual(text, "s9451341060835768564")
-        XCTAssertNil(Double(text), "not a number to a spreadsheet or R either")
-        XCTAssertEqual(SeedText.seed(text), seed)
-        XCTAssertEqual(SeedText.seed("9451341060835768564"), seed, "plain digits are a seed too")
-        XCTAssertEqual(SeedText.seed(SeedText.text(.max)), .max)
-        for bad in ["", "s", "s-1", "s1.5", "x12", "s18446744073709551616", "s 1"] { XCTAssertNil(SeedText.seed(bad), bad) }
-    }
 }

@@ -3,6 +3,7 @@ import GRDB
 import UptakeFiles
 import UptakeKernel
 import UptakeReport
+import UptakeScripting
 
 /// Tidy exports of a results database: CSV files (one row per observation:
 /// policy, point x metric, run x metric, run x tick x metric) and JSON lines.

@@ -40,7 +40,7 @@ public struct ParameterOverride: Sendable, Equatable {
     /// The seed of `seed=N`, which may be anything `--seed` takes; `given`
     /// is a seed from `--seed`, which must not disagree.
     public func seed(given: UInt64?) throws -> UInt64 {
-        guard let seed = UInt64(rawValue) else {
+        guard let seed = SeedText.seed(rawValue) else {
             throw Diagnostic(file: "--set \(text)", problem: "the seed must be a whole number from 0 to \(UInt64.max)",
                              fix: "Write e.g. --set seed=7")
         }
