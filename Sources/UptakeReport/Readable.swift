@@ -18,7 +18,7 @@ import Foundation
 ///     Readable.percent(0.7083)       // "70.8%"
 ///
 /// Files for programs (CSV, JSON, the results database) keep every digit
-/// instead (`SeriesTable.format`).
+/// instead (`SeriesCSV.format`).
 public enum Readable {
     /// Significant digits kept after the decimal point (whole digits are always kept).
     public static let significantDigits = 3

@@ -35,7 +35,7 @@ public enum RunSummaryJSON {
                     "date": tick.map { sim.calendar.label($0) as Any } ?? NSNull()]
         }
         guard last >= 0 else { return object }
-        let s = sim.history[last], m = s.macro
+        let s = sim.history[last]
         var byCategory: [String: Any] = [:]
         for category in AdopterCategory.allCases {
             let i = Int(category.rawValue)
@@ -47,9 +47,8 @@ public enum RunSummaryJSON {
             bySize[size.name] = number(TickStats.share(s.sizeAdopters[i], s.sizeTotals[i]))
         }
         object["adoption"] = ["final": number(s.adoption), "adopters": s.adopters, "by_category": byCategory, "by_size": bySize]
-        object["at_end"] = ["productivity_index": number(m.productivityIndex), "technology_readiness": number(m.readiness),
-                            "trust": number(m.trust), "compute_served": number(m.rationing),
-                            "energy_gwh": number(m.energy), "emissions_tco2": number(m.emissions)]
+        // Every quantity of the output schema from critical_mass on, under its series column's name.
+        object["at_end"] = Dictionary(uniqueKeysWithValues: OutputSchema.economy.map { ($0.name, number($0.value(s))) })
         let accounts = s.spendTotal.filter { $0.value != 0 }.mapValues(number)
         object["public_spending_yuan"] = ["total": number(FiscalLedger.sum(s.spendTotal)), "by_account": accounts]
         return object

@@ -8,7 +8,7 @@ import UptakeKernel
 ///
 ///     let session = try RunSession(file: "scenarios/baseline.lua", options: .init(seed: 7))
 ///     try session.run()
-///     print(SeriesTable.build(session.simulation).csv)
+///     print(OutputTable(session.simulation).rows.last!)
 public final class RunSession {
     public struct Options: Sendable {
         public var seed: UInt64?

@@ -91,7 +91,7 @@ struct RunCommand: ParsableCommand {
                 progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
             }
             interruption.writingOutputs()
-            try outputs.stage(Data(SeriesTable.build(session.simulation).csv.utf8), at: seriesURL, display: seriesURL.relativePath)
+            try outputs.stage(Data(SeriesCSV.text(OutputTable(session.simulation)).utf8), at: seriesURL, display: seriesURL.relativePath)
             if let firmsURL, let firmsOut {
                 try outputs.stage(Data(SeriesWriter.firmsCSV(session.simulation).utf8), at: firmsURL, display: firmsOut)
             }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import UptakeBatch
+import UptakeKernel
 import UptakeScripting
 
 final class BatchRunTests: XCTestCase {
@@ -165,5 +166,62 @@ final class BatchRunTests: XCTestCase {
         let ticks = try XCTUnwrap(run.outputs["ticks_run"])
         XCTAssertLessThan(ticks, 30)
         XCTAssertGreaterThanOrEqual(run.outputs["adoption"] ?? 0, 0.06)
+    }
+
+    /// A stop condition can watch any column of the outputs, a breakdown's too.
+    func testStopConditionWatchesABreakdownColumn() throws {
+        let f = try BatchFixture()
+        try f.scenario(ticks: 30)
+        let e = try f.experiment("""
+          scenario = "scenario.lua",
+          levers = { ["model.word_of_mouth"] = { 0.5 } },
+          record = { final = { "adoption_large", "stage_adopted" } },
+          stop = { metric = "adoption_large", at_least = 0.2 },
+        """)
+        let (_, db) = try f.batch(e)
+        let run = try XCTUnwrap(try ResultsData(store: try ResultStore.open(db, readOnly: true)).runs.first)
+        XCTAssertLessThan(try XCTUnwrap(run.outputs["ticks_run"]), 30)
+        XCTAssertGreaterThanOrEqual(run.outputs["adoption_large"] ?? 0, 0.2)
+    }
+
+    /// A misspelt stop metric fails each run with a did-you-mean, instead of never stopping.
+    func testUnknownStopMetricFailsTheRunWithASuggestion() throws {
+        let f = try BatchFixture()
+        try f.scenario(ticks: 5)
+        let e = try f.experiment("""
+          scenario = "scenario.lua",
+          levers = { ["model.word_of_mouth"] = { 0.5 } },
+          stop = { metric = "adoptoin", at_least = 0.2 },
+        """)
+        let (_, db) = try f.batch(e)
+        let run = try XCTUnwrap(try ResultsData(store: try ResultStore.open(db, readOnly: true)).runs.first)
+        XCTAssertEqual(run.status, "failed")
+        let error = try XCTUnwrap(run.error)
+        XCTAssertTrue(error.contains("the stop metric 'adoptoin' is neither an output of the run nor a metric a plugin recorded"), error)
+        XCTAssertTrue(error.contains("Did you mean 'adoption'?"), error)
+    }
+
+    /// Outputs are stored as the run computed them: every digit, no text in between.
+    func testOutputsKeepEveryDigit() throws {
+        let f = try BatchFixture()
+        try f.scenario(ticks: 8)
+        let e = try f.experiment("""
+          scenario = "scenario.lua",
+          levers = { ["model.word_of_mouth"] = { 0.5 } },
+          record = { final = { "productivity_index", "readiness" } },
+        """)
+        let (_, db) = try f.batch(e)
+        let run = try XCTUnwrap(try ResultsData(store: try ResultStore.open(db, readOnly: true)).runs.first)
+        let seed = try XCTUnwrap(SeedText.seed(run.seed))
+        let session = try RunSession(file: f.path("scenario.lua"),
+                                     options: .init(seed: seed, overrides: [try ParameterOverride(parsing: "model.word_of_mouth=0.5")],
+                                                    searchPath: f.searchPath))
+        try session.run()
+        let table = OutputTable(session.simulation)
+        for name in ["productivity_index", "readiness"] {
+            let expected = table.rows.last![try XCTUnwrap(table.column(name))]
+            XCTAssertEqual(run.outputs[name]?.bitPattern, expected.bitPattern, name)
+            XCTAssertNotEqual(Double(String(format: "%.9g", expected)), expected, "\(name) has more than 9 digits, so text would lose some")
+        }
     }
 }

@@ -11,17 +11,17 @@ final class SimulationTests: XCTestCase {
     func testSameSeedGivesIdenticalSeries() throws {
         let a = try Simulation(config()), b = try Simulation(config())
         try a.run(); try b.run()
-        XCTAssertEqual(SeriesTable.build(a).csv, SeriesTable.build(b).csv)
+        XCTAssertEqual(OutputTable(a), OutputTable(b))
         let c = try Simulation(config(seed: 8))
         try c.run()
-        XCTAssertNotEqual(SeriesTable.build(a).csv, SeriesTable.build(c).csv)
+        XCTAssertNotEqual(OutputTable(a), OutputTable(c))
     }
 
     func testThreadCountDoesNotChangeResults() throws {
         // More firms than one chunk, so two threads really split the work.
         let one = try Simulation(config(40_000, threads: 1)), two = try Simulation(config(40_000, threads: 2))
         try one.run(); try two.run()
-        XCTAssertEqual(SeriesTable.build(one).csv, SeriesTable.build(two).csv)
+        XCTAssertEqual(OutputTable(one), OutputTable(two))
         XCTAssertEqual(one.firms.stage, two.firms.stage)
     }
 

@@ -118,13 +118,13 @@ final class ValidationTests: XCTestCase {
 
     func testEveryRuleIsIdenticalOnOneAndTwoThreads() throws {
         for model in [ModelSpec.bass(p: 0.01, q: 0.4, dt: 1), .threshold, .rogers(RogersParameters())] {
-            var results: [String] = []
+            var results: [OutputTable] = []
             for threads in [1, 2] {
                 let sim = try Simulation(SimulationConfig(ticks: 15, calendar: calendar, seed: 4,
                                                           population: PopulationSpec(count: 40_000, initialAdoption: 0.05),
                                                           model: model, threads: threads))
                 try sim.run()
-                results.append(SeriesTable.build(sim).csv)
+                results.append(OutputTable(sim))
             }
             XCTAssertEqual(results[0], results[1], model.name)
         }

@@ -34,10 +34,10 @@ final class RunSummaryTests: XCTestCase {
     }
 
     func testNumbersAreFormattedTheSameEverywhere() {
-        XCTAssertEqual(SeriesTable.format(3), "3")
-        XCTAssertEqual(SeriesTable.format(0.125), "0.125")
-        XCTAssertEqual(SeriesTable.format(1.0 / 3.0), "0.333333333")
-        XCTAssertEqual(SeriesTable.format(.infinity), "inf")
+        XCTAssertEqual(SeriesCSV.format(3), "3")
+        XCTAssertEqual(SeriesCSV.format(0.125), "0.125")
+        XCTAssertEqual(SeriesCSV.format(1.0 / 3.0), "0.333333333")
+        XCTAssertEqual(SeriesCSV.format(.infinity), "inf")
     }
 
     func testFirmsCSVHasOneRowPerFirmWithEmptyTickForNonAdopters() throws {

@@ -42,7 +42,7 @@ final class RunTests: XCTestCase {
 
     func testSameScenarioAndSeedGiveIdenticalSeries() throws {
         let a = try run(baseline), b = try run(baseline)
-        XCTAssertEqual(SeriesTable.build(a).csv, SeriesTable.build(b).csv)
+        XCTAssertEqual(OutputTable(a), OutputTable(b))
     }
 
     func testTrainingCampaignStopsAtItsBudget() throws {
@@ -54,16 +54,16 @@ final class RunTests: XCTestCase {
         XCTAssertGreaterThan(spent, 0)
         XCTAssertLessThanOrEqual(spent, 3e6)
         // It recorded its own metric into the series.
-        XCTAssertTrue(SeriesTable.build(s.simulation).header.contains("training_budget_left"))
+        XCTAssertNotNil(OutputTable(s.simulation).column("training_budget_left"))
     }
 
     func testSeriesHasTheRequiredColumns() throws {
         let sim = try run(baseline)
-        let table = SeriesTable.build(sim)
-        XCTAssertEqual(Array(table.header.prefix(4)), ["tick", "date", "adopters", "adoption"])
+        let table = OutputTable(sim)
+        XCTAssertEqual(Array(table.names.prefix(4)), ["firms", "adopters", "adoption", "new_adopters"])
         XCTAssertEqual(table.rows.count, 40)
-        XCTAssertEqual(table.rows[0][1], "2023Q1")
-        XCTAssertEqual(table.rows[39][1], "2032Q4")
+        XCTAssertEqual(table.dates[0], "2023Q1")
+        XCTAssertEqual(table.dates[39], "2032Q4")
     }
 
     /// series.csv has the same columns for one scenario and plugin set, whatever a run spent:
@@ -74,22 +74,22 @@ final class RunTests: XCTestCase {
         { "tax-relief", rate = 0 },
         { "data-sharing", coverage = 0.3, cost = 1e6, from = "2024Q1" },
         """)
-        func table(_ overrides: [String]) throws -> SeriesTable {
+        func table(_ overrides: [String]) throws -> OutputTable {
             let s = try RunSession(file: file, options: .init(overrides: overrides.map { try ParameterOverride(parsing: $0) }, searchPath: repoPlugins))
             try s.run()
-            return SeriesTable.build(s.simulation)
+            return OutputTable(s.simulation)
         }
         let nothing = try table(["data-sharing.from=2040Q1"])
         let spending = try table(["tax-relief.rate=0.5"])
-        XCTAssertEqual(nothing.header, spending.header)
-        XCTAssertEqual(nothing.header.filter { $0.hasPrefix("spend_") && $0 != "spend_tick" && $0 != "spend_cumulative" },
+        XCTAssertEqual(nothing.names, spending.names)
+        XCTAssertEqual(nothing.names.filter { $0.hasPrefix("spend_") && $0 != "spend_tick" && $0 != "spend_cumulative" },
                        (FiscalLedger.kernelAccounts + ["data-sharing"]).sorted().map { "spend_" + $0 })
         for account in ["spend_tax_relief", "spend_data-sharing", "spend_training"] {
-            let c = try XCTUnwrap(nothing.header.firstIndex(of: account))
-            XCTAssertTrue(nothing.rows.allSatisfy { $0[c] == "0" }, "\(account) is 0 in every tick of a run that spent nothing")
+            let c = try XCTUnwrap(nothing.names.firstIndex(of: account))
+            XCTAssertTrue(nothing.rows.allSatisfy { $0[c] == 0 }, "\(account) is 0 in every tick of a run that spent nothing")
         }
-        let relief = try XCTUnwrap(spending.header.firstIndex(of: "spend_tax_relief"))
-        XCTAssertTrue(spending.rows.contains { Double($0[relief])! > 0 }, "the run with relief spent")
+        let relief = try XCTUnwrap(spending.names.firstIndex(of: "spend_tax_relief"))
+        XCTAssertTrue(spending.rows.contains { $0[relief] > 0 }, "the run with relief spent")
     }
 }
 

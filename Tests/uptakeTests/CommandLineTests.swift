@@ -24,7 +24,7 @@ final class CommandLineTests: XCTestCase {
         let csv = try String(contentsOf: out.appendingPathComponent("series.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         XCTAssertEqual(lines.count, 41)
-        XCTAssertTrue(lines[0].hasPrefix("tick,date,adopters,adoption,"))
+        XCTAssertTrue(lines[0].hasPrefix("tick,date,firms,adopters,adoption,"))
     }
 
     func testSameSeedGivesByteIdenticalSeriesFiles() throws {

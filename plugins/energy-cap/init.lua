@@ -17,7 +17,7 @@ end
 -- compute was rationed.
 function cap.after_tick(ctx)
   local limit = ctx.get("energy_cap")
-  ctx.record("energy_cap_binding", (limit < no_cap and ctx.stats.energy >= limit * 0.999) and 1 or 0)
+  ctx.record("energy_cap_binding", (limit < no_cap and ctx.stats.energy_gwh >= limit * 0.999) and 1 or 0)
 end
 
 return cap

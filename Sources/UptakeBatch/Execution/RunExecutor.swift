@@ -49,11 +49,19 @@ public struct RunExecutor: Sendable {
             let session = try prepare(point: point, seed: seed, trace: trace)
             trace?.begin(run: run, limitSeconds: session.lua.limits.seconds)
             if let stop = plan.experiment.stop {
-                try StopObserver(host: session.host, stop: stop).run(session.simulation)
+                let observer = StopObserver(host: session.host, stop: stop)
+                try observer.run(session.simulation)
+                guard observer.sawMetric else {
+                    let known = StopObserver.knownMetrics(session.simulation)
+                    throw plan.experiment.context.diagnostic(
+                        path: ["stop", "metric"],
+                        problem: "the stop metric '\(stop.metric)' is neither an output of the run nor a metric a plugin recorded",
+                        fix: Suggestion.hint(for: stop.metric, in: known).capitalizedFirst)
+                }
             } else {
                 try session.run()
             }
-            let table = SeriesTable.build(session.simulation)
+            let table = OutputTable(session.simulation)
             result.ticks = table.rows.count
             try record(table, into: &result)
         } catch {
@@ -66,26 +74,24 @@ public struct RunExecutor: Sendable {
         return result
     }
 
-    func record(_ table: SeriesTable, into result: inout RunResult) throws {
+    /// The experiment's `record` lists read off the run's numbers (no text in between, so no digits are lost).
+    func record(_ table: OutputTable, into result: inout RunResult) throws {
         let spec = plan.experiment.record
         func column(_ name: String, _ key: String) throws -> Int {
-            guard let i = table.header.firstIndex(of: name), name != "date" else {
+            guard let i = table.column(name) else {
                 throw plan.experiment.context.diagnostic(path: ["record", key], problem: "the runs have no numeric column '\(name)' to record",
-                                                         fix: Suggestion.hint(for: name, in: table.header.filter { $0 != "date" }).capitalizedFirst)
+                                                         fix: Suggestion.hint(for: name, in: table.names).capitalizedFirst)
             }
             return i
         }
         let finalColumns = try spec.final.map { try column($0, "final") }
         let seriesColumns = try spec.series.map { try column($0, "series") }
         guard let last = table.rows.last else { return }
-        result.outputs = zip(spec.final, finalColumns).map { ($0, Self.number(last[$1])) }
+        result.outputs = zip(spec.final, finalColumns).map { ($0, last[$1]) }
         result.outputs.append(("ticks_run", Double(table.rows.count)))
         if seriesColumns.isEmpty { return }
         for (t, row) in table.rows.enumerated() where t % spec.every == 0 || t == table.rows.count - 1 {
-            for (name, c) in zip(spec.series, seriesColumns) { result.series.append((t, name, Self.number(row[c]))) }
+            for (name, c) in zip(spec.series, seriesColumns) { result.series.append((t, name, row[c])) }
         }
     }
-
-    /// Series cells are formatted once by `SeriesTable`; an empty cell (a metric not recorded that tick) is NaN.
-    static func number(_ text: String) -> Double { Double(text) ?? .nan }
 }

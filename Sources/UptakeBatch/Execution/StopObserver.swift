@@ -6,29 +6,29 @@ import UptakeScripting
 /// tally and plugin metrics are complete, and then lets the plugins finish.
 final class StopObserver: SimulationObserver {
     struct Stopped: Error {}
-    /// Columns a stop condition can watch besides plugin metrics (cheap to read each tick).
-    static let kernelMetrics: [String: @Sendable (TickStats) -> Double] = [
-        "adoption": { $0.adoption },
-        "adopters": { Double($0.adopters) },
-        "new_adopters": { Double($0.newAdopters) },
-        "productivity_index": { $0.macro.productivityIndex },
-        "trust": { $0.macro.trust },
-        "energy_gwh": { $0.macro.energy },
-        "emissions_t": { $0.macro.emissions },
-        "spend_cumulative": { s in FiscalLedger.sum(s.spendTotal) },
-    ]
 
     let host: SimulationObserver
     let stop: StopCondition
+    /// The schema's column of the metric, if it is one (else it is a plugin metric).
+    private var column: OutputColumn?
+    /// Whether the metric was there to check at least once (a column always is).
+    private(set) var sawMetric = false
 
     init(host: SimulationObserver, stop: StopCondition) { self.host = host; self.stop = stop }
 
-    func simulationDidSetUp(_ simulation: Simulation) throws { try host.simulationDidSetUp(simulation) }
+    func simulationDidSetUp(_ simulation: Simulation) throws {
+        column = OutputSchema.columns(sectors: simulation.sectors.map(\.name)).first { $0.name == stop.metric }
+        sawMetric = column != nil
+        try host.simulationDidSetUp(simulation)
+    }
 
     func simulationWillStep(_ simulation: Simulation) throws {
         if let last = simulation.history.last {
-            let value = StopObserver.kernelMetrics[stop.metric].map { $0(last) } ?? simulation.metrics.last?[stop.metric]
-            if let value, stop.isMet(value) { throw Stopped() }
+            let value = column.map { $0.value(last) } ?? simulation.metrics.last?[stop.metric]
+            if let value {
+                sawMetric = true
+                if stop.isMet(value) { throw Stopped() }
+            }
         }
         try host.simulationWillStep(simulation)
     }
@@ -46,5 +46,12 @@ final class StopObserver: SimulationObserver {
         } catch is Stopped {
             try host.simulationDidFinish(simulation)
         }
+        if !sawMetric, let metrics = simulation.metrics.last, metrics[stop.metric] != nil { sawMetric = true }
+    }
+
+    /// The names the metric could have been: the schema's columns and what plugins recorded.
+    static func knownMetrics(_ simulation: Simulation) -> [String] {
+        OutputSchema.columns(sectors: simulation.sectors.map(\.name)).map(\.name)
+            + Set(simulation.metrics.flatMap(\.keys)).sorted()
     }
 }

@@ -7,7 +7,7 @@ import UptakeScripting
 
 /// Tidy exports of a results database: CSV files (one row per observation:
 /// policy, point x metric, run x metric, run x tick x metric) and JSON lines.
-/// Numbers keep every digit (`SeriesTable.format`); seeds are text
+/// Numbers keep every digit (`SeriesCSV.format`); seeds are text
 /// (`SeedText`), so no spreadsheet rounds them.
 public enum TidyExport {
     /// Writes policies.csv, points.csv, summary.csv, differences.csv, cost_effectiveness.csv,
@@ -158,5 +158,5 @@ public enum TidyExport {
 
 /// Numbers in exports: the kernel's series format; a missing value is an empty cell.
 enum SeriesFormat {
-    static func number(_ x: Double) -> String { x.isNaN ? "" : SeriesTable.format(x) }
+    static func number(_ x: Double) -> String { SeriesCSV.format(x) }
 }

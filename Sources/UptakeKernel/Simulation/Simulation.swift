@@ -103,10 +103,20 @@ public final class Simulation {
             let adopted = step()
             tallyTick(newAdopters: adopted.count)
             try observer?.simulationDidStep(self, adoptions: adopted)
+            bookLateSpending()
             metrics[metrics.count - 1] = pendingMetrics
             pendingMetrics.removeAll()
         }
         try observer?.simulationDidFinish(self)
+    }
+
+    /// Spending and fund top-ups observers made after the tally (in `after_tick`)
+    /// belong to this tick: without this they would reach the cumulative total
+    /// but no tick's spending, and the ticks would not add up to the total.
+    private func bookLateSpending() {
+        history[history.count - 1].spendThisTick = ledger.thisTick
+        history[history.count - 1].spendTotal = ledger.total
+        history[history.count - 1].specialFundLeft = specialFundLeft
     }
 
     /// Tallies the firms, updates the macro state from the tally, and appends the tick's stats.
@@ -122,11 +132,18 @@ public final class Simulation {
     }
 
     private func makeStats(_ t: TickTally, newAdopters: Int) -> TickStats {
-        TickStats(tick: tick, firmCount: firms.count, stageCounts: t.stageCounts,
-                  adopters: t.stageCounts[Int(Stage.adopted.rawValue)] + t.stageCounts[Int(Stage.confirmed.rawValue)],
-                  newAdopters: newAdopters, categoryAdopters: t.categoryAdopters, categoryTotals: categoryTotals,
-                  sectorAdopters: t.sectorAdopters, sectorTotals: sectorTotals, sizeAdopters: t.sizeAdopters, sizeTotals: sizeTotals,
-                  macro: macro, spendThisTick: ledger.thisTick, spendTotal: ledger.total, specialFundLeft: specialFundLeft)
+        let adopters = t.stageCounts[Int(Stage.adopted.rawValue)] + t.stageCounts[Int(Stage.confirmed.rawValue)]
+        let adoption = firms.count == 0 ? 0 : Double(adopters) / Double(firms.count)
+        return TickStats(tick: tick, firmCount: firms.count, stageCounts: t.stageCounts, adopters: adopters,
+                         newAdopters: newAdopters, categoryAdopters: t.categoryAdopters, categoryTotals: categoryTotals,
+                         sectorAdopters: t.sectorAdopters, sectorTotals: sectorTotals, sizeAdopters: t.sizeAdopters,
+                         sizeTotals: sizeTotals, macro: macro, spendThisTick: ledger.thisTick, spendTotal: ledger.total,
+                         specialFundLeft: specialFundLeft, criticalMass: criticalMassReached(adoption: adoption))
+    }
+
+    /// The highest level reached before this tick or by `adoption` now.
+    private func criticalMassReached(adoption: Double) -> Double {
+        Simulation.criticalMassLevels.filter { criticalMassTicks[$0] != nil || adoption >= $0 }.max() ?? 0
     }
 
     /// Keeps the running tally right when a stage changes outside a step (a nudge).

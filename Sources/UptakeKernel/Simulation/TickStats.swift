@@ -16,6 +16,8 @@ public struct TickStats: Sendable {
     public var spendThisTick: [String: Double]
     public var spendTotal: [String: Double]
     public var specialFundLeft: Double
+    /// Highest critical-mass level (`Simulation.criticalMassLevels`) adoption has reached so far, 0 before the first.
+    public var criticalMass: Double
 
     public var adoption: Double { firmCount == 0 ? 0 : Double(adopters) / Double(firmCount) }
 

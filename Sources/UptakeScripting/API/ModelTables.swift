@@ -14,12 +14,13 @@ import UptakeKernel
 ///     <!-- end generated: scenario-defaults -->
 public enum ModelTables {
     /// The names of the tables, as the markers spell them.
-    public static let names = ["scenario-defaults", "lever-use"]
+    public static let names = ["scenario-defaults", "lever-use", "outputs"]
 
     public static func table(named name: String) throws -> String {
         switch name {
         case "scenario-defaults": return try scenarioDefaults()
         case "lever-use": return leverUse()
+        case "outputs": return outputs()
         default: throw Diagnostic(file: "", problem: "no generated table '\(name)'", fix: "Use one of \(names.joined(separator: ", "))")
         }
     }
@@ -37,6 +38,26 @@ public enum ModelTables {
             lines.replaceSubrange((begin + 1)..<end, with: table)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Every column of series.csv with its field of `ctx.stats` and its unit,
+    /// from `OutputSchema`: the names an experiment can `record` and `stop` on.
+    public static func outputs() -> String {
+        var out = "| series.csv column | `ctx.stats` | unit | meaning |\n|---|---|---|---|\n"
+        out += "| `tick` | `tick` | tick | The tick, 0-based. |\n"
+        out += "| `date` | (`ctx.date`) | calendar label | The tick's date, e.g. `2023Q1`. |\n"
+        func row(_ q: OutputQuantity) -> String {
+            "| `\(q.name)` | `\(q.luaPath ?? q.name)` | \(q.unit) | \(q.doc) |\n"
+        }
+        out += OutputSchema.counts.map(row).joined()
+        for b in OutputSchema.breakdowns {
+            out += "| `\(b.columnPrefix)KEY` | `\(b.name).KEY` | \(b.unit) | \(b.doc) |\n"
+        }
+        out += OutputSchema.economy.map(row).joined()
+        out += "| `\(OutputSchema.accountPrefix)ACCOUNT` | `spend_tick.ACCOUNT` | yuan | Spending booked to one ledger account in that tick "
+            + "(every kernel account, and every account a plugin booked to). |\n"
+        out += "| any other name | (`ctx.record`) | the plugin's | A metric a plugin recorded; empty in ticks it did not record. |\n"
+        return out
     }
 
     /// What each rule does with each lever.

@@ -74,8 +74,41 @@ extension PluginHost {
     func publishStats(_ simulation: Simulation) throws {
         if statsRef != LUA_NOREF { luaL_unref(lua.L, uptake_registryindex(), statsRef) }
         lua.push(.table(StatsTable.make(simulation)))
+        pushStatsMetatable()
+        lua_setmetatable(lua.L, -2)
         try sandbox.makeReadOnly(name: "ctx.stats", deep: true)
         statsRef = sandbox.reference()
+    }
+
+    /// The metatable of the stats table behind the read-only view: its
+    /// `__index` answers the names of `StatsTable.renamed`. Made once a run.
+    private func pushStatsMetatable() {
+        if statsMetatableRef == LUA_NOREF {
+            lua.newTable()
+            lua.pushFunction { [unowned self] l in self.statsAliasIndex(l) }
+            lua.setField(-2, "__index")
+            statsMetatableRef = sandbox.reference()
+        }
+        sandbox.push(reference: statsMetatableRef)
+    }
+
+    /// `__index(stats, key)`: an old name reads its new field and warns once a
+    /// run, with the file and line that read it; any other missing key is nil.
+    func statsAliasIndex(_ l: LuaState) -> Int32 {
+        guard let key = l.scalar(at: 2).string, let new = StatsTable.renamed[key] else {
+            lua_pushnil(l.L)
+            return 1
+        }
+        if statsNamesWarnedAbout.insert(key).inserted, let plugin = currentHook?.plugin {
+            luaL_where(l.L, 1)
+            let place = l.scalar(at: -1).string ?? ""
+            lua_settop(l.L, -2)
+            log(plugin, "warning: \(place) ctx.stats.\(key) is now ctx.stats.\(new), the name of its series.csv column; "
+                + "the old name still works in Lua API 1 and goes in API 2")
+        }
+        l.push(new)
+        lua_rawget(l.L, 1)
+        return 1
     }
 
     func pushAdoptionBatch(_ batch: AdoptionBatch, simulation: Simulation) {
@@ -208,12 +241,18 @@ extension PluginHost {
         }
         guard let value = l.scalar(at: 2).double else { throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a number, not \(l.scalar(at: 2).typeName)") }
         guard value.isFinite else { throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a finite number, not \(value)") }
-        if SeriesColumns.kernelColumns(for: simulation!).contains(name) {
-            throw ScriptCallError("ctx.record: '\(name)' is a built-in column of series.csv; choose another name")
-        }
-        recordedNames.insert(name)
-        guard recordedNames.count <= Caps.recordNames else {
-            throw ScriptCallError("ctx.record: more than \(Caps.recordNames) different names recorded in one run; record fewer series")
+        if !recordedNames.contains(name) {
+            if reservedRecordNames.contains(name) {
+                throw ScriptCallError("ctx.record: '\(name)' is a built-in column of series.csv; choose another name")
+            }
+            if name.hasPrefix(OutputSchema.accountPrefix) {
+                throw ScriptCallError("ctx.record: names starting with '\(OutputSchema.accountPrefix)' are the ledger's account "
+                                      + "columns (ctx.spend books those); choose another name")
+            }
+            recordedNames.insert(name)
+            guard recordedNames.count <= Caps.recordNames else {
+                throw ScriptCallError("ctx.record: more than \(Caps.recordNames) different names recorded in one run; record fewer series")
+            }
         }
         simulation!.record(name, value)
         return 0

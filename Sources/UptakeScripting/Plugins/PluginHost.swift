@@ -29,6 +29,9 @@ public final class PluginHost: SimulationObserver {
 
     weak var simulation: Simulation?
     var statsRef: Int32 = LUA_NOREF
+    var statsMetatableRef: Int32 = LUA_NOREF
+    /// Old names of `ctx.stats` fields already warned about (one warning each a run).
+    var statsNamesWarnedAbout: Set<String> = []
     var currentHook: (plugin: Int, hook: String)?
     /// Events waiting for delivery; `nextEvent` is the first not yet delivered
     /// (an index, not removeFirst: a long queue stays linear).
@@ -38,6 +41,8 @@ public final class PluginHost: SimulationObserver {
     var eventsThisTick = 0
     /// Names recorded with ctx.record in this run, against `Caps.recordNames`.
     var recordedNames: Set<String> = []
+    /// Names ctx.record may not use: the series' own columns (`OutputSchema.reservedNames`).
+    lazy var reservedRecordNames: Set<String> = OutputSchema.reservedNames(sectors: simulation?.sectors.map(\.name) ?? [])
     /// Levers already warned about as unused by the scenario's rule (one warning each a run).
     var leversWarnedAbout: Set<Lever> = []
 

@@ -36,7 +36,7 @@ public struct PluginManifest: Sendable {
     public var manifestPath: String { directory.appendingPathComponent("plugin.toml").path }
 
     /// The Lua API version this build of Uptake provides.
-    public static let hostAPI = SemanticVersion(1, 0, 0)
+    public static let hostAPI = SemanticVersion(1, 1, 0)
 
     public static func load(directory: URL) throws -> PluginManifest {
         let path = directory.appendingPathComponent("plugin.toml").path

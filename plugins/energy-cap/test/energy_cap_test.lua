@@ -11,10 +11,10 @@ end
 
 tests["energy use stays under the cap while it applies"] = function(t)
   local free = t.run{ ticks = 4, seed = 2 }
-  local cap = free.final.energy / 2  -- a cap that surely binds
+  local cap = free.final.energy_gwh / 2  -- a cap that surely binds
   local r = t.run{ ticks = 4, seed = 2, plugins = { { "energy-cap", gwh_per_tick = cap, from = "2023Q3" } } }
-  t.expect(r.stats[1].energy, "before the cap"):above(cap)
-  t.expect(r.stats[3].energy, "under the cap"):at_most(cap * (1 + 1e-9))
+  t.expect(r.stats[1].energy_gwh, "before the cap"):above(cap)
+  t.expect(r.stats[3].energy_gwh, "under the cap"):at_most(cap * (1 + 1e-9))
   t.expect(r.metrics[1].energy_cap_binding, "binding before"):equals(0)
   t.expect(r.metrics[3].energy_cap_binding, "binding after"):equals(1)
 end

@@ -1,0 +1,25 @@
+import Foundation
+import UptakeKernel
+
+/// series.csv: a run's `OutputTable` as text, `tick` and `date` first. Every
+/// number goes through `format`, so every writer of a number for machines
+/// (series.csv, firms.csv, a batch's tidy exports) spells it the same way.
+public enum SeriesCSV {
+    public static func text(_ table: OutputTable) -> String {
+        var out = (["tick", "date"] + table.names).joined(separator: ",") + "\n"
+        for (t, row) in table.rows.enumerated() {
+            out += ([String(t), table.dates[t]] + row.map(format)).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// The shortest text that reads back to the same value at 9 significant
+    /// digits; whole numbers without a decimal point; NaN (a metric not
+    /// recorded in that tick) as an empty cell.
+    public static func format(_ x: Double) -> String {
+        if x.isNaN { return "" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        return String(format: "%.9g", x)
+    }
+}
