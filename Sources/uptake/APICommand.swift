@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UptakeBatch
 import UptakeFiles
 import UptakeScripting
 
@@ -8,7 +9,8 @@ struct APICommand: ParsableCommand {
         commandName: "api",
         abstract: "Write the Lua API reference (Markdown) or lua-language-server definitions.",
         discussion: """
-        uptake api --luals .luals       writes .luals/uptake.d.lua; point lua-language-server's
+        uptake api --luals .luals       writes .luals/uptake.d.lua (the Lua API, scenario and experiment
+                                        tables, the plugin test helper); point lua-language-server's
                                         workspace.library at that folder for completion and type checks.
         uptake api --markdown docs/api.md
         """)
@@ -36,7 +38,8 @@ struct APICommand: ParsableCommand {
         guard luals != nil || markdown != nil else { print(APIReference.markdown(), terminator: ""); return }
         if let luals {
             let file = URL(fileURLWithPath: luals).appendingPathComponent("uptake.d.lua")
-            try OutputFile.write(Data(APIReference.luals().utf8), to: file, display: file.relativePath)
+            let text = APIReference.luals() + "\n" + (try ScenarioDefinitions.luals()) + (try ExperimentDefinitions.luals())
+            try OutputFile.write(Data(text.utf8), to: file, display: file.relativePath)
             print("Wrote \(file.relativePath)")
         }
         if let markdown {

@@ -50,4 +50,28 @@ final class APIReferenceTests: XCTestCase {
         for member in APIReference.ctx.members { XCTAssertTrue(defs.contains(member.name), member.name) }
         XCTAssertTrue(defs.contains("\"tax_relief\""))
     }
+
+    /// The test helper's reference lists exactly what a test function finds in t, in t.run's result and in an assertion.
+    func testReferenceListsExactlyWhatTestsFind() throws {
+        let p = try TempProject()
+        try p.plugin("quiet", initLua: "return {}")
+        let path = try p.write("plugins/quiet/test/keys_test.lua", """
+        local tests = {}
+        local function keys(t) local out = {} for k in pairs(t) do out[#out + 1] = k end table.sort(out) return table.concat(out, ",") end
+        tests["keys"] = function(t)
+          local r = t.run{ ticks = 2, plugins = { "quiet" } }
+          error("t=" .. keys(t) .. ";r=" .. keys(r) .. ";e=" .. keys(t.expect(1)))
+        end
+        return tests
+        """)
+        let file = PluginTestFile(url: URL(fileURLWithPath: path), pluginDirectory: p.root.appendingPathComponent("plugins/quiet"))
+        let message = try XCTUnwrap(PluginTestRunner(searchPath: { _ in p.searchPath }).run(file).first?.failure)
+        func names(_ label: String) -> [String] {
+            let part = message.components(separatedBy: label + "=").last!.split(separator: ";").first!
+            return part.split(separator: ",").map(String.init)
+        }
+        XCTAssertEqual(names("t"), APIReference.test.members.map(\.name).sorted())
+        XCTAssertEqual(names("r"), APIReference.testRun.members.map(\.name).sorted())
+        XCTAssertEqual(names("e"), APIReference.expectation.members.map(\.name).sorted())
+    }
 }

@@ -9,6 +9,7 @@
 -- without changing their code. It learns when to switch from events:
 --   critical_mass   (critical-mass-detector)  -> take-off phase
 --   budget_exceeded (budget-tracker)          -> stop phase
+---@type uptake.Hooks
 local plan = {}
 local phase = "launch"   -- launch -> take-off -> stopped
 local phase_number = { launch = 1, ["take-off"] = 2, stopped = 3 }

@@ -1,6 +1,7 @@
 -- budget-tracker: after each tick, adds up what the tracked accounts have
 -- spent so far (ctx.stats.spend is cumulative, by account), records it, and
 -- raises the alarm once when the budget is exceeded.
+---@type uptake.Hooks
 local tracker = {}
 local figures = { spent = 0, budget = 0, left = 0, by_account = {}, exceeded_at = nil }
 

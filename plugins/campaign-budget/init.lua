@@ -9,6 +9,7 @@
 --   local planner = require("campaign-budget")._planner("media", 150)
 --   on_tick:    ctx.set("media", planner.intensity(ctx, p.intensity, p.target, p.budget, active), p.target)
 --   after_tick: ctx.record("media_budget_left", planner.settle(ctx, p.budget))
+---@type uptake.Hooks
 local library = {}
 
 -- A planner for one campaign: `lever` names the lever and its account;

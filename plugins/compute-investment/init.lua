@@ -1,5 +1,6 @@
 -- compute-investment: invests `amount` a tick between the dates, 0 outside.
 -- The lever keeps its value between ticks, so it is reset explicitly.
+---@type uptake.Hooks
 local compute = {}
 
 function compute.on_tick(ctx)

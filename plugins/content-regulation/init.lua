@@ -1,6 +1,7 @@
 -- content-regulation: regulation takes full effect on its date (a legal rule
 -- applies at once); labelling coverage rises over `compliance_ticks` as firms
 -- adapt their systems. Both are 0 before their dates.
+---@type uptake.Hooks
 local rules = {}
 local labelling_started
 

@@ -1,6 +1,7 @@
 -- critical-mass-detector: watches adoption after every tick and announces
 -- each level the first time it is passed. Several levels passed in the same
 -- tick are announced in ascending order, each once.
+---@type uptake.Hooks
 local detector = {}
 local levels = {}     -- ascending
 local passed = {}     -- passed[i] = true once levels[i] was announced

@@ -1,5 +1,6 @@
 -- data-sharing: the platform's coverage ramps up from launch to `coverage`
 -- over `ramp_ticks`, and costs in proportion to the coverage reached.
+---@type uptake.Hooks
 local platform = {}
 local launched_at  -- tick of launch
 

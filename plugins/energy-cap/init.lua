@@ -1,5 +1,6 @@
 -- energy-cap: caps AI electricity use between the dates. Outside them the
 -- lever is set back to "no cap" (infinity), its value before any plugin.
+---@type uptake.Hooks
 local cap = {}
 local no_cap  -- the lever's default, read at setup
 

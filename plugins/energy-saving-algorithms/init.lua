@@ -1,6 +1,7 @@
 -- energy-saving-algorithms: efficiency grows linearly from 0 at the start to
 -- `saving` after `ramp_ticks`, and stays there: algorithms once learnt are
 -- not forgotten, so there is no end date.
+---@type uptake.Hooks
 local algorithms = {}
 local started_at
 

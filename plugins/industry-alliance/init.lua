@@ -1,5 +1,6 @@
 -- industry-alliance: while the alliance runs, cross-sector influence is less
 -- discounted (the `alliance` lever), and its running cost is booked.
+---@type uptake.Hooks
 local alliance = {}
 
 function alliance.on_tick(ctx)

@@ -1,5 +1,6 @@
 -- low-interest-loans: the target segment borrows at `rate` while the
 -- programme runs; outside its dates it borrows at the market rate again.
+---@type uptake.Hooks
 local loans = {}
 local market_rate  -- the rate before any programme, read once at setup
 

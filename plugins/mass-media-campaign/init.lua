@@ -2,6 +2,7 @@
 -- the campaign runs and money is left. The kernel bills the campaign per
 -- firm reached; campaign-budget plans each tick's bill so that the last tick
 -- is scaled down instead of overspending.
+---@type uptake.Hooks
 local campaign = {}
 local planner
 

@@ -4,6 +4,7 @@
 -- Levers keep their value from one tick to the next, so the plugin sets them
 -- every tick: to the programme's values while it runs, and back to 0 outside
 -- its dates (otherwise the money would keep flowing after `to`).
+---@type uptake.Hooks
 local rd = {}
 
 function rd.on_tick(ctx)

@@ -1,5 +1,6 @@
 -- renewable-transition: the renewable share follows a straight line from its
 -- value at the start of the transition to `target` at `target_date`.
+---@type uptake.Hooks
 local transition = {}
 local start_share, start_tick
 

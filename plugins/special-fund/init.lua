@@ -1,6 +1,7 @@
 -- special-fund: opens a pool of money at `from` and lets it pay `share` of
 -- eligible firms' adoption cost. The kernel pays from the pool and stops when
 -- it is empty, so the fund can never pay out more than it holds.
+---@type uptake.Hooks
 local fund = {}
 local opened = false
 

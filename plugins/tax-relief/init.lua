@@ -1,5 +1,6 @@
 -- tax-relief: sets the `tax_relief` lever for the qualifying segment while
 -- the policy is in force, and back to 0 outside its dates.
+---@type uptake.Hooks
 local relief = {}
 
 function relief.on_tick(ctx)

@@ -1,6 +1,7 @@
 -- training-campaign: trains the target segment while the budget lasts. The
 -- kernel bills every course per firm reached; campaign-budget plans each
 -- tick's bill so that the last tick is scaled down instead of overspending.
+---@type uptake.Hooks
 local campaign = {}
 local planner
 

@@ -28,8 +28,10 @@ public enum ExperimentLoader {
         return try DeclarativeFile.experiment.evaluate(file: file, sandbox: try LuaSandbox(lua: lua))
     }
 
-    static func decode(_ table: LuaTable, file: String, context: ValidationContext) throws -> Experiment {
+    /// `recorder`, when given, notes every key read (how `ExperimentDefinitions` makes the editor definitions).
+    static func decode(_ table: LuaTable, file: String, context: ValidationContext, recorder: KeyRecorder? = nil) throws -> Experiment {
         var top = TableReader(table, path: [], context: context)
+        top.recorder = recorder
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         let name = try top.string("name", default: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)!
         guard let scenario = try top.string("scenario") else {

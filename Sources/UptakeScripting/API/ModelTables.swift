@@ -76,35 +76,7 @@ public enum ModelTables {
     /// decoding an otherwise empty scenario once per rule and network kind
     /// with a recorder on the decoder's table reader.
     public static func scenarioDefaults() throws -> String {
-        struct Row { var entry: KeyRecorder.Entry; var rules: [String] = []; var kinds: [String] = [] }
-        var rows: [Row] = []
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-defaults-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let edges = folder.appendingPathComponent("edges.csv")
-        try Data("source,target\n0,1\n".utf8).write(to: edges)
-        let file = folder.appendingPathComponent("\(fileNameMarker).lua").path
-        for rule in ScenarioDecoder.ruleNames {
-            for kind in ScenarioDecoder.networkNames {
-                var network = LuaTable()
-                network.set("kind", .string(kind))
-                if kind == "edges" { network.set("file", .string(edges.path)) }
-                var model = LuaTable()
-                model.set("rule", .string(rule))
-                var scenario = LuaTable()
-                for section in ["firms", "innovation", "macro", "limits"] { scenario.set(section, .table(LuaTable())) }
-                scenario.set("network", .table(network))
-                scenario.set("model", .table(model))
-                let recorder = KeyRecorder()
-                let context = ValidationContext(locator: SourceLocator(file: file, source: ""))
-                _ = try ScenarioDecoder.decode(scenario, file: file, context: context, seedOverride: nil, threads: 1, recorder: recorder)
-                for entry in recorder.entries {
-                    let i = rows.firstIndex { $0.entry == entry } ?? { rows.append(Row(entry: entry)); return rows.count - 1 }()
-                    if !rows[i].rules.contains(rule) { rows[i].rules.append(rule) }
-                    if !rows[i].kinds.contains(kind) { rows[i].kinds.append(kind) }
-                }
-            }
-        }
+        let rows = try recordScenarioKeys().filter { !$0.entry.isTable }
         // Keys of one section together, sections in the order the decoder first reads them.
         let sections = rows.map { $0.entry.key.split(separator: ".").first.map(String.init) ?? "" }
         var sectionOrder: [String] = []
@@ -112,15 +84,69 @@ public enum ModelTables {
         let grouped = sectionOrder.flatMap { section in rows.indices.filter { sections[$0] == section }.map { rows[$0] } }
         var out = "| key | default | allowed | applies to |\n|---|---|---|---|\n"
         for row in grouped {
-            var scope: [String] = []
-            if row.rules.count < ScenarioDecoder.ruleNames.count { scope.append("rule " + row.rules.joined(separator: ", ")) }
-            if row.kinds.count < ScenarioDecoder.networkNames.count { scope.append("network " + row.kinds.joined(separator: ", ")) }
             let e = row.entry
             let value = e.defaultText == "\"\(fileNameMarker)\"" ? "the file's name without `.lua`"
                 : ["none", "no limit"].contains(e.defaultText) ? e.defaultText : "`\(e.defaultText)`"
-            out += "| `\(e.key)` | \(value) | \(e.allowed) | \(scope.isEmpty ? "all" : scope.joined(separator: "; ")) |\n"
+            out += "| `\(e.key)` | \(value) | \(e.allowed) | \(scope(row) ?? "all") |\n"
         }
         return out
+    }
+
+    /// A key the scenario decoder read, and under which rules and network kinds.
+    struct KeyRow { var entry: KeyRecorder.Entry; var rules: [String] = []; var kinds: [String] = [] }
+
+    /// Every key the scenario decoder reads, found by decoding an otherwise
+    /// empty scenario once per rule and network kind with a recorder on its
+    /// table reader; with `sector`, the keys of a sector too (under the
+    /// sector name `*`, in a pass of its own).
+    static func recordScenarioKeys(sector: Bool = false) throws -> [KeyRow] {
+        var rows: [KeyRow] = []
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-defaults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let edges = folder.appendingPathComponent("edges.csv")
+        try Data("source,target\n0,1\n".utf8).write(to: edges)
+        let file = folder.appendingPathComponent("\(fileNameMarker).lua").path
+        var passes: [(rule: String, kind: String, sector: Bool)] = []
+        for rule in ScenarioDecoder.ruleNames { for kind in ScenarioDecoder.networkNames { passes.append((rule, kind, false)) } }
+        if sector { passes.append((ScenarioDecoder.ruleNames[0], ScenarioDecoder.networkNames[0], true)) }
+        for pass in passes {
+            var network = LuaTable()
+            network.set("kind", .string(pass.kind))
+            if pass.kind == "edges" { network.set("file", .string(edges.path)) }
+            var model = LuaTable()
+            model.set("rule", .string(pass.rule))
+            var scenario = LuaTable()
+            for section in ["firms", "innovation", "macro", "limits"] { scenario.set(section, .table(LuaTable())) }
+            if pass.sector {
+                var profile = LuaTable()
+                profile.set("share", .number(0.1))
+                profile.set("size_mix", .table(LuaTable()))
+                var sectors = LuaTable()
+                sectors.set("*", .table(profile))
+                scenario.set("firms", .table(LuaTable(fields: [("sectors", .table(sectors))])))
+            }
+            scenario.set("network", .table(network))
+            scenario.set("model", .table(model))
+            let recorder = KeyRecorder()
+            let context = ValidationContext(locator: SourceLocator(file: file, source: ""))
+            _ = try ScenarioDecoder.decode(scenario, file: file, context: context, seedOverride: nil, threads: 1, recorder: recorder)
+            for entry in recorder.entries {
+                let i = rows.firstIndex { $0.entry == entry } ?? { rows.append(KeyRow(entry: entry)); return rows.count - 1 }()
+                if pass.sector { continue }
+                if !rows[i].rules.contains(pass.rule) { rows[i].rules.append(pass.rule) }
+                if !rows[i].kinds.contains(pass.kind) { rows[i].kinds.append(pass.kind) }
+            }
+        }
+        return rows
+    }
+
+    /// Where a key applies, when not to every rule and network ("rule bass; network lattice").
+    static func scope(_ row: KeyRow) -> String? {
+        var scope: [String] = []
+        if !row.rules.isEmpty && row.rules.count < ScenarioDecoder.ruleNames.count { scope.append("rule " + row.rules.joined(separator: ", ")) }
+        if !row.kinds.isEmpty && row.kinds.count < ScenarioDecoder.networkNames.count { scope.append("network " + row.kinds.joined(separator: ", ")) }
+        return scope.isEmpty ? nil : scope.joined(separator: "; ")
     }
 
     /// The scenario file name the generator decodes under, shown as "the file's name".

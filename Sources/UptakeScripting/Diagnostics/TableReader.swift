@@ -9,7 +9,7 @@ public struct TableReader {
     private(set) var known: [String] = []
     /// When set, told every key read with its default (and passed on to
     /// subtables): how docs/model.md's table of defaults is generated.
-    var recorder: KeyRecorder?
+    public var recorder: KeyRecorder?
 
     public init(_ table: LuaTable, path: [String], context: ValidationContext) {
         self.table = table; self.path = path; self.context = context
@@ -28,7 +28,7 @@ public struct TableReader {
     }
 
     public mutating func number(_ key: String, default value: Double? = nil, in range: ClosedRange<Double>? = nil) throws -> Double? {
-        recorder?.note(path + [key], default: value.map(KeyRecorder.text), allowed: range.map(KeyRecorder.text))
+        recorder?.note(path + [key], type: "number", default: value.map(KeyRecorder.text), allowed: range.map(KeyRecorder.text))
         guard let v = raw(key) else { return value }
         guard let d = v.double, d.isFinite || range?.upperBound == .infinity else {
             throw error(key, "'\(key)' must be a number, not \(v.typeName) \(v)", fix: "Write a number, e.g. \(key) = \(value.map { LuaValue.number($0).description } ?? "1")")
@@ -47,7 +47,8 @@ public struct TableReader {
     }
 
     public mutating func integer(_ key: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil) throws -> Int? {
-        recorder?.note(path + [key], default: value.map { "\($0)" }, allowed: range.map { "whole, \($0.lowerBound) to \($0.upperBound)" })
+        recorder?.note(path + [key], type: "integer", default: value.map { "\($0)" },
+                       allowed: range.map { "whole, \($0.lowerBound) to \($0.upperBound)" })
         guard let v = raw(key) else { return value }
         guard let d = v.double, d == d.rounded(), abs(d) < 9e15 else {
             throw error(key, "'\(key)' must be a whole number, not \(v.typeName) \(v)", fix: "Write e.g. \(key) = \(value ?? 1)")
@@ -59,7 +60,8 @@ public struct TableReader {
     }
 
     public mutating func string(_ key: String, default value: String? = nil, oneOf choices: [String]? = nil) throws -> String? {
-        recorder?.note(path + [key], default: value.map { "\"\($0)\"" }, allowed: choices.map { $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? "text")
+        recorder?.note(path + [key], type: choices.map { $0.map { "\"\($0)\"" }.joined(separator: "|") } ?? "string",
+                       default: value.map { "\"\($0)\"" }, allowed: choices.map { $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? "text")
         guard let v = raw(key) else { return value }
         guard let s = v.string else {
             throw error(key, "'\(key)' must be a string, not \(v.typeName) \(v)", fix: "Write it in quotes, e.g. \(key) = \"\(value ?? choices?.first ?? "text")\"")
@@ -71,7 +73,7 @@ public struct TableReader {
     }
 
     public mutating func bool(_ key: String, default value: Bool? = nil) throws -> Bool? {
-        recorder?.note(path + [key], default: value.map { "\($0)" }, allowed: "true, false")
+        recorder?.note(path + [key], type: "boolean", default: value.map { "\($0)" }, allowed: "true, false")
         guard let v = raw(key) else { return value }
         guard let b = v.bool else { throw error(key, "'\(key)' must be true or false, not \(v.typeName) \(v)") }
         return b
@@ -79,7 +81,7 @@ public struct TableReader {
 
     /// A list of strings; a single string is accepted as a list of one.
     public mutating func strings(_ key: String) throws -> [String]? {
-        recorder?.note(path + [key], default: nil, allowed: "list of text")
+        recorder?.note(path + [key], type: "string|string[]", default: nil, allowed: "list of text")
         guard let v = raw(key) else { return nil }
         if let s = v.string { return [s] }
         guard let t = v.table, t.fields.isEmpty, t.items.allSatisfy({ $0.string != nil }) else {
@@ -91,6 +93,7 @@ public struct TableReader {
     public mutating func subtable(_ key: String) throws -> TableReader? {
         guard let v = raw(key) else { return nil }
         guard let t = v.table else { throw error(key, "'\(key)' must be a table { ... }, not \(v.typeName) \(v)") }
+        recorder?.noteTable(path + [key])
         var reader = TableReader(t, path: path + [key], context: context)
         reader.recorder = recorder
         return reader
@@ -134,17 +137,30 @@ extension String {
 }
 
 /// The keys a decoder read, in order, with their defaults and allowed
-/// values as text (see `TableReader.recorder`).
-final class KeyRecorder {
-    struct Entry: Equatable {
-        var key: String
-        var defaultText: String
-        var allowed: String
+/// values as text and their lua-language-server type (see
+/// `TableReader.recorder`): how docs/model.md's table of defaults and the
+/// editor definitions of scenario and experiment files are made from the
+/// decoders themselves.
+public final class KeyRecorder {
+    public struct Entry: Equatable, Sendable {
+        public var key: String
+        /// lua-language-server type: "number", "integer", "string", "\"a\"|\"b\"", "boolean", "string|string[]", or
+        /// "table" for a subtable (whose keys are entries of their own).
+        public var type: String
+        public var defaultText: String
+        public var allowed: String
+        public var isTable: Bool { type == "table" }
     }
-    private(set) var entries: [Entry] = []
+    public private(set) var entries: [Entry] = []
 
-    func note(_ path: [String], default value: String?, allowed: String?) {
-        entries.append(Entry(key: path.joined(separator: "."), defaultText: value ?? "none", allowed: allowed ?? "any number"))
+    public init() {}
+
+    func note(_ path: [String], type: String, default value: String?, allowed: String?) {
+        entries.append(Entry(key: path.joined(separator: "."), type: type, defaultText: value ?? "none", allowed: allowed ?? "any number"))
+    }
+
+    func noteTable(_ path: [String]) {
+        entries.append(Entry(key: path.joined(separator: "."), type: "table", defaultText: "none", allowed: "table"))
     }
 
     static func text(_ d: Double) -> String { d == .infinity ? "no limit" : LuaValue.number(d).description }

@@ -44,6 +44,7 @@ public enum PluginScaffold {
             -- \(name): pays part of the adoption cost of the target firms from a start date.
             -- Levers keep their value from tick to tick, so the plugin sets it every tick,
             -- and back to 0 outside the policy's dates.
+            ---@type uptake.Hooks
             local plugin = {}
 
             function plugin.on_tick(ctx)
@@ -61,6 +62,7 @@ public enum PluginScaffold {
             """),
             ("test/\(name)_test.lua", """
             -- Tests of \(name): run with `uptake test plugins/\(name)`.
+            ---@type uptake.Tests
             local tests = {}
 
             tests["the subsidy reaches the target firms only"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of aigc-action-plan: instruments switch at the tick after the
 -- critical-mass event, for the right segments, and stop when the budget runs out.
+---@type uptake.Tests
 local tests = {}
 
 local function first_event(r, name)

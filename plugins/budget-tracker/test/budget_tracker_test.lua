@@ -1,5 +1,6 @@
 -- Tests of budget-tracker: it adds up the right accounts, warns once when the
 -- budget is exceeded, at the right tick.
+---@type uptake.Tests
 local tests = {}
 
 tests["warns and emits once, in the tick the budget is exceeded"] = function(t)

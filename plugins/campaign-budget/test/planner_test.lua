@@ -1,5 +1,6 @@
 -- Tests of campaign-budget, through the campaigns that use it: a budget
 -- smaller than one tick's bill is spent exactly, never more.
+---@type uptake.Tests
 local tests = {}
 
 tests["a budget smaller than one tick's bill is spent exactly"] = function(t)

@@ -1,4 +1,5 @@
 -- Tests of compute-investment: the money flows between the dates only.
+---@type uptake.Tests
 local tests = {}
 
 tests["investment between the dates only"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of content-regulation: each rule from its own date; labelling
 -- coverage builds up over the compliance period.
+---@type uptake.Tests
 local tests = {}
 
 tests["regulation from its date, labelling builds up from its own"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of critical-mass-detector: each level fires once, at the first tick
 -- adoption reaches it (the kernel's own critical-mass ticks agree).
+---@type uptake.Tests
 local tests = {}
 
 local function events_named(r, name)

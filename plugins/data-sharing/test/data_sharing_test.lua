@@ -1,5 +1,6 @@
 -- Tests of data-sharing: coverage ramps up to its target from the launch
 -- date, and the platform's cost follows the coverage.
+---@type uptake.Tests
 local tests = {}
 
 tests["coverage ramps up from the launch date to the target"] = function(t)

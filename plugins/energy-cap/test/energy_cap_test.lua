@@ -1,5 +1,6 @@
 -- Tests of energy-cap: the cap applies from its date only, and while it
 -- applies, energy use stays under it.
+---@type uptake.Tests
 local tests = {}
 
 tests["no cap before the date, the cap after"] = function(t)

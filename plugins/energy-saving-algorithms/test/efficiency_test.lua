@@ -1,5 +1,6 @@
 -- Tests of energy-saving-algorithms: efficiency ramps from the start date to
 -- the target saving and never beyond it.
+---@type uptake.Tests
 local tests = {}
 
 tests["efficiency ramps up to the saving and stays"] = function(t)

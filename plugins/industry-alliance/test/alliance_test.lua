@@ -1,4 +1,5 @@
 -- Tests of industry-alliance: the lever and the running cost follow the dates.
+---@type uptake.Tests
 local tests = {}
 
 tests["strength and cost only while the alliance runs"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of low-interest-loans: the cheap rate reaches the target segment
 -- only, only between the dates, and the state pays for it.
+---@type uptake.Tests
 local tests = {}
 
 tests["small firms borrow cheaply between the dates, large firms never"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of mass-media-campaign: the lever reaches the target only, the budget
 -- is never overspent, and the campaign stops when it is spent.
+---@type uptake.Tests
 local tests = {}
 
 tests["the campaign reaches the target segment only"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of rd-subsidy: the funding flows only between the dates, and the
 -- optional subsidy reaches only the chosen sectors.
+---@type uptake.Tests
 local tests = {}
 
 tests["funding flows between the dates and stops after"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of renewable-transition: the share rises steadily from its start value
 -- to the target at the target date, and stays there.
+---@type uptake.Tests
 local tests = {}
 
 tests["the share rises in equal steps to the target at the target date"] = function(t)

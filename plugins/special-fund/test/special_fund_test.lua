@@ -1,5 +1,6 @@
 -- Tests of special-fund: the pool is added once, at the opening date; the
 -- share reaches eligible firms only; the fund never pays more than its pool.
+---@type uptake.Tests
 local tests = {}
 
 tests["the pool opens at the start date, once"] = function(t)

@@ -1,5 +1,6 @@
 -- Tests of tax-relief: the relief reaches the chosen sectors and sizes only,
 -- and only between its dates; the revenue forgone is booked.
+---@type uptake.Tests
 local tests = {}
 
 tests["the relief reaches the chosen sectors and sizes only"] = function(t)

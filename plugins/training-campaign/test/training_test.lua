@@ -1,5 +1,6 @@
 -- Tests of training-campaign: courses reach the target only, and the campaign
 -- stops before it overspends its budget.
+---@type uptake.Tests
 local tests = {}
 
 tests["courses reach the target segment only"] = function(t)
