@@ -1,5 +1,4 @@
 import Foundation
-import UptakeBatch
 import UptakeScripting
 #if canImport(Glibc)
 import Glibc
