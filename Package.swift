@@ -80,7 +80,9 @@ let package = Package(
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
         .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting"]),
-        .testTarget(name: "uptakeTests", dependencies: ["uptake", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "uptakeTests", dependencies: ["uptake", "UptakeLocks", "UptakeScripting", "UptakeFiles",
+                                                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                                 .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

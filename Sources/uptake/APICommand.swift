@@ -28,9 +28,7 @@ struct APICommand: ParsableCommand {
         for file in tables {
             let url = URL(fileURLWithPath: file)
             let text: String
-            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-                throw UserFacingError("cannot read \(file): \(error.localizedDescription)")
-            }
+            do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw UnreadableFile(path: file, reason: error) }
             try OutputFile.write(Data(try ModelTables.update(text).utf8), to: url, display: file)
             print("Updated \(file)")
         }

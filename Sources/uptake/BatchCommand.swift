@@ -69,36 +69,28 @@ struct BatchCommand: ParsableCommand {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [out, experiment] in
                 FileHandle.standardError.write(Data("\ninterrupted: the runs finished so far are in \(out); finish with: uptake batch \(experiment) --out \(out) --resume\n".utf8))
-                Foundation.exit(130)
+                Foundation.exit(Interrupted.exitStatus)
             }
             source.resume()
             return source
         }
         defer { stopSignals.forEach { $0.cancel() } }
-        let summary: BatchRunner.Summary
-        do {
-            let experiment = try ExperimentLoader.load(file: self.experiment)
-            if retryFailed && !resume { throw UserFacingError("--retry-failed goes with --resume: uptake batch \(self.experiment) --out \(out) --resume --retry-failed") }
-            if allowOtherBuild && !resume {
-                throw UserFacingError("--allow-other-build goes with --resume: uptake batch \(self.experiment) --out \(out) --resume --allow-other-build")
-            }
-            let limits = BatchRunner.ProcessLimits(runTimeout: runTimeout, answerTimeout: answerTimeout, memoryBytes: workerMemory.map { $0 << 20 })
-            let options = BatchRunner.Options(jobs: jobs, shard: try shard.map(Shard.init(parsing:)) ?? .all, resume: resume,
-                                              program: UptakeVersion.build, allowOtherBuild: allowOtherBuild, retryFailed: retryFailed,
-                                              isolation: inProcess ? .threads : .processes(executable: SelfExecutable.path, limits: limits))
-            summary = try BatchRunner(experiment: experiment, options: options).run(out: out, progress: quiet ? nil : BatchProgress())
-        } catch let d as Diagnostic {
-            throw UserFacingError(d.description)
+        let loaded = try ExperimentLoader.load(file: experiment)
+        if retryFailed && !resume { throw UserFacingError("--retry-failed goes with --resume: uptake batch \(experiment) --out \(out) --resume --retry-failed") }
+        if allowOtherBuild && !resume {
+            throw UserFacingError("--allow-other-build goes with --resume: uptake batch \(experiment) --out \(out) --resume --allow-other-build")
         }
+        let limits = BatchRunner.ProcessLimits(runTimeout: runTimeout, answerTimeout: answerTimeout, memoryBytes: workerMemory.map { $0 << 20 })
+        let options = BatchRunner.Options(jobs: jobs, shard: try shard.map(Shard.init(parsing:)) ?? .all, resume: resume,
+                                          program: UptakeVersion.build, allowOtherBuild: allowOtherBuild, retryFailed: retryFailed,
+                                          isolation: inProcess ? .threads : .processes(executable: SelfExecutable.path, limits: limits))
+        let summary = try BatchRunner(experiment: loaded, options: options).run(out: out, progress: quiet ? nil : BatchProgress())
         if !quiet {
             var line = "batch: \(summary.runsInShard - summary.failed) of \(summary.runsInShard) runs done"
             if summary.alreadyRecorded > 0 { line += " (\(summary.alreadyRecorded) were already in \(out))" }
             line += "; \(summary.ranNow) ran now at \(String(format: "%.1f", summary.runsPerSecond)) runs/s; results in \(out)"
             print(line)
         }
-        if summary.failed > 0 {
-            FileHandle.standardError.write(Data("error: \(summary.failed) of \(summary.runsInShard) runs failed (recorded with their errors in \(out)); list them with: uptake results \(out)\n".utf8))
-            throw ExitCode(3)
-        }
+        if summary.failed > 0 { throw SomeFailed.runs(failed: summary.failed, of: summary.runsInShard, database: out) }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import UptakeBatch
-import UptakeScripting
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,14 +24,10 @@ struct MergeCommand: ParsableCommand {
     var allowOtherBuild = false
 
     func run() throws {
-        do {
-            let report = try ResultsMerger.merge(shards, into: out, allowOtherBuild: allowOtherBuild)
-            print("merge: \(report.shards.count) shards, \(report.runs) of \(report.expectedRuns) runs in \(out)")
-            if report.missing > 0 {
-                FileHandle.standardError.write(Data("warning: \(report.missing) runs are missing; run the missing shards (uptake batch ... --shard K/N --resume) and merge again\n".utf8))
-            }
-        } catch let d as Diagnostic {
-            throw UserFacingError(d.description)
+        let report = try ResultsMerger.merge(shards, into: out, allowOtherBuild: allowOtherBuild)
+        print("merge: \(report.shards.count) shards, \(report.runs) of \(report.expectedRuns) runs in \(out)")
+        if report.missing > 0 {
+            FileHandle.standardError.write(Data("warning: \(report.missing) runs are missing; run the missing shards (uptake batch ... --shard K/N --resume) and merge again\n".utf8))
         }
     }
 }

@@ -23,10 +23,10 @@ struct PluginCheckCommand: ParsableCommand {
                 for w in report.warnings { print("      warning: \(w)") }
             } catch {
                 failed += 1
-                print("FAIL  \(folder.relativePath): \(error)")
+                print("FAIL  \(folder.relativePath): \(ErrorReport.sentence(error))")
             }
         }
         print("\(folders.count - failed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 { throw SomeFailed.pluginChecks }
     }
 }

@@ -21,8 +21,3 @@ struct PluginSearchOptions: ParsableArguments {
         .standard(scenarioFile: scenario ?? FileManager.default.currentDirectoryPath + "/scenario.lua")
     }
 }
-
-/// Runs a body, turning a Diagnostic into the one-line error the CLI prints.
-func reportingDiagnostics<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let d as Diagnostic { throw UserFacingError(d.description) }
-}

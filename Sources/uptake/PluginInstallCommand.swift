@@ -14,7 +14,7 @@ struct PluginInstallCommand: ParsableCommand {
     func run() throws {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "."
         let destination = URL(fileURLWithPath: to ?? (user ? home + "/.uptake/plugins" : "plugins"))
-        let result = try reportingDiagnostics { try PluginArchive.install(URL(fileURLWithPath: source), into: destination, force: force) }
+        let result = try PluginArchive.install(URL(fileURLWithPath: source), into: destination, force: force)
         switch result {
         case .installed(let url): print("Installed \(url.relativePath)")
         case .alreadyInstalled(let url): print("Already installed, identical: \(url.relativePath)")

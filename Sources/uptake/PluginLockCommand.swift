@@ -24,14 +24,14 @@ struct PluginLockCommand: ParsableCommand {
             do { session = try RunSession(file: file, options: .init(ignoreLock: true)) } catch let d as Diagnostic where d.wrongKind != nil {
                 continue
             } catch {
-                FileHandle.standardError.write(Data("skipped \(file): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("skipped \(file): \(ErrorReport.sentence(error))\n".utf8))
                 continue
             }
             locked += 1
             for m in session.plugins {
                 if let other = pinned[m.name], other.directory != m.directory {
-                    throw UserFacingError(Diagnostic(file: file, plugin: m.name, problem: "scenarios use two copies of '\(m.name)' (\(other.version) and \(m.version))",
-                                                     fix: "Use one version in every scenario of the project").description)
+                    throw Diagnostic(file: file, plugin: m.name, problem: "scenarios use two copies of '\(m.name)' (\(other.version) and \(m.version))",
+                                     fix: "Use one version in every scenario of the project")
                 }
                 pinned[m.name] = m
             }
@@ -39,7 +39,7 @@ struct PluginLockCommand: ParsableCommand {
         guard locked > 0 else { throw UserFacingError("none of the given files is a runnable scenario; nothing was locked") }
         let project = PluginSearchPath.projectDirectory(from: URL(fileURLWithPath: first).deletingLastPathComponent())
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let lock = try reportingDiagnostics { try Lockfile.pinning(pinned.values.sorted { $0.name < $1.name }, project: project) }
+        let lock = try Lockfile.pinning(pinned.values.sorted { $0.name < $1.name }, project: project)
         let url = project.appendingPathComponent(Lockfile.fileName)
         try lock.write(to: url)
         print("Wrote \(url.path): " + lock.entries.map { "\($0.name) \($0.version)" }.joined(separator: ", "))

@@ -12,7 +12,7 @@ struct PluginNewCommand: ParsableCommand {
     @OptionGroup var search: PluginSearchOptions
 
     func run() throws {
-        let created = try reportingDiagnostics { try PluginScaffold.create(name: name, in: URL(fileURLWithPath: folder)) }
+        let created = try PluginScaffold.create(name: name, in: URL(fileURLWithPath: folder))
         print("Created \(created.relativePath): plugin.toml, init.lua, test/\(name)_test.lua")
         if let warning = PluginNewCommand.shadowing(created, name: name, searchPath: search.searchPath) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))

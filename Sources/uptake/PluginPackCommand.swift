@@ -8,7 +8,7 @@ struct PluginPackCommand: ParsableCommand {
     @Option(help: "Folder for the archive (default: dist).", transform: ArgumentValues.path("--out", example: "dist")) var out: String = "dist"
 
     func run() throws {
-        let url = try reportingDiagnostics { try PluginArchive.pack(URL(fileURLWithPath: path), into: URL(fileURLWithPath: out)) }
+        let url = try PluginArchive.pack(URL(fileURLWithPath: path), into: URL(fileURLWithPath: out))
         print("Packed \(url.relativePath)")
     }
 }

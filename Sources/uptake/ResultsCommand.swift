@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import UptakeBatch
-import UptakeScripting
 
 struct ResultsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,21 +38,17 @@ struct ResultsCommand: ParsableCommand {
     var outcome: String?
 
     func run() throws {
-        do {
-            let store = try ResultStore.open(database, readOnly: true)
-            let data = try ResultsData(store: store)
-            let summary = ResultsSummary(data, outcome: try ResultsSummary.outcome(outcome, in: data))
-            if json {
-                print(try TidyExport.render(TidyExport.jsonLines(summary)), terminator: "")
-            } else {
-                print(summary.text(details: details), terminator: "")
-            }
-            if let csv {
-                let files = try TidyExport.writeCSV(summary, store: store, to: csv)
-                if !json { print("\nWrote \(files.count) CSV files into \(csv)") }
-            }
-        } catch let d as Diagnostic {
-            throw UserFacingError(d.description)
+        let store = try ResultStore.open(database, readOnly: true)
+        let data = try ResultsData(store: store)
+        let summary = ResultsSummary(data, outcome: try ResultsSummary.outcome(outcome, in: data))
+        if json {
+            print(try TidyExport.render(TidyExport.jsonLines(summary)), terminator: "")
+        } else {
+            print(summary.text(details: details), terminator: "")
+        }
+        if let csv {
+            let files = try TidyExport.writeCSV(summary, store: store, to: csv)
+            if !json { print("\nWrote \(files.count) CSV files into \(csv)") }
         }
     }
 }

@@ -74,33 +74,29 @@ struct RunCommand: ParsableCommand {
             signals.forEach { $0.cancel() }
             progress?.clear()
         }
-        do {
-            let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
-            let firmsURL = firmsOut.map { URL(fileURLWithPath: $0) }
-            if let firmsURL, firmsURL.standardizedFileURL == seriesURL.standardizedFileURL {
-                throw UserFacingError("--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv")
-            }
-            let session = try RunSession(file: scenario, options: sessionOptions(trace: trace, progress: progress))
-            trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
-            let calendar = session.simulation.calendar
-            let ticks = session.scenario.config.ticks
-            interruption.running(tick: 0, of: ticks, date: calendar.label(0))
-            try session.run { simulation in
-                let tick = simulation.tick
-                interruption.running(tick: tick + 1, of: ticks, date: calendar.label(tick + 1))
-                progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
-            }
-            interruption.writingOutputs()
-            try outputs.stage(Data(SeriesCSV.text(OutputTable(session.simulation)).utf8), at: seriesURL, display: seriesURL.relativePath)
-            if let firmsURL, let firmsOut {
-                try outputs.stage(Data(SeriesWriter.firmsCSV(session.simulation).utf8), at: firmsURL, display: firmsOut)
-            }
-            try outputs.commit()
-            progress?.clear()
-            try printSummary(session, seriesPath: seriesURL.relativePath)
-        } catch let d as Diagnostic {
-            throw UserFacingError(d.description)
+        let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
+        let firmsURL = firmsOut.map { URL(fileURLWithPath: $0) }
+        if let firmsURL, firmsURL.standardizedFileURL == seriesURL.standardizedFileURL {
+            throw UserFacingError("--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv")
         }
+        let session = try RunSession(file: scenario, options: sessionOptions(trace: trace, progress: progress))
+        trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
+        let calendar = session.simulation.calendar
+        let ticks = session.scenario.config.ticks
+        interruption.running(tick: 0, of: ticks, date: calendar.label(0))
+        try session.run { simulation in
+            let tick = simulation.tick
+            interruption.running(tick: tick + 1, of: ticks, date: calendar.label(tick + 1))
+            progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
+        }
+        interruption.writingOutputs()
+        try outputs.stage(Data(SeriesCSV.text(OutputTable(session.simulation)).utf8), at: seriesURL, display: seriesURL.relativePath)
+        if let firmsURL, let firmsOut {
+            try outputs.stage(Data(SeriesWriter.firmsCSV(session.simulation).utf8), at: firmsURL, display: firmsOut)
+        }
+        try outputs.commit()
+        progress?.clear()
+        try printSummary(session, seriesPath: seriesURL.relativePath)
     }
 
     func sessionOptions(trace: RunTrace?, progress: RunProgress?) throws -> RunSession.Options {
@@ -137,10 +133,4 @@ struct RunCommand: ParsableCommand {
             print(summary.text, terminator: "")
         }
     }
-}
-
-/// An error printed as "Error: <one line>" with exit status 1.
-struct UserFacingError: Error, CustomStringConvertible {
-    let description: String
-    init(_ text: String) { description = text }
 }

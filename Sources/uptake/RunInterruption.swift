@@ -15,7 +15,6 @@ import Glibc
 /// A signal that arrives once the outputs are committed changes nothing:
 /// the run is complete and ends as usual.
 final class RunInterruption: Sendable {
-    static let exitStatus: Int32 = 130
     let outputs: StagedOutputs
     let progress: RunProgress?
     /// Where the run is, for the message: "while preparing the run", "at tick 12 (2026Q1) of 40".
@@ -53,7 +52,7 @@ final class RunInterruption: Sendable {
             progress?.clear()
             let message = "interrupted \(position.withLock { $0 }); nothing written\n"
             FileHandle.standardError.write(Data(message.utf8))
-            _exit(RunInterruption.exitStatus)
+            _exit(Interrupted.exitStatus)
         }
     }
 }

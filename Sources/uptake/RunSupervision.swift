@@ -1,5 +1,4 @@
 import Foundation
-import UptakeBatch
 import UptakeScripting
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +27,9 @@ enum RunSupervision {
         return trace
     }
 
-    /// Runs this command again as a supervised child and ends as it ends.
+    /// Runs this command again as a supervised child and ends as it ends: with
+    /// the child's exit status (the child told its own errors), or throws
+    /// when the child was killed by a signal or had to be.
     static func supervise(scenario: String) throws -> Never {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-run-\(getpid())-\(UUID().uuidString.prefix(8)).trace")
         let trace = try RunTrace(path: scratch.path, create: true)
@@ -57,10 +58,9 @@ enum RunSupervision {
                 case .exited(let code): exit(code)
                 case .signaled(let number) where number == SIGINT || number == SIGTERM:
                     // Only before the child set up its own handling, so before any output.
-                    FileHandle.standardError.write(Data("interrupted while starting the run; nothing written\n".utf8))
-                    exit(RunInterruption.exitStatus)
+                    throw Interrupted("interrupted while starting the run; nothing written")
                 case .signaled:
-                    fail("the run crashed: its process \(ending), \(trace.position)", trace: trace, scenario: scenario)
+                    throw failure("the run crashed: its process \(ending), \(trace.position)", trace: trace, scenario: scenario)
                 }
             }
             usleep(20_000)
@@ -69,24 +69,24 @@ enum RunSupervision {
             let limit = trace.limitSeconds
             if limit > 0, t - started > limit + grace {
                 child.terminate()
-                fail("the run passed its wall-clock limit of \(limit) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
+                throw failure("the run passed its wall-clock limit of \(limit) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
             }
             if t - lastBeatAt > answerTimeout {
                 child.terminate()
-                fail("the run stopped answering for \(Int(answerTimeout)) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
+                throw failure("the run stopped answering for \(Int(answerTimeout)) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
             }
         }
     }
 
-    static func fail(_ what: String, trace: RunTrace, scenario: String) -> Never {
+    /// The error for a child that crashed or was killed: what happened, where, and who to tell.
+    static func failure(_ what: String, trace: RunTrace, scenario: String) -> UserFacingError {
         let plugin = trace.plugin
         let fix = plugin.isEmpty
             ? "This is a bug in uptake: please report it with the scenario and seed"
             : "Run without plugin '\(plugin)' to confirm it is the cause, and report it to the plugin's authors with the scenario and seed"
-        // The child's progress line may still be on the terminal: start below it.
-        let newLine = isatty(STDERR_FILENO) == 1 ? "\n" : ""
-        FileHandle.standardError.write(Data("\(newLine)Error: \(scenario): \(what). \(fix)\n".utf8))
-        exit(1)
+        // The child's progress line may still be on the terminal: end it, so that the error starts below it.
+        if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+        return UserFacingError("\(scenario): \(what). \(fix)")
     }
 
     static func now() -> Double { ChildProcess.monotonicSeconds() }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import UptakeBatch
-import UptakeScripting
 
 struct SensitivityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,12 +31,8 @@ struct SensitivityCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
-            let data = try ResultsData(store: try ResultStore.open(database, readOnly: true))
-            let analysis = try SensitivityAnalysis(data, metrics: metric.isEmpty ? nil : metric, resamples: resamples)
-            print(json ? try TidyExport.render(analysis.jsonLines) : analysis.text, terminator: "")
-        } catch let d as Diagnostic {
-            throw UserFacingError(d.description)
-        }
+        let data = try ResultsData(store: try ResultStore.open(database, readOnly: true))
+        let analysis = try SensitivityAnalysis(data, metrics: metric.isEmpty ? nil : metric, resamples: resamples)
+        print(json ? try TidyExport.render(analysis.jsonLines) : analysis.text, terminator: "")
     }
 }

@@ -40,25 +40,21 @@ struct SlurmCommand: ParsableCommand {
     var script: String?
 
     func run() throws {
-        do {
-            // Refuse a broken experiment now, not on the cluster.
-            let experiment = try ExperimentLoader.load(file: self.experiment)
-            try ExperimentPreflight.check(experiment)
-            // The file really running, symlinks resolved: a bare `uptake` found on PATH means nothing on a compute node.
-            let executable = SelfExecutable.path
-            let cwd = FileManager.default.currentDirectoryPath
-            let text = SlurmScript(experiment: self.experiment, shards: shards, outPrefix: out, uptake: executable, jobsPerTask: jobsPerTask,
-                                   jobName: "uptake-" + experiment.name.filter { $0.isLetter || $0.isNumber || $0 == "-" }.prefix(40),
-                                   partition: partition, timeLimit: time, workingDirectory: cwd).text
-            // Slurm does not make the folder of the tasks' logs (--output): a missing one fails every task.
-            try OutputFolder.create(URL(fileURLWithPath: out).deletingLastPathComponent())
-            if let script {
-                try OutputFile.write(Data(text.utf8), to: URL(fileURLWithPath: script), display: script, permissions: 0o777)
-            } else {
-                print(text, terminator: "")
-            }
-        } catch let d as Diagnostic {
-            throw UserFacingError(d.description)
+        // Refuse a broken experiment now, not on the cluster.
+        let experiment = try ExperimentLoader.load(file: self.experiment)
+        try ExperimentPreflight.check(experiment)
+        // The file really running, symlinks resolved: a bare `uptake` found on PATH means nothing on a compute node.
+        let executable = SelfExecutable.path
+        let cwd = FileManager.default.currentDirectoryPath
+        let text = SlurmScript(experiment: self.experiment, shards: shards, outPrefix: out, uptake: executable, jobsPerTask: jobsPerTask,
+                               jobName: "uptake-" + experiment.name.filter { $0.isLetter || $0.isNumber || $0 == "-" }.prefix(40),
+                               partition: partition, timeLimit: time, workingDirectory: cwd).text
+        // Slurm does not make the folder of the tasks' logs (--output): a missing one fails every task.
+        try OutputFolder.create(URL(fileURLWithPath: out).deletingLastPathComponent())
+        if let script {
+            try OutputFile.write(Data(text.utf8), to: URL(fileURLWithPath: script), display: script, permissions: 0o777)
+        } else {
+            print(text, terminator: "")
         }
     }
 }

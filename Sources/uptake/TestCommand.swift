@@ -21,8 +21,7 @@ struct TestCommand: ParsableCommand {
     var paths: [String] = []
 
     func run() throws {
-        let found: (files: [PluginTestFile], untested: [URL])
-        do { found = try PluginTestFile.discover(paths) } catch let d as Diagnostic { throw UserFacingError(d.description) }
+        let found = try PluginTestFile.discover(paths)
         let runner = PluginTestRunner()
         var report = PluginTestReport(untested: found.untested.map { PluginTestFile(url: $0, pluginDirectory: nil).displayPath })
         for file in found.files {
@@ -32,6 +31,6 @@ struct TestCommand: ParsableCommand {
             }
         }
         print(report.summary)
-        if report.failed > 0 { throw ExitCode(1) }
+        if report.failed > 0 { throw SomeFailed.tests }
     }
 }

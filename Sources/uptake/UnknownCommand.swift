@@ -1,12 +1,18 @@
 import ArgumentParser
-import Foundation
-import UptakeFiles
 import UptakeScripting
 
-/// What to say when the words before the options name no command
-/// (`uptake rn`, `uptake plugin lst`, or a file given without a command).
-enum UnknownCommand {
-    /// The error line for `arguments`, or nil when they name commands that exist.
+/// Words before the options that name no command (`uptake rn`, `uptake
+/// plugin lst`, or a file given without a command): ArgumentParser would say
+/// "2 unexpected arguments"; this says which command was meant. Status 64.
+struct UnknownCommand: Error, CustomStringConvertible {
+    let description: String
+
+    /// The error for `arguments`, or nil when they name commands that exist.
+    init?(_ arguments: [String], root: ParsableCommand.Type) {
+        guard let message = UnknownCommand.message(for: arguments, in: root) else { return nil }
+        description = message
+    }
+
     static func message(for arguments: [String], in root: ParsableCommand.Type) -> String? {
         var command = root
         var path = [root.configuration.commandName ?? "uptake"]
@@ -30,15 +36,5 @@ enum UnknownCommand {
             return "'\(argument)' is not a command of \(prefix). The commands are: \(names.joined(separator: ", ")) ('\(prefix) --help' explains them)"
         }
         return nil
-    }
-
-    /// An error from Foundation about a file, which a command let through,
-    /// as one line naming the path and the reason; any other error as it is.
-    static func readable(_ error: Error) -> Error {
-        let ns = error as NSError
-        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return error }
-        let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
-        guard let path else { return error }
-        return FileSystemError(error, action: "cannot use", path: path) ?? error
     }
 }

@@ -16,31 +16,34 @@ struct Uptake: ParsableCommand {
                       WorkerCommand.self]
     )
 
-    /// ArgumentParser's own main, with two additions: a misspelt command gets
-    /// a "did you mean" (ArgumentParser says "2 unexpected arguments"), and
-    /// a file-system error that escaped a command still prints as one line
-    /// with its path and reason instead of Foundation's "The operation could
-    /// not be completed". Exit statuses: docs/cli.md.
+    /// ArgumentParser's own main, with every error told in one place
+    /// (`ErrorReport`): a misspelt command gets a "did you mean"
+    /// (`UnknownCommand`), and a file-system error that escaped a command
+    /// still prints as one line with its path and reason.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if let message = UnknownCommand.message(for: arguments, in: Uptake.self) {
-            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-            Foundation.exit(ExitCode.validationFailure.rawValue)
-        }
         do {
-            var command = try parseAsRoot(arguments)
-            // run and batch handle Ctrl-C themselves (RunInterruption, BatchCommand); the worker is theirs.
-            let stopSignals = command is RunCommand || command is BatchCommand || command is WorkerCommand ? [] : removingTemporaryFilesOnSignals()
-            defer { stopSignals.forEach { $0.cancel() } }
-            try command.run()
+            try runCommand(Array(CommandLine.arguments.dropFirst()))
         } catch {
-            exit(withError: UnknownCommand.readable(error))
+            ErrorReport(error).exit()
         }
+    }
+
+    /// Parses `arguments` and runs the command they name.
+    static func runCommand(_ arguments: [String]) throws {
+        if let unknown = UnknownCommand(arguments, root: Uptake.self) { throw unknown }
+        var command = try parseAsRoot(arguments)
+        // run and batch handle Ctrl-C themselves (RunInterruption, BatchCommand); the worker is theirs.
+        let handlesSignals = command is RunCommand || command is BatchCommand || command is WorkerCommand
+        let stopSignals = handlesSignals ? [] : removingTemporaryFilesOnSignals()
+        defer { stopSignals.forEach { $0.cancel() } }
+        try command.run()
     }
 }
 
 /// Ctrl-C or SIGTERM: remove the temporary files of outputs being written
 /// (`TemporaryFiles`), so that no partial file is left, and end with 130.
+/// The handler runs while the command's thread works, so it cannot throw
+/// to `main` (ErrorReport lists it among the other exits).
 func removingTemporaryFilesOnSignals() -> [DispatchSourceSignal] {
     [SIGINT, SIGTERM].map { number in
         signal(number, SIG_IGN)
@@ -48,7 +51,7 @@ func removingTemporaryFilesOnSignals() -> [DispatchSourceSignal] {
         source.setEventHandler {
             TemporaryFiles.removeAll()
             FileHandle.standardError.write(Data("interrupted; no output was left half written\n".utf8))
-            _exit(130)
+            _exit(Interrupted.exitStatus)
         }
         source.resume()
         return source
