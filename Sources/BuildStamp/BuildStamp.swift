@@ -20,7 +20,7 @@ struct BuildStamp: BuildToolPlugin {
                 executable: URL(fileURLWithPath: "/bin/sh"),
                 arguments: [script.path, context.package.directoryURL.path, output.path],
                 outputFilesDirectory: output
-            ),
+            )
         ]
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file or folder the user asked for that could not be made: one line with
@@ -18,7 +18,10 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
     public var fix: String
 
     public init(action: String, path: String, reason: String, fix: String) {
-        self.action = action; self.path = path; self.reason = reason; self.fix = fix
+        self.action = action
+        self.path = path
+        self.reason = reason
+        self.fix = fix
     }
 
     public var description: String { "\(action) \(path): \(reason); nothing there was changed. \(fix)" }
@@ -39,17 +42,28 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
         case EDQUOT: return ("disk quota exceeded", "Free some space within your quota \(elsewhere)")
         case EACCES, EPERM:
             let place = folder.map { " in \($0)" } ?? ""
-            return ("permission denied\(place)", "Choose a folder you may write to, or ask its owner for write permission")
+            return (
+                "permission denied\(place)", "Choose a folder you may write to, or ask its owner for write permission"
+            )
         case EROFS: return ("read-only file system", "Choose an output on a writable disk")
-        case EISDIR: return ("it is a folder", "Give a file name instead, e.g. \(path.hasSuffix("/") ? path : path + "/")results")
+        case EISDIR:
+            return (
+                "it is a folder", "Give a file name instead, e.g. \(path.hasSuffix("/") ? path : path + "/")results"
+            )
         case ENOTDIR: return ("a part of the path is a file, not a folder", "Remove or rename that file, \(elsewhere)")
         case ENAMETOOLONG: return ("the name is too long", "Choose a shorter path")
         case ELOOP: return ("the path goes round in a loop of symbolic links", "Fix the links \(elsewhere)")
         case EFBIG: return ("the file is too large for this file system", "Choose an output on another disk")
-        case EIO: return ("input/output error (a failing disk, or a network drive that went away)", "Check the disk \(elsewhere)")
+        case EIO:
+            return (
+                "input/output error (a failing disk, or a network drive that went away)", "Check the disk \(elsewhere)"
+            )
         case ENOENT where folder != nil:
             // mkdir or open(O_CREAT) in a folder that exists: a special file system such as /proc or /sys.
-            return ("the file system of \(folder!) does not allow new files or folders there", "Choose an ordinary folder, e.g. out/")
+            return (
+                "the file system of \(folder!) does not allow new files or folders there",
+                "Choose an ordinary folder, e.g. out/"
+            )
         default: return (String(cString: strerror(code)).lowercased(), "Choose another output")
         }
     }
@@ -72,7 +86,10 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
             case NSFileWriteFileExistsError: code = EEXIST
             default: code = nil
             }
-            if code == nil { self.init(action: action, path: path, reason: ns.localizedDescription, fix: "Choose another output"); return }
+            if code == nil {
+                self.init(action: action, path: path, reason: ns.localizedDescription, fix: "Choose another output")
+                return
+            }
         }
         guard let code else { return nil }
         self.init(action: action, path: path, errno: code)

@@ -1,7 +1,7 @@
 import Foundation
 import UptakeLocks
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes an output file whole or not at all: into a temporary file beside
@@ -49,7 +49,11 @@ public enum OutputFile {
 /// call `discardUnlessCommitted` and exit knowing that no output is half
 /// renamed: either all were committed or none will be.
 public final class StagedOutputs: Sendable {
-    struct Entry { let temporary: URL; let destination: URL; let display: String }
+    struct Entry {
+        let temporary: URL
+        let destination: URL
+        let display: String
+    }
     struct State {
         var entries: [Entry] = []
         var madeFolders: [URL] = []
@@ -89,7 +93,8 @@ public final class StagedOutputs: Sendable {
                     throw FileSystemError(action: "cannot write", path: shown, errno: EISDIR)
                 }
                 s.counter += 1
-                let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(s.counter)")
+                let temporary = folder.appendingPathComponent(
+                    ".\(url.lastPathComponent).partial-\(getpid())-\(s.counter)")
                 s.entries.append(Entry(temporary: temporary, destination: url, display: shown))
                 TemporaryFiles.register(temporary.path)
                 try make(temporary)
@@ -110,8 +115,9 @@ public final class StagedOutputs: Sendable {
             }
             for (i, e) in s.entries.enumerated() where rename(e.temporary.path, e.destination.path) != 0 {
                 let code = errno
-                let error = FileSystemError(action: "cannot write", path: e.display, errno: code,
-                                            folder: e.destination.deletingLastPathComponent().path)
+                let error = FileSystemError(
+                    action: "cannot write", path: e.display, errno: code,
+                    folder: e.destination.deletingLastPathComponent().path)
                 for rest in s.entries[i...] { StagedOutputs.removeItem(rest.temporary) }
                 s.committed = true
                 throw error
@@ -161,7 +167,9 @@ public final class StagedOutputs: Sendable {
     static func writeFile(_ data: Data, to url: URL, display: String, permissions: mode_t) throws {
         let folder = url.deletingLastPathComponent().path
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
-        guard fd >= 0 else { throw FileSystemError(action: "cannot write", path: display, errno: errno, folder: folder) }
+        guard fd >= 0 else {
+            throw FileSystemError(action: "cannot write", path: display, errno: errno, folder: folder)
+        }
         var failure: Int32 = 0
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             var offset = 0

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Makes the folder an output goes in, with every missing folder above it,
@@ -22,8 +22,9 @@ public enum OutputFolder {
             var info = stat()
             if stat(dir.path, &info) == 0 {
                 guard info.st_mode & S_IFMT == S_IFDIR else {
-                    throw FileSystemError(action: action, path: shown, reason: "\(dir.path) is a file, not a folder",
-                                          fix: "Remove or rename that file, or choose another output")
+                    throw FileSystemError(
+                        action: action, path: shown, reason: "\(dir.path) is a file, not a folder",
+                        fix: "Remove or rename that file, or choose another output")
                 }
                 break
             }
@@ -38,16 +39,22 @@ public enum OutputFolder {
         }
         var made: [URL] = []
         for folder in missing {
-            if mkdir(folder.path, 0o777) == 0 { made.append(folder); continue }
+            if mkdir(folder.path, 0o777) == 0 {
+                made.append(folder)
+                continue
+            }
             let code = errno
             var info = stat()
-            if code == EEXIST, stat(folder.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { continue }  // made meanwhile
+            // Made meanwhile by someone else: fine.
+            if code == EEXIST, stat(folder.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { continue }
             remove(made)
             if code == EEXIST {
-                throw FileSystemError(action: action, path: shown, reason: "\(folder.path) is a file, not a folder",
-                                      fix: "Remove or rename that file, or choose another output")
+                throw FileSystemError(
+                    action: action, path: shown, reason: "\(folder.path) is a file, not a folder",
+                    fix: "Remove or rename that file, or choose another output")
             }
-            throw FileSystemError(action: action, path: shown, errno: code, folder: folder.deletingLastPathComponent().path)
+            throw FileSystemError(
+                action: action, path: shown, errno: code, folder: folder.deletingLastPathComponent().path)
         }
         return made
     }

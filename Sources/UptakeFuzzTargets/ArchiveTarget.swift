@@ -8,7 +8,8 @@ enum ArchiveTarget {
         let w = FuzzWorkspace.shared
         let file = w.write(data, to: "archive/plugin.zip")
         w.remove("archive/installed")
-        _ = expected(try PluginArchive.install(URL(fileURLWithPath: file), into: w.url("archive/installed"), force: true))
+        _ = expected(
+            try PluginArchive.install(URL(fileURLWithPath: file), into: w.url("archive/installed"), force: true))
         w.remove("archive/installed")
     }
 }

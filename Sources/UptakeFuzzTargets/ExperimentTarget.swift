@@ -12,7 +12,9 @@ enum ExperimentTarget {
         let w = FuzzWorkspace.shared
         w.fixture("experiment/baseline.lua", FuzzWorkspace.smallScenario)
         let file = w.write(data, to: "experiment/experiment.lua")
-        guard let experiment = expected(try ExperimentLoader.load(file: file, limits: FuzzWorkspace.luaLimits)) else { return }
+        guard let experiment = expected(try ExperimentLoader.load(file: file, limits: FuzzWorkspace.luaLimits)) else {
+            return
+        }
         // Designs that would be large are not expanded: their size is the user's choice, not a parser's fault.
         switch experiment.design {
         case .grid: break
@@ -28,6 +30,8 @@ enum ExperimentTarget {
             _ = plan.seed(point: i, replicate: 0)
         }
         guard experiment.scenarioFile.hasPrefix(w.root.path) || !experiment.scenarioFile.hasPrefix("/") else { return }
-        expected(try ExperimentPreflight.check(experiment, searchPath: PluginSearchPath(directories: [FuzzWorkspace.repositoryPlugins])))
+        expected(
+            try ExperimentPreflight.check(
+                experiment, searchPath: PluginSearchPath(directories: [FuzzWorkspace.repositoryPlugins])))
     }
 }

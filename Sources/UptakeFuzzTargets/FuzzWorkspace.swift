@@ -10,7 +10,9 @@ import UptakeScripting
 @discardableResult
 func expected<T>(_ body: @autoclosure () throws -> T) -> T? {
     do { return try body() } catch {
-        if FuzzWorkspace.verbose { FileHandle.standardError.write(Data("  expected error: \(String(describing: error).prefix(400))\n".utf8)) }
+        if FuzzWorkspace.verbose {
+            FileHandle.standardError.write(Data("  expected error: \(String(describing: error).prefix(400))\n".utf8))
+        }
         return nil
     }
 }
@@ -19,7 +21,8 @@ final class FuzzWorkspace: Sendable {
     static let shared = FuzzWorkspace()
 
     /// The repository this was built from (for its plugins/).
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let repositoryPlugins = repository.appendingPathComponent("plugins")
 
     /// Small limits, so that no input can make a Lua state run long or grow large.
@@ -34,8 +37,10 @@ final class FuzzWorkspace: Sendable {
         let temporary = FileManager.default.temporaryDirectory
         // A process that crashed (a finding, or each crash under libFuzzer's -fork) never ran
         // its exit handler: remove the folders of processes that are gone.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix("uptake-fuzz-") {
-            if let pid = Int32(name.dropFirst("uptake-fuzz-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        where name.hasPrefix("uptake-fuzz-") {
+            if let pid = Int32(name.dropFirst("uptake-fuzz-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            {
                 try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
             }
         }
@@ -68,7 +73,9 @@ final class FuzzWorkspace: Sendable {
 
     /// Removes a file or folder (and an SQLite database's -wal and -shm).
     func remove(_ relative: String) {
-        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: url(relative).path + suffix) }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            try? FileManager.default.removeItem(atPath: url(relative).path + suffix)
+        }
     }
 
     /// Runs a validated scenario briefly: at most 500 generated firms and 6
@@ -80,26 +87,28 @@ final class FuzzWorkspace: Sendable {
         scenario.config.ticks = min(scenario.config.ticks, 6)
         scenario.config.threads = 1
         guard scenario.config.population.records.map({ $0.count <= 5_000 }) ?? true else { return }
-        let options = RunSession.Options(maxInstructions: luaLimits.instructions, maxMemoryMB: luaLimits.memoryBytes >> 20, maxSeconds: 10,
-                                         searchPath: PluginSearchPath(directories: [repositoryPlugins]), ignoreLock: true)
-        guard let session = expected(try RunSession(scenario: scenario, lua: lua, sandbox: sandbox, options: options)) else { return }
+        let options = RunSession.Options(
+            maxInstructions: luaLimits.instructions, maxMemoryMB: luaLimits.memoryBytes >> 20, maxSeconds: 10,
+            searchPath: PluginSearchPath(directories: [repositoryPlugins]), ignoreLock: true)
+        guard let session = expected(try RunSession(scenario: scenario, lua: lua, sandbox: sandbox, options: options))
+        else { return }
         expected(try session.run())
     }
 
     /// A small scenario with every kind of plugin parameter, used by the
     /// experiment and --set targets.
     static let smallScenario = """
-    return scenario {
-      name = "fuzz",
-      start = "2023Q1", ticks = 4, seed = 3,
-      firms = { count = 60, initial_adoption = 0.05 },
-      network = { kind = "small-world", degree = 4, rewire = 0.1 },
-      model = { rule = "rogers" },
-      plugins = {
-        { "tax-relief", rate = 0, from = "2024Q1" },
-        { "training-campaign" },
-      },
-      limits = { instructions = 2000000, memory_mb = 32 },
-    }
-    """
+        return scenario {
+          name = "fuzz",
+          start = "2023Q1", ticks = 4, seed = 3,
+          firms = { count = 60, initial_adoption = 0.05 },
+          network = { kind = "small-world", degree = 4, rewire = 0.1 },
+          model = { rule = "rogers" },
+          plugins = {
+            { "tax-relief", rate = 0, from = "2024Q1" },
+            { "training-campaign" },
+          },
+          limits = { instructions = 2000000, memory_mb = 32 },
+        }
+        """
 }

@@ -11,7 +11,9 @@ enum LockfileTarget {
         let file = w.write(data, to: "lock/uptake.lock")
         guard let lock = expected(try Lockfile.load(URL(fileURLWithPath: file))) else { return }
         _ = lock.text
-        for folder in [FuzzWorkspace.repositoryPlugins.appendingPathComponent("tax-relief"), w.url("lock/plugins/small")] {
+        for folder in [
+            FuzzWorkspace.repositoryPlugins.appendingPathComponent("tax-relief"), w.url("lock/plugins/small"),
+        ] {
             guard let m = expected(try PluginManifest.load(directory: folder)) else { continue }
             expected(try lock.verify([m], lockPath: file))
         }

@@ -30,7 +30,9 @@ enum MergeTarget {
 
     static func merge(_ inputs: [String], into output: String) {
         guard (expected(try ResultsMerger.merge(inputs, into: output))) != nil,
-              let store = expected(try ResultStore.open(output, readOnly: true)), let data = expected(try ResultsData(store: store)) else { return }
+            let store = expected(try ResultStore.open(output, readOnly: true)),
+            let data = expected(try ResultsData(store: store))
+        else { return }
         _ = ResultsSummary(data).text(details: true)
     }
 }

@@ -10,8 +10,13 @@ enum ResultsTarget {
         w.remove("results/results.db")
         w.remove("results/csv")
         let file = w.write(data, to: "results/results.db")
-        defer { w.remove("results/results.db"); w.remove("results/csv") }
-        guard let store = expected(try ResultStore.open(file, readOnly: true)), let data = expected(try ResultsData(store: store)) else { return }
+        defer {
+            w.remove("results/results.db")
+            w.remove("results/csv")
+        }
+        guard let store = expected(try ResultStore.open(file, readOnly: true)),
+            let data = expected(try ResultsData(store: store))
+        else { return }
         let summary = ResultsSummary(data)
         _ = summary.text
         _ = summary.text(details: true)

@@ -10,8 +10,11 @@ enum SetValueTarget {
         w.fixture("set/scenario.lua", FuzzWorkspace.smallScenario)
         guard let o = expected(try ParameterOverride(parsing: String(decoding: data, as: UTF8.self))) else { return }
         _ = o.isPluginParameter
-        guard let lua = expected(try LuaState(limits: FuzzWorkspace.luaLimits)), let sandbox = expected(try LuaSandbox(lua: lua)),
-              let scenario = expected(try ScenarioLoader.load(file: w.url("set/scenario.lua").path, sandbox: sandbox, overrides: [o])) else { return }
+        guard let lua = expected(try LuaState(limits: FuzzWorkspace.luaLimits)),
+            let sandbox = expected(try LuaSandbox(lua: lua)),
+            let scenario = expected(
+                try ScenarioLoader.load(file: w.url("set/scenario.lua").path, sandbox: sandbox, overrides: [o]))
+        else { return }
         FuzzWorkspace.runBriefly(scenario, lua: lua, sandbox: sandbox)
     }
 }

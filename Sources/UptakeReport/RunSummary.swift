@@ -26,7 +26,9 @@ public struct RunSummary {
         return ticks
     }
 
-    public init(simulation sim: Simulation, scenarioName: String, scenarioFile: String, plugins: [String], seriesPath: String?) {
+    public init(
+        simulation sim: Simulation, scenarioName: String, scenarioFile: String, plugins: [String], seriesPath: String?
+    ) {
         title = "Uptake: \(scenarioName)"
         var out: [String] = []
         let c = sim.config
@@ -42,8 +44,10 @@ public struct RunSummary {
             netText = "network from an edge list (\(sim.network.edgeCount) \(ties))"
         }
         let last = sim.history.count - 1
-        out.append("\(scenarioFile): \(sim.firms.count) firms, \(netText), rule '\(c.model.name)', seed \(c.seed), "
-                   + "\(sim.history.count) \(c.calendar.unit.rawValue)ly ticks \(c.calendar.label(0))-\(c.calendar.label(max(last, 0)))")
+        out.append(
+            "\(scenarioFile): \(sim.firms.count) firms, \(netText), rule '\(c.model.name)', seed \(c.seed), "
+                + "\(sim.history.count) \(c.calendar.unit.rawValue)ly ticks \(c.calendar.label(0))-\(c.calendar.label(max(last, 0)))"
+        )
         out.append("Plugins: " + (plugins.isEmpty ? "none" : plugins.joined(separator: ", ")))
         out.append("")
         out.append("Adoption: share of firms using the innovation")
@@ -62,19 +66,27 @@ public struct RunSummary {
         var critical: [String] = []
         for level in Simulation.criticalMassLevels {
             let name = "\(Int((level * 100).rounded()))%"
-            if let t = sim.criticalMassTicks[level] { critical.append("\(name) at tick \(t) (\(sim.calendar.label(t)))") } else { critical.append("\(name) not reached") }
+            if let t = sim.criticalMassTicks[level] {
+                critical.append("\(name) at tick \(t) (\(sim.calendar.label(t)))")
+            } else {
+                critical.append("\(name) not reached")
+            }
         }
         out.append("Critical mass: " + critical.joined(separator: "; "))
         if last >= 0 {
             let s = sim.history[last], m = s.macro
             let n = Readable.number
-            out.append("At the end: productivity index \(n(m.productivityIndex)), technology readiness \(n(m.readiness)), "
-                       + "trust \(n(m.trust)), compute served \(Readable.percent(m.rationing)) of demand")
-            out.append("Energy \(n(m.energy)) GWh and emissions \(n(m.emissions)) tCO2 in the last tick; "
-                       + "public spending \(Readable.yuan(FiscalLedger.sum(s.spendTotal))) in total")
+            out.append(
+                "At the end: productivity index \(n(m.productivityIndex)), technology readiness \(n(m.readiness)), "
+                    + "trust \(n(m.trust)), compute served \(Readable.percent(m.rationing)) of demand")
+            out.append(
+                "Energy \(n(m.energy)) GWh and emissions \(n(m.emissions)) tCO2 in the last tick; "
+                    + "public spending \(Readable.yuan(FiscalLedger.sum(s.spendTotal))) in total")
             let accounts = s.spendTotal.keys.sorted().filter { s.spendTotal[$0]! != 0 }
             if !accounts.isEmpty {
-                out.append("  by account: " + accounts.map { "\($0) \(Readable.yuan(s.spendTotal[$0]!))" }.joined(separator: ", "))
+                out.append(
+                    "  by account: "
+                        + accounts.map { "\($0) \(Readable.yuan(s.spendTotal[$0]!))" }.joined(separator: ", "))
             }
         }
         if let seriesPath { out.append("Series: \(seriesPath) (\(sim.history.count) rows, one per tick)") }

@@ -8,11 +8,17 @@ public enum RunSummaryJSON {
     /// A plugin of the run: name, version and the folder it was loaded from.
     public struct Plugin: Sendable {
         public var name: String, version: String, path: String
-        public init(name: String, version: String, path: String) { self.name = name; self.version = version; self.path = path }
+        public init(name: String, version: String, path: String) {
+            self.name = name
+            self.version = version
+            self.path = path
+        }
     }
 
-    public static func object(simulation sim: Simulation, scenarioName: String, scenarioFile: String, plugins: [Plugin],
-                              seriesPath: String, firmsPath: String?) -> [String: Any] {
+    public static func object(
+        simulation sim: Simulation, scenarioName: String, scenarioFile: String, plugins: [Plugin],
+        seriesPath: String, firmsPath: String?
+    ) -> [String: Any] {
         let c = sim.config
         let last = sim.history.count - 1
         func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
@@ -31,8 +37,10 @@ public enum RunSummaryJSON {
         ]
         object["critical_mass"] = Simulation.criticalMassLevels.map { level -> [String: Any] in
             let tick = sim.criticalMassTicks[level]
-            return ["level": level, "tick": tick.map { $0 as Any } ?? NSNull(),
-                    "date": tick.map { sim.calendar.label($0) as Any } ?? NSNull()]
+            return [
+                "level": level, "tick": tick.map { $0 as Any } ?? NSNull(),
+                "date": tick.map { sim.calendar.label($0) as Any } ?? NSNull(),
+            ]
         }
         guard last >= 0 else { return object }
         let s = sim.history[last]
@@ -46,7 +54,9 @@ public enum RunSummaryJSON {
             let i = Int(size.rawValue)
             bySize[size.name] = number(TickStats.share(s.sizeAdopters[i], s.sizeTotals[i]))
         }
-        object["adoption"] = ["final": number(s.adoption), "adopters": s.adopters, "by_category": byCategory, "by_size": bySize]
+        object["adoption"] = [
+            "final": number(s.adoption), "adopters": s.adopters, "by_category": byCategory, "by_size": bySize,
+        ]
         // Every quantity of the output schema from critical_mass on, under its series column's name.
         object["at_end"] = Dictionary(uniqueKeysWithValues: OutputSchema.economy.map { ($0.name, number($0.value(s))) })
         let accounts = s.spendTotal.filter { $0.value != 0 }.mapValues(number)

@@ -28,11 +28,17 @@ public final class RunSession {
         public var logSink: (@Sendable (String) -> Void)?
         /// Told when preparing the run enters each phase (for a progress display).
         public var phaseObserver: (@Sendable (Phase) -> Void)?
-        public init(seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
-                    maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, maxSeconds: Double? = nil,
-                    searchPath: PluginSearchPath? = nil, ignoreLock: Bool = false) {
-            self.seed = seed; self.overrides = overrides; self.threads = threads
-            self.maxInstructions = maxInstructions; self.maxMemoryMB = maxMemoryMB; self.maxSeconds = maxSeconds
+        public init(
+            seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
+            maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, maxSeconds: Double? = nil,
+            searchPath: PluginSearchPath? = nil, ignoreLock: Bool = false
+        ) {
+            self.seed = seed
+            self.overrides = overrides
+            self.threads = threads
+            self.maxInstructions = maxInstructions
+            self.maxMemoryMB = maxMemoryMB
+            self.maxSeconds = maxSeconds
             self.searchPath = searchPath
             self.ignoreLock = ignoreLock
         }
@@ -60,8 +66,9 @@ public final class RunSession {
         let lua = try LuaState()
         let sandbox = try LuaSandbox(lua: lua)
         options.phaseObserver?(.readingScenario)
-        let scenario = try ScenarioLoader.load(file: file, sandbox: sandbox, overrides: options.overrides, seed: options.seed,
-                                               threads: options.threads, log: options.logSink)
+        let scenario = try ScenarioLoader.load(
+            file: file, sandbox: sandbox, overrides: options.overrides, seed: options.seed,
+            threads: options.threads, log: options.logSink)
         try self.init(scenario: scenario, lua: lua, sandbox: sandbox, options: options)
     }
 
@@ -102,20 +109,25 @@ public final class RunSession {
             try RunSession.namingPluginCopies(plugins) { try Lockfile.load(lock).verify(plugins, lockPath: lock.path) }
         }
         let resolveTime = lap()
-        options.phaseObserver?(.buildingPopulation(firms: scenario.config.population.records?.count ?? scenario.config.population.count))
+        options.phaseObserver?(
+            .buildingPopulation(firms: scenario.config.population.records?.count ?? scenario.config.population.count))
         do {
             simulation = try Simulation(scenario.config)
         } catch let e as PopulationError {
-            throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
+            throw Diagnostic(
+                file: scenario.file, line: scenario.context.locator.line(of: ["firms"]), problem: e.description)
         } catch let e as NetworkError {
-            throw Diagnostic(file: scenario.file, line: scenario.context.locator.line(of: ["network"]), problem: e.problem, fix: e.fix)
+            throw Diagnostic(
+                file: scenario.file, line: scenario.context.locator.line(of: ["network"]), problem: e.problem,
+                fix: e.fix)
         }
         let populationTime = lap()
         options.phaseObserver?(.loadingPlugins)
         lua.startClock()  // limits.seconds counts from loading the plugins
         host = try RunSession.namingPluginCopies(plugins) {
-            try PluginHost(lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins,
-                           hookObserver: options.hookObserver, logSink: options.logSink)
+            try PluginHost(
+                lua: lua, sandbox: sandbox, scenario: scenario, manifests: plugins,
+                hookObserver: options.hookObserver, logSink: options.logSink)
         }
         timings = ["resolve": resolveTime, "population": populationTime, "plugins": lap()]
     }
@@ -154,7 +166,10 @@ public final class RunSession {
 private final class TickWatcher: SimulationObserver {
     let host: PluginHost
     let afterTick: (Simulation) -> Void
-    init(host: PluginHost, afterTick: @escaping (Simulation) -> Void) { self.host = host; self.afterTick = afterTick }
+    init(host: PluginHost, afterTick: @escaping (Simulation) -> Void) {
+        self.host = host
+        self.afterTick = afterTick
+    }
     func simulationDidSetUp(_ simulation: Simulation) throws { try host.simulationDidSetUp(simulation) }
     func simulationWillStep(_ simulation: Simulation) throws { try host.simulationWillStep(simulation) }
     func simulationDidStep(_ simulation: Simulation, adoptions: AdoptionBatch) throws {

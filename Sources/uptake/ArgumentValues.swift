@@ -19,19 +19,29 @@ enum ArgumentValues {
     /// A seed: any whole number from 0 to 2^64-1, as the kernel's random streams take.
     static func seed(_ text: String) throws -> UInt64 {
         if let value = SeedText.seed(text) { return value }  // digits, or the s-prefixed text of runs.csv
-        let digits = !text.isEmpty && text.drop { $0 == "-" }.allSatisfy(\.isASCII) && text.drop { $0 == "-" }.allSatisfy(\.isNumber)
-        let why = text.hasPrefix("-") && digits ? "a seed cannot be negative; "
-            : digits ? "that is more than the largest seed; "
-            : ""
+        let digits =
+            !text.isEmpty && text.drop { $0 == "-" }.allSatisfy(\.isASCII)
+            && text.drop { $0 == "-" }.allSatisfy(\.isNumber)
+        let why =
+            text.hasPrefix("-") && digits
+            ? "a seed cannot be negative; "
+            : digits
+                ? "that is more than the largest seed; "
+                : ""
         throw Refusal(description: "\(why)use a whole number from 0 to \(UInt64.max), e.g. --seed 7")
     }
 
     /// A whole number in `range`, for the option `name` (for the example).
-    static func whole(_ name: String, in range: ClosedRange<Int>, example: Int, unit: String = "") -> @Sendable (String) throws -> Int {
+    static func whole(_ name: String, in range: ClosedRange<Int>, example: Int, unit: String = "")
+        -> @Sendable (String) throws -> Int
+    {
         { text in
             guard let value = Int(text), range.contains(value) else {
                 let what = unit.isEmpty ? "" : " of \(unit)"
-                throw Refusal(description: "use a whole number\(what) from \(range.lowerBound) to \(range.upperBound), e.g. \(name) \(example)")
+                throw Refusal(
+                    description:
+                        "use a whole number\(what) from \(range.lowerBound) to \(range.upperBound), e.g. \(name) \(example)"
+                )
             }
             return value
         }
@@ -42,7 +52,10 @@ enum ArgumentValues {
         { text in
             let cores = ProcessInfo.processInfo.activeProcessorCount
             guard let value = Int(text), (1...maximumWorkers).contains(value) else {
-                throw Refusal(description: "use a whole number from 1 to \(maximumWorkers) (this machine has \(cores) cores), e.g. \(name) \(cores)")
+                throw Refusal(
+                    description:
+                        "use a whole number from 1 to \(maximumWorkers) (this machine has \(cores) cores), e.g. \(name) \(cores)"
+                )
             }
             return value
         }
@@ -75,7 +88,10 @@ enum ArgumentValues {
         { text in
             let checked = try path(name, example: example)(text)
             guard !checked.hasSuffix("/") else {
-                throw Refusal(description: "this names a folder (it ends with /); give a file name, e.g. \(name) \(checked)\((example as NSString).lastPathComponent)")
+                throw Refusal(
+                    description:
+                        "this names a folder (it ends with /); give a file name, e.g. \(name) \(checked)\((example as NSString).lastPathComponent)"
+                )
             }
             return checked
         }

@@ -21,7 +21,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Bass p.") var p: Double = 0.003
     @Option(help: "Bass q.") var q: Double = 0.3
     @Option(help: "Repetitions; the best is reported.") var repeats: Int = 3
-    @Option(help: "Instead of the kernel: time preparing this scenario's run (plugins found, checked, loaded into Lua).")
+    @Option(
+        help: "Instead of the kernel: time preparing this scenario's run (plugins found, checked, loaded into Lua).")
     var load: String?
 
     func run() throws {
@@ -35,9 +36,10 @@ struct BenchCommand: ParsableCommand {
         }
         var best = 0.0
         for _ in 0..<repeats {
-            let config = SimulationConfig(ticks: ticks, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 1,
-                                          population: PopulationSpec(count: firms, initialAdoption: rule == "bass" ? 0 : 0.05),
-                                          network: .smallWorld(degree: degree, rewire: 0.1), model: model, threads: threads)
+            let config = SimulationConfig(
+                ticks: ticks, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 1,
+                population: PopulationSpec(count: firms, initialAdoption: rule == "bass" ? 0 : 0.05),
+                network: .smallWorld(degree: degree, rewire: 0.1), model: model, threads: threads)
             let setupStart = DispatchTime.now()
             let sim = try Simulation(config)
             let runStart = DispatchTime.now()
@@ -47,8 +49,11 @@ struct BenchCommand: ParsableCommand {
             let setup = Double(runStart.uptimeNanoseconds - setupStart.uptimeNanoseconds) / 1e9
             let rate = Double(firms) * Double(ticks) / seconds
             best = max(best, rate)
-            print(String(format: "%@: %d firms x %d ticks on %d thread(s): %.2f s (setup %.2f s) = %.1f M firm-ticks/s, final adoption %.3f",
-                         rule, firms, ticks, threads, seconds, setup, rate / 1e6, sim.history.last!.adoption))
+            print(
+                String(
+                    format:
+                        "%@: %d firms x %d ticks on %d thread(s): %.2f s (setup %.2f s) = %.1f M firm-ticks/s, final adoption %.3f",
+                    rule, firms, ticks, threads, seconds, setup, rate / 1e6, sim.history.last!.adoption))
         }
         print(String(format: "best: %.1f M firm-ticks/s", best / 1e6))
     }
@@ -60,14 +65,18 @@ struct BenchCommand: ParsableCommand {
         var count = 0
         for _ in 0..<max(repeats, 5) {
             let start = DispatchTime.now()
-            let session = try RunSession(file: file, options: .init(overrides: [try ParameterOverride(parsing: "firms.count=10")]))
+            let session = try RunSession(
+                file: file, options: .init(overrides: [try ParameterOverride(parsing: "firms.count=10")]))
             total.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
             resolve.append(session.timings["resolve"]! * 1000)
             plugins.append(session.timings["plugins"]! * 1000)
             count = session.plugins.count
         }
         func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
-        print(String(format: "%@: %d plugins; median over %d runs: find and check %.1f ms, load into Lua %.1f ms, whole preparation %.1f ms",
-                     file, count, total.count, median(resolve), median(plugins), median(total)))
+        print(
+            String(
+                format:
+                    "%@: %d plugins; median over %d runs: find and check %.1f ms, load into Lua %.1f ms, whole preparation %.1f ms",
+                file, count, total.count, median(resolve), median(plugins), median(total)))
     }
 }

@@ -66,7 +66,8 @@ struct ErrorReport: Equatable {
                 // ArgumentParser's own errors (a parse error knows the command whose usage to show;
                 // help, version) and errors of no known kind: told as ArgumentParser tells them.
                 let code = Uptake.exitCode(for: error)
-                self.init(text: Uptake.fullMessage(for: error), status: code.rawValue, toStandardOutput: code == .success)
+                self.init(
+                    text: Uptake.fullMessage(for: error), status: code.rawValue, toStandardOutput: code == .success)
             }
         }
     }
@@ -74,9 +75,10 @@ struct ErrorReport: Equatable {
     private init(_ failed: SomeFailed) {
         switch failed {
         case let .runs(count, total, database):
-            self.init(text: "error: \(count) of \(total) runs failed (recorded with their errors in \(database)); "
-                          + "list them with: uptake results \(database)",
-                      status: 3)
+            self.init(
+                text: "error: \(count) of \(total) runs failed (recorded with their errors in \(database)); "
+                    + "list them with: uptake results \(database)",
+                status: 3)
         case .tests, .pluginChecks:
             self.init(text: "", status: ExitCode.failure.rawValue)
         }
@@ -96,7 +98,8 @@ struct ErrorReport: Equatable {
         case let diagnostic as Diagnostic: return diagnostic.description
         case let file as FileSystemError: return file.description
         case let refusal as UserFacingError: return refusal.description
-        case let unreadable as UnreadableFile: return "cannot read \(unreadable.path): \(unreadable.reason.localizedDescription)"
+        case let unreadable as UnreadableFile:
+            return "cannot read \(unreadable.path): \(unreadable.reason.localizedDescription)"
         default: return aboutPath(error)?.description
         }
     }
@@ -106,7 +109,9 @@ struct ErrorReport: Equatable {
     private static func aboutPath(_ error: Error) -> FileSystemError? {
         let ns = error as NSError
         guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return nil }
-        guard let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path else { return nil }
+        guard let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path else {
+            return nil
+        }
         return FileSystemError(error, action: "cannot use", path: path)
     }
 

@@ -3,7 +3,8 @@ import Foundation
 import UptakeScripting
 
 struct PluginCheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check plugin folders: manifest, dependencies, defaults, hooks.")
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check plugin folders: manifest, dependencies, defaults, hooks.")
     @Argument(help: "Plugin folders (default: every plugin under ./plugins).") var paths: [String] = []
     @OptionGroup var search: PluginSearchOptions
 
@@ -19,7 +20,9 @@ struct PluginCheckCommand: ParsableCommand {
         for folder in folders {
             do {
                 let report = try PluginChecker.check(folder, searchPath: search.searchPath)
-                print("ok    \(report.manifest.name) \(report.manifest.version)" + (report.warnings.isEmpty ? "" : " (\(report.warnings.count) warnings)"))
+                print(
+                    "ok    \(report.manifest.name) \(report.manifest.version)"
+                        + (report.warnings.isEmpty ? "" : " (\(report.warnings.count) warnings)"))
                 for w in report.warnings { print("      warning: \(w)") }
             } catch {
                 failed += 1

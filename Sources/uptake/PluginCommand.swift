@@ -7,8 +7,10 @@ struct PluginCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugin",
         abstract: "Find, inspect, create, check, pack, install and lock plugins.",
-        subcommands: [PluginListCommand.self, PluginInfoCommand.self, PluginNewCommand.self, PluginCheckCommand.self,
-                      PluginPackCommand.self, PluginInstallCommand.self, PluginLockCommand.self]
+        subcommands: [
+            PluginListCommand.self, PluginInfoCommand.self, PluginNewCommand.self, PluginCheckCommand.self,
+            PluginPackCommand.self, PluginInstallCommand.self, PluginLockCommand.self,
+        ]
     )
 }
 

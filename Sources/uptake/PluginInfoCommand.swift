@@ -2,7 +2,8 @@ import ArgumentParser
 import UptakeScripting
 
 struct PluginInfoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a plugin's manifest: versions, dependencies, parameters.")
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Show a plugin's manifest: versions, dependencies, parameters.")
     @Argument(help: "Plugin name.") var name: String
     @OptionGroup var search: PluginSearchOptions
 
@@ -14,17 +15,26 @@ struct PluginInfoCommand: ParsableCommand {
             throw UserFacingError("no plugin '\(name)' on the search path; \(hint)")
         }
         print("\(m.name) \(m.version)  (\(m.directory.path))")
-        if found.count > 1 { print("Other versions: " + found.dropFirst().map { "\($0.version) in \($0.directory.path)" }.joined(separator: ", ")) }
+        if found.count > 1 {
+            print(
+                "Other versions: "
+                    + found.dropFirst().map { "\($0.version) in \($0.directory.path)" }.joined(separator: ", "))
+        }
         print(m.description)
         print("Authors: \(m.authors.joined(separator: ", "))   License: \(m.license)   API: \(m.api)")
         if !m.dependencies.isEmpty {
-            print("Depends on: " + m.dependencies.map { "\($0.name) \($0.constraint)" + ($0.optional ? " (optional)" : "") }.joined(separator: ", "))
+            print(
+                "Depends on: "
+                    + m.dependencies.map { "\($0.name) \($0.constraint)" + ($0.optional ? " (optional)" : "") }.joined(
+                        separator: ", "))
         }
         if !m.params.isEmpty { print("Parameters:") }
         for p in m.params {
             var line = "  \(p.name) (\(p.kind.rawValue)"
             if p.defaultValue != .nil { line += ", default \(p.defaultValue)" }
-            if p.min != nil || p.max != nil { line += ", \(p.min.map { "\($0)" } ?? "")..\(p.max.map { "\($0)" } ?? "")" }
+            if p.min != nil || p.max != nil {
+                line += ", \(p.min.map { "\($0)" } ?? "")..\(p.max.map { "\($0)" } ?? "")"
+            }
             if !p.unit.isEmpty { line += ", \(p.unit)" }
             print(line + ")")
             if !p.doc.isEmpty { print("      \(p.doc)") }

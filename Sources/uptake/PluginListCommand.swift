@@ -2,7 +2,8 @@ import ArgumentParser
 import UptakeScripting
 
 struct PluginListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the plugins on the search path.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the plugins on the search path.")
     @OptionGroup var search: PluginSearchOptions
 
     func run() throws {

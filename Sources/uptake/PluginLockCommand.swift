@@ -4,8 +4,11 @@ import UptakeScripting
 
 struct PluginLockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lock", abstract: "Pin the plugins that scenarios use (versions and content hashes) in uptake.lock.",
-        discussion: "Resolves the plugins of each scenario given (default: scenarios/*.lua) and writes uptake.lock in the project folder.")
+        commandName: "lock",
+        abstract: "Pin the plugins that scenarios use (versions and content hashes) in uptake.lock.",
+        discussion:
+            "Resolves the plugins of each scenario given (default: scenarios/*.lua) and writes uptake.lock in the project folder."
+    )
     @Argument(help: "Scenario files.") var scenarios: [String] = []
 
     func run() throws {
@@ -21,7 +24,9 @@ struct PluginLockCommand: ParsableCommand {
             // An experiment file is passed over quietly (its scenario is locked as a scenario);
             // a file that is not a runnable scenario (a broken draft) is skipped, loudly.
             let session: RunSession
-            do { session = try RunSession(file: file, options: .init(ignoreLock: true)) } catch let d as Diagnostic where d.wrongKind != nil {
+            do { session = try RunSession(file: file, options: .init(ignoreLock: true)) } catch let d as Diagnostic
+                where d.wrongKind != nil
+            {
                 continue
             } catch {
                 FileHandle.standardError.write(Data("skipped \(file): \(ErrorReport.sentence(error))\n".utf8))
@@ -30,14 +35,19 @@ struct PluginLockCommand: ParsableCommand {
             locked += 1
             for m in session.plugins {
                 if let other = pinned[m.name], other.directory != m.directory {
-                    throw Diagnostic(file: file, plugin: m.name, problem: "scenarios use two copies of '\(m.name)' (\(other.version) and \(m.version))",
-                                     fix: "Use one version in every scenario of the project")
+                    throw Diagnostic(
+                        file: file, plugin: m.name,
+                        problem: "scenarios use two copies of '\(m.name)' (\(other.version) and \(m.version))",
+                        fix: "Use one version in every scenario of the project")
                 }
                 pinned[m.name] = m
             }
         }
-        guard locked > 0 else { throw UserFacingError("none of the given files is a runnable scenario; nothing was locked") }
-        let project = PluginSearchPath.projectDirectory(from: URL(fileURLWithPath: first).deletingLastPathComponent())
+        guard locked > 0 else {
+            throw UserFacingError("none of the given files is a runnable scenario; nothing was locked")
+        }
+        let project =
+            PluginSearchPath.projectDirectory(from: URL(fileURLWithPath: first).deletingLastPathComponent())
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let lock = try Lockfile.pinning(pinned.values.sorted { $0.name < $1.name }, project: project)
         let url = project.appendingPathComponent(Lockfile.fileName)

@@ -7,31 +7,36 @@ struct ResultsCommand: ParsableCommand {
         commandName: "results",
         abstract: "Rank the policies of a batch against the baseline; per design point statistics with --details.",
         discussion: """
-        Leads with one line per policy (a combination of the listed lever values), ranked by its mean
-        effect on the outcome against the baseline, paired run by run over the same uncertainty draws
-        and seeds: the effect's 95% CI, the share of pairs it beats the baseline in, its worst case,
-        the extra public spending and the cost per extra adopter.
+            Leads with one line per policy (a combination of the listed lever values), ranked by its mean
+            effect on the outcome against the baseline, paired run by run over the same uncertainty draws
+            and seeds: the effect's 95% CI, the share of pairs it beats the baseline in, its worst case,
+            the extra public spending and the cost per extra adopter.
 
-        Examples:
-          uptake results results.db
-          uptake results results.db --details             # every design point's statistics
-          uptake results results.db --outcome adoption    # compare on another recorded output
-          uptake results results.db --csv out/tables      # tidy CSV files
-          uptake results results.db --json > results.jsonl
-        """
+            Examples:
+              uptake results results.db
+              uptake results results.db --details             # every design point's statistics
+              uptake results results.db --outcome adoption    # compare on another recorded output
+              uptake results results.db --csv out/tables      # tidy CSV files
+              uptake results results.db --json > results.jsonl
+            """
     )
 
     @Argument(help: "The results database written by uptake batch (or uptake merge).")
     var database: String
 
-    @Option(help: "Also write tidy CSV files (policies, points, summary, differences, cost-effectiveness, runs, series, failures) into this folder.",
-            transform: ArgumentValues.path("--csv", example: "out/tables"))
+    @Option(
+        help:
+            "Also write tidy CSV files (policies, points, summary, differences, cost-effectiveness, runs, series, failures) into this folder.",
+        transform: ArgumentValues.path("--csv", example: "out/tables"))
     var csv: String?
 
     @Flag(help: "Print JSON lines instead of the text report.")
     var json = false
 
-    @Flag(help: "Also print every design point: mean, sd and 95% CI of each output, paired differences, cost-effectiveness.")
+    @Flag(
+        help:
+            "Also print every design point: mean, sd and 95% CI of each output, paired differences, cost-effectiveness."
+    )
     var details = false
 
     @Option(help: "The recorded final value policies are compared on (default: adopters, else adoption).")

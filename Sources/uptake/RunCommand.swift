@@ -11,47 +11,67 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and print a summary; write the per-tick series as CSV.",
         discussion: """
-        The outputs (series.csv, and the --firms-out file) are written together when the run ends, or not at all: \
-        Ctrl-C stops the run with "interrupted at tick T; nothing written" and exit status 130. \
-        On a terminal a progress line shows the date and adoption. docs/cli.md has the details.
+            The outputs (series.csv, and the --firms-out file) are written together when the run ends, or not at all: \
+            Ctrl-C stops the run with "interrupted at tick T; nothing written" and exit status 130. \
+            On a terminal a progress line shows the date and adoption. docs/cli.md has the details.
 
-        Examples:
-          uptake run scenarios/baseline.lua
-          uptake run scenarios/baseline.lua --set tax-relief.rate=0.3 --seed 7 --out out/tax
-          uptake run scenarios/baseline.lua --json --quiet > summary.json
-        """
+            Examples:
+              uptake run scenarios/baseline.lua
+              uptake run scenarios/baseline.lua --set tax-relief.rate=0.3 --seed 7 --out out/tax
+              uptake run scenarios/baseline.lua --json --quiet > summary.json
+            """
     )
 
     @Argument(help: "The scenario file (Lua).")
     var scenario: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: plugin.param=value or a scenario path like model.word_of_mouth=0.5.", valueName: "path=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a parameter: plugin.param=value or a scenario path like model.word_of_mouth=0.5.",
+            valueName: "path=value"))
     var overrides: [String] = []
 
-    @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64-1 (overrides the scenario's seed): digits, or as runs.csv writes it (s9451341060835768564).",
-            transform: ArgumentValues.seed)
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Random seed, 0 to 2^64-1 (overrides the scenario's seed): digits, or as runs.csv writes it (s9451341060835768564).",
+        transform: ArgumentValues.seed)
     var seed: UInt64?
 
-    @Option(help: "Folder for series.csv, made if missing (default: out).", transform: ArgumentValues.path("--out", example: "out/run1"))
+    @Option(
+        help: "Folder for series.csv, made if missing (default: out).",
+        transform: ArgumentValues.path("--out", example: "out/run1"))
     var out: String = "out"
 
-    @Option(help: "Also write one row per firm (final state) to this CSV file.", transform: ArgumentValues.filePath("--firms-out", example: "out/firms.csv"))
+    @Option(
+        help: "Also write one row per firm (final state) to this CSV file.",
+        transform: ArgumentValues.filePath("--firms-out", example: "out/firms.csv"))
     var firmsOut: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads for the kernel's step (default: 1; results are identical for any number).",
-            transform: ArgumentValues.workers("--threads"))
+    @Option(
+        parsing: .unconditional,
+        help: "Worker threads for the kernel's step (default: 1; results are identical for any number).",
+        transform: ArgumentValues.workers("--threads"))
     var threads: Int = 1
 
-    @Option(parsing: .unconditional, help: "Instruction budget per plugin hook call (overrides the scenario's limits.instructions).",
-            transform: ArgumentValues.whole("--max-instructions", in: 1...Int(Int32.max) * 1000, example: 100_000_000))
+    @Option(
+        parsing: .unconditional,
+        help: "Instruction budget per plugin hook call (overrides the scenario's limits.instructions).",
+        transform: ArgumentValues.whole("--max-instructions", in: 1...Int(Int32.max) * 1000, example: 100_000_000))
     var maxInstructions: Int?
 
-    @Option(parsing: .unconditional, help: "Memory cap of the Lua state in MiB (overrides the scenario's limits.memory_mb).",
-            transform: ArgumentValues.whole("--max-memory", in: 1...1_048_576, example: 512, unit: "MiB"))
+    @Option(
+        parsing: .unconditional,
+        help: "Memory cap of the Lua state in MiB (overrides the scenario's limits.memory_mb).",
+        transform: ArgumentValues.whole("--max-memory", in: 1...1_048_576, example: 512, unit: "MiB"))
     var maxMemory: Int?
 
-    @Option(parsing: .unconditional, help: "Wall-clock seconds the plugins of the run may take in all (overrides the scenario's limits.seconds; 0 = none).",
-            transform: ArgumentValues.seconds("--max-seconds", zeroAllowed: true))
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Wall-clock seconds the plugins of the run may take in all (overrides the scenario's limits.seconds; 0 = none).",
+        transform: ArgumentValues.seconds("--max-seconds", zeroAllowed: true))
     var maxSeconds: Double?
 
     @Flag(help: "Print only errors: no summary, no progress, no plugin log lines.")
@@ -60,7 +80,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object (fields: docs/cli.md).")
     var json = false
 
-    @Flag(help: ArgumentHelp("Run in this process, without a supervising parent (a crash then ends with the runtime's own report).", visibility: .hidden))
+    @Flag(
+        help: ArgumentHelp(
+            "Run in this process, without a supervising parent (a crash then ends with the runtime's own report).",
+            visibility: .hidden))
     var noSupervise = false
 
     func run() throws {
@@ -77,7 +100,9 @@ struct RunCommand: ParsableCommand {
         let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
         let firmsURL = firmsOut.map { URL(fileURLWithPath: $0) }
         if let firmsURL, firmsURL.standardizedFileURL == seriesURL.standardizedFileURL {
-            throw UserFacingError("--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv")
+            throw UserFacingError(
+                "--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv"
+            )
         }
         let session = try RunSession(file: scenario, options: sessionOptions(trace: trace, progress: progress))
         trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
@@ -90,7 +115,8 @@ struct RunCommand: ParsableCommand {
             progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
         }
         interruption.writingOutputs()
-        try outputs.stage(Data(SeriesCSV.text(OutputTable(session.simulation)).utf8), at: seriesURL, display: seriesURL.relativePath)
+        try outputs.stage(
+            Data(SeriesCSV.text(OutputTable(session.simulation)).utf8), at: seriesURL, display: seriesURL.relativePath)
         if let firmsURL, let firmsOut {
             try outputs.stage(Data(SeriesWriter.firmsCSV(session.simulation).utf8), at: firmsURL, display: firmsOut)
         }
@@ -100,9 +126,10 @@ struct RunCommand: ParsableCommand {
     }
 
     func sessionOptions(trace: RunTrace?, progress: RunProgress?) throws -> RunSession.Options {
-        var options = RunSession.Options(seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
-                                         threads: threads, maxInstructions: maxInstructions, maxMemoryMB: maxMemory,
-                                         maxSeconds: maxSeconds)
+        var options = RunSession.Options(
+            seed: seed, overrides: try overrides.map(ParameterOverride.init(parsing:)),
+            threads: threads, maxInstructions: maxInstructions, maxMemoryMB: maxMemory,
+            maxSeconds: maxSeconds)
         if quiet {
             options.logSink = { _ in }
         } else if let progress {
@@ -122,14 +149,17 @@ struct RunCommand: ParsableCommand {
     func printSummary(_ session: RunSession, seriesPath: String) throws {
         if json {
             let plugins = session.plugins.map {
-                RunSummaryJSON.Plugin(name: $0.name, version: "\($0.version)", path: PluginHost.displayPath($0.directory))
+                RunSummaryJSON.Plugin(
+                    name: $0.name, version: "\($0.version)", path: PluginHost.displayPath($0.directory))
             }
-            let object = RunSummaryJSON.object(simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
-                                               plugins: plugins, seriesPath: seriesPath, firmsPath: firmsOut)
+            let object = RunSummaryJSON.object(
+                simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
+                plugins: plugins, seriesPath: seriesPath, firmsPath: firmsOut)
             print(try RunSummaryJSON.line(object), terminator: "")
         } else if !quiet {
-            let summary = RunSummary(simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
-                                     plugins: session.plugins.map { "\($0.name) \($0.version)" }, seriesPath: seriesPath)
+            let summary = RunSummary(
+                simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
+                plugins: session.plugins.map { "\($0.name) \($0.version)" }, seriesPath: seriesPath)
             print(summary.text, terminator: "")
         }
     }

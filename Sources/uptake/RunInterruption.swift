@@ -2,7 +2,7 @@ import Foundation
 import UptakeLocks
 import UptakeFiles
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ctrl-C or SIGTERM during `uptake run` leaves all its outputs or none.

@@ -3,7 +3,7 @@ import Foundation
 import UptakeLocks
 import UptakeScripting
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one updating line `uptake run` shows on a terminal while it works:
@@ -48,9 +48,10 @@ final class RunProgress: Sendable {
     func tick(_ tick: Int, of ticks: Int, date: String, adoption: Double) {
         let count = "(\(tick + 1) of \(ticks) ticks)"
         let share = String(format: "%.1f%%", adoption * 100)
-        draw("run: \(date) \(count), adoption \(share)",
-             styled: "run: ".bold + date.bold + " " + count + ", adoption " + share.green,
-             force: tick == 0)
+        draw(
+            "run: \(date) \(count), adoption \(share)",
+            styled: "run: ".bold + date.bold + " " + count + ", adoption " + share.green,
+            force: tick == 0)
     }
 
     /// Prints a line (a plugin's log line) above the progress line.

@@ -1,7 +1,7 @@
 import Foundation
 import UptakeScripting
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `uptake run` under supervision: the command starts itself again as a
@@ -31,7 +31,8 @@ enum RunSupervision {
     /// the child's exit status (the child told its own errors), or throws
     /// when the child was killed by a signal or had to be.
     static func supervise(scenario: String) throws -> Never {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-run-\(getpid())-\(UUID().uuidString.prefix(8)).trace")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "uptake-run-\(getpid())-\(UUID().uuidString.prefix(8)).trace")
         let trace = try RunTrace(path: scratch.path, create: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let environment = ChildProcess.quietCrashReports.merging([traceVariable: scratch.path]) { $1 }
@@ -39,8 +40,9 @@ enum RunSupervision {
         // decides: all outputs or none (RunInterruption). A SIGINT or SIGTERM
         // sent to this process alone is passed on to the child.
         signal(SIGINT, SIG_IGN)
-        let child = try ChildProcess(executable: SelfExecutable.path, arguments: Array(CommandLine.arguments.dropFirst()),
-                                     environment: environment, pipes: false)
+        let child = try ChildProcess(
+            executable: SelfExecutable.path, arguments: Array(CommandLine.arguments.dropFirst()),
+            environment: environment, pipes: false)
         signal(SIGTERM, SIG_IGN)
         let forwarding = [SIGINT, SIGTERM].map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -60,20 +62,28 @@ enum RunSupervision {
                     // Only before the child set up its own handling, so before any output.
                     throw Interrupted("interrupted while starting the run; nothing written")
                 case .signaled:
-                    throw failure("the run crashed: its process \(ending), \(trace.position)", trace: trace, scenario: scenario)
+                    throw failure(
+                        "the run crashed: its process \(ending), \(trace.position)", trace: trace, scenario: scenario)
                 }
             }
             usleep(20_000)
             let t = now()
-            if trace.heartbeat != lastBeat { lastBeat = trace.heartbeat; lastBeatAt = t }
+            if trace.heartbeat != lastBeat {
+                lastBeat = trace.heartbeat
+                lastBeatAt = t
+            }
             let limit = trace.limitSeconds
             if limit > 0, t - started > limit + grace {
                 child.terminate()
-                throw failure("the run passed its wall-clock limit of \(limit) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
+                throw failure(
+                    "the run passed its wall-clock limit of \(limit) s and was killed, \(trace.position)", trace: trace,
+                    scenario: scenario)
             }
             if t - lastBeatAt > answerTimeout {
                 child.terminate()
-                throw failure("the run stopped answering for \(Int(answerTimeout)) s and was killed, \(trace.position)", trace: trace, scenario: scenario)
+                throw failure(
+                    "the run stopped answering for \(Int(answerTimeout)) s and was killed, \(trace.position)",
+                    trace: trace, scenario: scenario)
             }
         }
     }
@@ -81,7 +91,8 @@ enum RunSupervision {
     /// The error for a child that crashed or was killed: what happened, where, and who to tell.
     static func failure(_ what: String, trace: RunTrace, scenario: String) -> UserFacingError {
         let plugin = trace.plugin
-        let fix = plugin.isEmpty
+        let fix =
+            plugin.isEmpty
             ? "This is a bug in uptake: please report it with the scenario and seed"
             : "Run without plugin '\(plugin)' to confirm it is the cause, and report it to the plugin's authors with the scenario and seed"
         // The child's progress line may still be on the terminal: end it, so that the error starts below it.

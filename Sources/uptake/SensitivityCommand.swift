@@ -5,16 +5,17 @@ import UptakeBatch
 struct SensitivityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensitivity",
-        abstract: "Which sampled parameters drive each output: Sobol indices (sobol design) or Morris mu* and sigma (morris design).",
+        abstract:
+            "Which sampled parameters drive each output: Sobol indices (sobol design) or Morris mu* and sigma (morris design).",
         discussion: """
-        Parameters are ranked by ST or mu*, largest first. An output with one value \
-        across a policy is listed as constant, without indices; a warning line says \
-        when the design is too small and what samples or trajectories to aim for.
+            Parameters are ranked by ST or mu*, largest first. An output with one value \
+            across a policy is listed as constant, without indices; a warning line says \
+            when the design is too small and what samples or trajectories to aim for.
 
-        Examples:
-          uptake sensitivity results.db
-          uptake sensitivity results.db --metric adoption --json
-        """
+            Examples:
+              uptake sensitivity results.db
+              uptake sensitivity results.db --metric adoption --json
+            """
     )
 
     @Argument(help: "The results database of a batch with a sobol or morris design.")
@@ -23,8 +24,9 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Only this output (repeat for several). Default: every recorded final value.")
     var metric: [String] = []
 
-    @Option(parsing: .unconditional, help: "Bootstrap resamples for the confidence intervals (default: 1000).",
-            transform: ArgumentValues.whole("--resamples", in: 10...1_000_000, example: 1000))
+    @Option(
+        parsing: .unconditional, help: "Bootstrap resamples for the confidence intervals (default: 1000).",
+        transform: ArgumentValues.whole("--resamples", in: 10...1_000_000, example: 1000))
     var resamples: Int = 1000
 
     @Flag(help: "Print JSON lines instead of the text report.")

@@ -25,15 +25,20 @@ struct UnknownCommand: Error, CustomStringConvertible {
                 path.append(argument)
                 continue
             }
-            let names = subcommands.filter { $0.configuration.shouldDisplay }.compactMap { $0.configuration.commandName }
+            let names = subcommands.filter { $0.configuration.shouldDisplay }.compactMap {
+                $0.configuration.commandName
+            }
             let prefix = path.joined(separator: " ")
             if argument.hasSuffix(".lua") && path.count == 1 {
-                return "'\(argument)' is a file, not a command. Run a scenario with: uptake run \(argument); an experiment with: uptake batch \(argument) --out results.db"
+                return
+                    "'\(argument)' is a file, not a command. Run a scenario with: uptake run \(argument); an experiment with: uptake batch \(argument) --out results.db"
             }
             if let close = Suggestion.closest(to: argument, in: names) {
-                return "'\(argument)' is not a command of \(prefix); did you mean '\(prefix) \(close)'? ('\(prefix) --help' lists the commands)"
+                return
+                    "'\(argument)' is not a command of \(prefix); did you mean '\(prefix) \(close)'? ('\(prefix) --help' lists the commands)"
             }
-            return "'\(argument)' is not a command of \(prefix). The commands are: \(names.joined(separator: ", ")) ('\(prefix) --help' explains them)"
+            return
+                "'\(argument)' is not a command of \(prefix). The commands are: \(names.joined(separator: ", ")) ('\(prefix) --help' explains them)"
         }
         return nil
     }

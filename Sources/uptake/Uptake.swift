@@ -11,9 +11,11 @@ struct Uptake: ParsableCommand {
         abstract: "Simulate how an innovation (generative AI) spreads among firms, and what policy levers change.",
         discussion: "Start with: uptake run scenarios/baseline.lua",
         version: UptakeVersion.build.description,
-        subcommands: [RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, MergeCommand.self,
-                      SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self,
-                      WorkerCommand.self]
+        subcommands: [
+            RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, MergeCommand.self,
+            SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self,
+            WorkerCommand.self,
+        ]
     )
 
     /// ArgumentParser's own main, with every error told in one place

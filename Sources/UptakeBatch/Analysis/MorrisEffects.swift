@@ -11,7 +11,9 @@ public struct MorrisEffects: Sendable, Equatable {
     public var sigma: [Double]
 
     /// `units`: the unit-cube rows; `outputs`: one output per row.
-    public static func estimate(units: [[Double]], outputs: [Double], levels: Int, resamples: Int = 1000, seed: UInt64) -> MorrisEffects {
+    public static func estimate(units: [[Double]], outputs: [Double], levels: Int, resamples: Int = 1000, seed: UInt64)
+        -> MorrisEffects
+    {
         let d = units.first?.count ?? 0, size = d + 1, r = outputs.count / size
         let delta = MorrisSampler.delta(levels: levels)
         // effects[j][t]: trajectory t's effect of parameter j.

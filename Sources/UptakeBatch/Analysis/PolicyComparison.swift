@@ -87,7 +87,9 @@ public struct PolicyComparison: Sendable {
     public init(_ data: ResultsData, outcome: String? = nil) {
         let outcome = outcome ?? PolicyComparison.defaultOutcome(data)
         self.outcome = outcome
-        let leverIndices = data.parameters.indices.filter { data.parameters[$0].role == "lever" && !data.parameters[$0].sampled }
+        let leverIndices = data.parameters.indices.filter {
+            data.parameters[$0].role == "lever" && !data.parameters[$0].sampled
+        }
         leverPaths = leverIndices.map { data.parameters[$0].path }
         let hasBaseline = data.points.contains { $0.baselinePoint != nil }
         self.hasBaseline = hasBaseline
@@ -103,9 +105,11 @@ public struct PolicyComparison: Sendable {
         }
         func label(_ key: [String]) -> String {
             guard !key.isEmpty else { return "all runs" }
-            return zip(leverIndices, key).map { "\(data.parameters[$0].path)=\(ResultsData.short($1, sampled: false))" }.joined(separator: ", ")
+            return zip(leverIndices, key).map { "\(data.parameters[$0].path)=\(ResultsData.short($1, sampled: false))" }
+                .joined(separator: ", ")
         }
-        let policyOfPoint = Dictionary(order.flatMap { key in pointsOf[key]!.map { ($0, key) } }, uniquingKeysWith: { a, _ in a })
+        let policyOfPoint = Dictionary(
+            order.flatMap { key in pointsOf[key]!.map { ($0, key) } }, uniquingKeysWith: { a, _ in a })
         let byPoint = data.outputsByPoint()
 
         var unranked: [Policy] = []
@@ -124,12 +128,16 @@ public struct PolicyComparison: Sendable {
             }
             let effect = SampleStatistics(pairs.effects)
             let extraSpending = pairs.mean(\.spending), extraAdopters = pairs.mean(\.adopters)
-            unranked.append(Policy(
-                label: label(key), leverValues: key, points: points, isBaseline: isBaseline, baselineLabel: baselineKey.map(label),
-                level: SampleStatistics(levels), effect: effect,
-                shareBeatingBaseline: effect.count > 0 ? Double(pairs.effects.filter { $0 > 0 }.count) / Double(effect.count) : nil,
-                worstCase: pairs.effects.min(), extraSpending: extraSpending, extraAdopters: extraAdopters,
-                costPerExtraAdopter: PolicyComparison.cost(extraSpending: extraSpending, extraAdopters: extraAdopters), rank: nil))
+            unranked.append(
+                Policy(
+                    label: label(key), leverValues: key, points: points, isBaseline: isBaseline,
+                    baselineLabel: baselineKey.map(label),
+                    level: SampleStatistics(levels), effect: effect,
+                    shareBeatingBaseline: effect.count > 0
+                        ? Double(pairs.effects.filter { $0 > 0 }.count) / Double(effect.count) : nil,
+                    worstCase: pairs.effects.min(), extraSpending: extraSpending, extraAdopters: extraAdopters,
+                    costPerExtraAdopter: PolicyComparison.cost(
+                        extraSpending: extraSpending, extraAdopters: extraAdopters), rank: nil))
         }
         // Rank on the paired effect against the baseline; without a baseline, on the outcome itself.
         let score: (Policy) -> SampleStatistics = { hasBaseline ? $0.effect : $0.level }
@@ -139,14 +147,20 @@ public struct PolicyComparison: Sendable {
             let x = score(a.element).mean, y = score(b.element).mean
             return x != y ? x > y : a.offset < b.offset
         }.map(\.element)
-        policies = ranked.enumerated().map { i, p in var p = p; p.rank = i + 1; return p }
+        policies = ranked.enumerated().map { i, p in
+            var p = p
+            p.rank = i + 1
+            return p
+        }
         policies += unranked.filter { !$0.isBaseline && score($0).count == 0 }
         policies += unranked.filter(\.isBaseline)
     }
 
     /// Extra spending / extra adopters, or why there is no such number.
     public static func cost(extraSpending: Double?, extraAdopters: Double?) -> CostPerExtraAdopter {
-        guard let spending = extraSpending, let adopters = extraAdopters, !spending.isNaN, !adopters.isNaN else { return .unknown }
+        guard let spending = extraSpending, let adopters = extraAdopters, !spending.isNaN, !adopters.isNaN else {
+            return .unknown
+        }
         if adopters <= 0 { return .noExtraAdopters }
         if spending <= 0 { return .noExtraSpending }
         return .yuan(spending / adopters)

@@ -57,26 +57,32 @@ public struct ResultsSummary: Sendable {
         for point in data.points {
             let reps = byPoint[point.index] ?? [:]
             for metric in data.metrics {
-                perPoint.append(PointMetric(point: point.index, metric: metric,
-                                            statistics: SampleStatistics(reps.keys.sorted().compactMap { reps[$0]![metric] })))
+                perPoint.append(
+                    PointMetric(
+                        point: point.index, metric: metric,
+                        statistics: SampleStatistics(reps.keys.sorted().compactMap { reps[$0]![metric] })))
             }
             guard let b = point.baselinePoint, b != point.index else { continue }
             let base = byPoint[b] ?? [:]
             let paired = reps.keys.filter { base[$0] != nil }.sorted()
             func diff(_ metric: String) -> SampleStatistics {
-                SampleStatistics(paired.compactMap { r in
-                    guard let x = reps[r]![metric], let y = base[r]![metric] else { return nil }
-                    return x - y
-                })
+                SampleStatistics(
+                    paired.compactMap { r in
+                        guard let x = reps[r]![metric], let y = base[r]![metric] else { return nil }
+                        return x - y
+                    })
             }
             for metric in data.metrics where metric != "ticks_run" {
-                differences.append(Difference(point: point.index, baselinePoint: b, metric: metric, statistics: diff(metric)))
+                differences.append(
+                    Difference(point: point.index, baselinePoint: b, metric: metric, statistics: diff(metric)))
             }
             if data.metrics.contains(PolicyComparison.spendMetric) && !paired.isEmpty {
-                costEffectiveness.append(CostEffectiveness(
-                    point: point.index, baselinePoint: b, extraSpend: diff(PolicyComparison.spendMetric).mean,
-                    extraAdopters: data.metrics.contains("adopters") ? diff("adopters").mean : nil,
-                    extraProductivity: data.metrics.contains("productivity_index") ? diff("productivity_index").mean : nil))
+                costEffectiveness.append(
+                    CostEffectiveness(
+                        point: point.index, baselinePoint: b, extraSpend: diff(PolicyComparison.spendMetric).mean,
+                        extraAdopters: data.metrics.contains("adopters") ? diff("adopters").mean : nil,
+                        extraProductivity: data.metrics.contains("productivity_index")
+                            ? diff("productivity_index").mean : nil))
             }
         }
     }
@@ -85,8 +91,10 @@ public struct ResultsSummary: Sendable {
     public static func outcome(_ requested: String?, in data: ResultsData) throws -> String {
         guard let requested else { return PolicyComparison.defaultOutcome(data) }
         guard data.metrics.contains(requested) else {
-            throw Diagnostic(file: data.metadata["file"], problem: "the batch recorded no final value '\(requested)' to compare policies on",
-                             fix: Suggestion.hint(for: requested, in: data.metrics).capitalizedFirst)
+            throw Diagnostic(
+                file: data.metadata["file"],
+                problem: "the batch recorded no final value '\(requested)' to compare policies on",
+                fix: Suggestion.hint(for: requested, in: data.metrics).capitalizedFirst)
         }
         return requested
     }
@@ -113,11 +121,16 @@ public struct ResultsSummary: Sendable {
     var heading: String {
         let m = data.metadata
         let failures = data.failures
-        var out = wrap("Experiment \"\(m["name"] ?? "?")\" (\(m["file"] ?? "?")), scenario \(m["scenario"] ?? "?")", indent: 2)
+        var out = wrap(
+            "Experiment \"\(m["name"] ?? "?")\" (\(m["file"] ?? "?")), scenario \(m["scenario"] ?? "?")", indent: 2)
         let replicates = "\(data.replicates) replicate\(data.replicates == 1 ? "" : "s")"
-        out += wrap("Design \(m["design"] ?? "?"): \(data.points.count) points x \(replicates) = \(data.expectedRuns) runs; "
-                    + "\(data.runs.count - failures.count) done, \(failures.count) failed, \(data.expectedRuns - data.runs.count) not run", indent: 2)
-        if m["common_random_numbers"] == "true" { out += "Common random numbers: replicate r of every point used the same seed.\n" }
+        out += wrap(
+            "Design \(m["design"] ?? "?"): \(data.points.count) points x \(replicates) = \(data.expectedRuns) runs; "
+                + "\(data.runs.count - failures.count) done, \(failures.count) failed, \(data.expectedRuns - data.runs.count) not run",
+            indent: 2)
+        if m["common_random_numbers"] == "true" {
+            out += "Common random numbers: replicate r of every point used the same seed.\n"
+        }
         return out
     }
 
@@ -133,22 +146,29 @@ public struct ResultsSummary: Sendable {
         let compared = c.policies.filter { !$0.isBaseline }
         var out = ""
         guard c.hasBaseline else {
-            out += wrap("Policies ranked by mean \(outcome) \(when). The experiment has no baseline, so policies are not "
-                        + "compared run by run; add baseline = { [\"lever\"] = value } to the experiment for that.")
+            out += wrap(
+                "Policies ranked by mean \(outcome) \(when). The experiment has no baseline, so policies are not "
+                    + "compared run by run; add baseline = { [\"lever\"] = value } to the experiment for that.")
             var rows = [["rank", "policy", "mean", "95% CI", "runs"]]
             for p in c.policies {
                 guard p.level.count > 0 else {
                     rows.append(["", p.label, "no successful runs"])
                     continue
                 }
-                rows.append([p.rank.map(String.init) ?? "", p.label, Readable.number(p.level.mean),
-                             Readable.interval(p.level.ciLow, p.level.ciHigh), String(p.level.count)])
+                rows.append([
+                    p.rank.map(String.init) ?? "", p.label, Readable.number(p.level.mean),
+                    Readable.interval(p.level.ciLow, p.level.ciHigh), String(p.level.count),
+                ])
             }
-            return out + "\n" + table(rows, labelColumn: 1) + "\nmean: \(outcome) over the policy's runs, all uncertainty draws together.\n"
+            return out + "\n" + table(rows, labelColumn: 1)
+                + "\nmean: \(outcome) over the policy's runs, all uncertainty draws together.\n"
         }
-        let baselineText = baselines.map { "\($0.label) (\(outcome) \(Readable.number($0.level.mean)) on average)" }.joined(separator: "; ")
-        out += wrap("Policies ranked by mean effect on \(outcome) \(when), against the baseline \(baselineText). "
-                    + "Each policy is paired run by run with the baseline under the same uncertainty draw and seed: \(pairsText(compared)).")
+        let baselineText = baselines.map { "\($0.label) (\(outcome) \(Readable.number($0.level.mean)) on average)" }
+            .joined(separator: "; ")
+        out += wrap(
+            "Policies ranked by mean effect on \(outcome) \(when), against the baseline \(baselineText). "
+                + "Each policy is paired run by run with the baseline under the same uncertainty draw and seed: \(pairsText(compared))."
+        )
         guard !compared.isEmpty else { return out + "No policy besides the baseline.\n" }
         var rows = [["rank", "policy", "effect", "95% CI", "beats", "worst", "extra spend", "per extra adopter"]]
         for p in compared {
@@ -163,15 +183,19 @@ public struct ResultsSummary: Sendable {
             case .noExtraAdopters: cost = "no gain"
             case .unknown: cost = Readable.missing
             }
-            rows.append([p.rank.map(String.init) ?? "", p.label, Readable.signed(p.effect.mean),
-                         Readable.interval(p.effect.ciLow, p.effect.ciHigh), p.shareBeatingBaseline.map(Readable.percent) ?? "",
-                         p.worstCase.map(Readable.signed) ?? "", p.extraSpending.map { Readable.yuan($0, unit: false) } ?? Readable.missing, cost])
+            rows.append([
+                p.rank.map(String.init) ?? "", p.label, Readable.signed(p.effect.mean),
+                Readable.interval(p.effect.ciLow, p.effect.ciHigh), p.shareBeatingBaseline.map(Readable.percent) ?? "",
+                p.worstCase.map(Readable.signed) ?? "",
+                p.extraSpending.map { Readable.yuan($0, unit: false) } ?? Readable.missing, cost,
+            ])
         }
         out += "\n" + table(rows, labelColumn: 1) + "\n"
         out += "effect: mean of (policy - baseline) over the pairs; 95% CI: of that mean (Student's t).\n"
         let more = outcome == PolicyComparison.adoptersMetric ? "more adopters" : "a higher \(outcome)"
         out += "beats: share of pairs with \(more) than the baseline; worst: the smallest difference.\n"
-        out += "extra spend: mean extra public spending (\(PolicyComparison.spendMetric)), yuan (m = million, bn = billion).\n"
+        out +=
+            "extra spend: mean extra public spending (\(PolicyComparison.spendMetric)), yuan (m = million, bn = billion).\n"
         out += "per extra adopter: extra spend / extra adopters, yuan"
         let costs = compared.map(\.costPerExtraAdopter)
         if costs.contains(.noExtraSpending) { out += "; free: more adopters at no extra spending" }
@@ -187,14 +211,19 @@ public struct ResultsSummary: Sendable {
         // Overflow-checked: the replicate count is text from the database, which may be damaged.
         let (full, overflow) = draws.multipliedReportingOverflow(by: data.replicates)
         if low == high && !overflow && full == high {
-            return "\(high) pairs per policy (\(draws) draw\(draws == 1 ? "" : "s") x \(data.replicates) replicate\(data.replicates == 1 ? "" : "s"))"
+            return
+                "\(high) pairs per policy (\(draws) draw\(draws == 1 ? "" : "s") x \(data.replicates) replicate\(data.replicates == 1 ? "" : "s"))"
         }
-        return low == high ? "\(high) pairs per policy" : "\(low) to \(high) pairs per policy (failed runs have no pair)"
+        return low == high
+            ? "\(high) pairs per policy" : "\(low) to \(high) pairs per policy (failed runs have no pair)"
     }
 
     /// "at the end of the run (2032Q4)", from the runs' ticks and the calendar.
     var endOfRuns: String {
-        let ticks = Set(data.runs.filter { $0.status == "ok" }.compactMap { $0.outputs["ticks_run"] }.filter(\.isFinite).map { Int(max(1, min($0, 1e6))) })
+        let ticks = Set(
+            data.runs.filter { $0.status == "ok" }.compactMap { $0.outputs["ticks_run"] }.filter(\.isFinite).map {
+                Int(max(1, min($0, 1e6)))
+            })
         func date(_ ticks: Int) -> String { data.date(tick: ticks - 1) ?? "tick \(ticks - 1)" }
         guard let low = ticks.min(), let high = ticks.max() else { return "at the end of the run" }
         if low == high { return "at the end of the run (\(date(high)))" }
@@ -204,7 +233,8 @@ public struct ResultsSummary: Sendable {
     /// Aligned rows; a label too long for the line goes on a line of its own above its numbers.
     func table(_ rows: [[String]], labelColumn: Int) -> String {
         let others = (0..<(rows.map(\.count).max() ?? 0)).filter { $0 != labelColumn }
-        let otherWidth = others.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }.reduce(0, +) + 2 * others.count
+        let otherWidth =
+            others.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }.reduce(0, +) + 2 * others.count
         let limit = max(12, ResultsSummary.lineWidth - otherWidth)
         var shortened = rows
         var above: [Int: String] = [:]
@@ -216,7 +246,9 @@ public struct ResultsSummary: Sendable {
         var out = ""
         for (i, line) in lines.enumerated() {
             if let label = above[i] {
-                let indent = (0..<labelColumn).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }.reduce(0, +) + 2 * labelColumn
+                let indent =
+                    (0..<labelColumn).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }.reduce(0, +)
+                    + 2 * labelColumn
                 out += wrap(String(repeating: " ", count: indent) + label, indent: indent + 2)
             }
             out += line + "\n"
@@ -249,9 +281,11 @@ public struct ResultsSummary: Sendable {
         let stats = Dictionary(grouping: perPoint, by: \.point)
         let width = max(12, data.metrics.map(\.count).max() ?? 0)
         for point in data.points {
-            out += "\nPoint \(point.index): \(data.label(point))\(point.baselinePoint == point.index ? "  (baseline)" : "")\n"
+            out +=
+                "\nPoint \(point.index): \(data.label(point))\(point.baselinePoint == point.index ? "  (baseline)" : "")\n"
             for s in stats[point.index] ?? [] {
-                out += "  " + s.metric.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                out +=
+                    "  " + s.metric.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                     + ResultsSummary.describe(s.statistics, yuan: ResultsSummary.isYuan(s.metric)) + "\n"
             }
         }
@@ -263,13 +297,17 @@ public struct ResultsSummary: Sendable {
                 guard let diffs = byPoint[point.index] else { continue }
                 out += "Point \(point.index) (\(data.label(point))) minus point \(diffs[0].baselinePoint):\n"
                 for d in diffs {
-                    out += "  " + d.metric.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                        + ResultsSummary.describe(d.statistics, signed: true, yuan: ResultsSummary.isYuan(d.metric)) + "\n"
+                    out +=
+                        "  " + d.metric.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                        + ResultsSummary.describe(d.statistics, signed: true, yuan: ResultsSummary.isYuan(d.metric))
+                        + "\n"
                 }
                 if let c = ce[point.index] {
                     if let a = c.adoptersPerMillionYuan, let p = c.productivityPerBillionYuan {
-                        out += wrap("  cost-effectiveness (extra spend \(Readable.yuan(c.extraSpend))): \(Readable.number(a)) extra adopters "
-                                    + "per million yuan, \(Readable.number(p)) productivity-index points per billion yuan", indent: 4)
+                        out += wrap(
+                            "  cost-effectiveness (extra spend \(Readable.yuan(c.extraSpend))): \(Readable.number(a)) extra adopters "
+                                + "per million yuan, \(Readable.number(p)) productivity-index points per billion yuan",
+                            indent: 4)
                     } else {
                         out += "  cost-effectiveness: no extra public spending against the baseline\n"
                     }
@@ -285,10 +323,13 @@ public struct ResultsSummary: Sendable {
         guard !failures.isEmpty else { return "" }
         var out = "\nFailed runs (\(failures.count)):\n"
         for f in failures.prefix(listing) {
-            out += wrap("  run \(f.run) (point \(f.point), replicate \(f.replicate), seed \(f.seed)): \(f.error ?? "")", indent: 4)
+            out += wrap(
+                "  run \(f.run) (point \(f.point), replicate \(f.replicate), seed \(f.seed)): \(f.error ?? "")",
+                indent: 4)
         }
         if failures.count > listing {
-            out += "  ... and \(failures.count - listing) more (\(listing < 50 ? "50 with --details, " : "")all in failures.csv with --csv DIR)\n"
+            out +=
+                "  ... and \(failures.count - listing) more (\(listing < 50 ? "50 with --details, " : "")all in failures.csv with --csv DIR)\n"
         }
         return out
     }
@@ -299,7 +340,8 @@ public struct ResultsSummary: Sendable {
         func number(_ x: Double) -> String { yuan ? Readable.yuan(x, unit: false) : Readable.number(x) }
         let mean = (signed && s.mean > 0 ? "+" : "") + number(s.mean)
         let unit = yuan ? " yuan" : ""
-        return "mean \(mean)\(unit)  sd \(number(s.standardDeviation))\(unit)  95% CI [\(number(s.ciLow)), \(number(s.ciHigh))]\(unit)  n=\(s.count)"
+        return
+            "mean \(mean)\(unit)  sd \(number(s.standardDeviation))\(unit)  95% CI [\(number(s.ciLow)), \(number(s.ciHigh))]\(unit)  n=\(s.count)"
     }
 
     /// Outputs that are amounts of yuan: the series' spending columns and the special fund.

@@ -70,8 +70,12 @@ public struct SensitivityAnalysis: Sendable {
         let m = data.metadata
         method = m["design"] ?? "?"
         guard method == "sobol" || method == "morris" else {
-            throw Diagnostic(file: m["file"], problem: "sensitivity indices need a sobol or morris design, but this batch used '\(method)'",
-                             fix: "Set design = { kind = \"sobol\", samples = 256 } (or kind = \"morris\", trajectories = 20) in the experiment and run it again")
+            throw Diagnostic(
+                file: m["file"],
+                problem: "sensitivity indices need a sobol or morris design, but this batch used '\(method)'",
+                fix:
+                    "Set design = { kind = \"sobol\", samples = 256 } (or kind = \"morris\", trajectories = 20) in the experiment and run it again"
+            )
         }
         let sampled = data.parameters.filter(\.sampled)
         let listed = data.parameters.enumerated().filter { !$0.element.sampled }.map(\.offset)
@@ -79,14 +83,18 @@ public struct SensitivityAnalysis: Sendable {
         parameters = sampled.map(\.path)
         let metrics = only ?? data.metrics
         if let unknown = metrics.first(where: { !data.metrics.contains($0) }) {
-            throw Diagnostic(file: m["file"], problem: "the batch recorded no output '\(unknown)'", fix: Suggestion.hint(for: unknown, in: data.metrics).capitalizedFirst)
+            throw Diagnostic(
+                file: m["file"], problem: "the batch recorded no output '\(unknown)'",
+                fix: Suggestion.hint(for: unknown, in: data.metrics).capitalizedFirst)
         }
         let seed = UInt64(m["seed"] ?? "1") ?? 1
         let byPoint = data.outputsByPoint()
         let group = method == "sobol" ? d + 2 : d + 1
         for (cell, points) in Dictionary(grouping: data.points, by: \.cell).sorted(by: { $0.key < $1.key }) {
             let points = points.sorted { $0.sample < $1.sample }
-            let label = listed.map { "\(data.parameters[$0].path)=\(ResultsData.short(points[0].values[$0], sampled: false))" }.joined(separator: ", ")
+            let label = listed.map {
+                "\(data.parameters[$0].path)=\(ResultsData.short(points[0].values[$0], sampled: false))"
+            }.joined(separator: ", ")
             for metric in metrics {
                 // Mean over replicates; a group with a missing point is left out whole.
                 var units: [[Double]] = [], values: [Double] = []
@@ -97,7 +105,10 @@ public struct SensitivityAnalysis: Sendable {
                         let reps = (byPoint[p.index] ?? [:]).values.compactMap { $0[metric] }.filter { !$0.isNaN }
                         return reps.isEmpty ? .nan : reps.reduce(0, +) / Double(reps.count)
                     }
-                    if means.contains(where: \.isNaN) { dropped += 1; continue }
+                    if means.contains(where: \.isNaN) {
+                        dropped += 1
+                        continue
+                    }
                     values += means
                     units += chunk.map(\.units)
                 }
@@ -110,7 +121,9 @@ public struct SensitivityAnalysis: Sendable {
                     outputs.append(output)
                     continue
                 }
-                func row(_ j: Int) -> Row { Row(cell: cell, cellLabel: label, metric: metric, parameter: sampled[j].path) }
+                func row(_ j: Int) -> Row {
+                    Row(cell: cell, cellLabel: label, metric: metric, parameter: sampled[j].path)
+                }
                 if method == "sobol" {
                     let s = SobolIndices.estimate(outputs: values, dimensions: d, resamples: resamples, seed: seed)
                     output.rows = (0..<d).map { j in
@@ -120,7 +133,8 @@ public struct SensitivityAnalysis: Sendable {
                     }
                 } else {
                     let levels = Int(m["morris_levels"] ?? "4") ?? 4
-                    let e = MorrisEffects.estimate(units: units, outputs: values, levels: levels, resamples: resamples, seed: seed)
+                    let e = MorrisEffects.estimate(
+                        units: units, outputs: values, levels: levels, resamples: resamples, seed: seed)
                     output.rows = (0..<d).map { j in
                         var r = row(j)
                         r.morris = (e.mu[j], e.muStar[j], e.muStarConfidence[j], e.sigma[j])
@@ -161,17 +175,25 @@ public struct SensitivityAnalysis: Sendable {
         let largestMuStar = output.rows.compactMap { $0.morris?.muStar }.max() ?? 0
         for r in output.rows {
             if let s = r.sobol {
-                if s.s1 + s.s1Confidence < 0 { problems.append("S1 of \(r.parameter) = \(f(s.s1)) +/- \(f(s.s1Confidence))") }
-                if s.st - s.stConfidence > 1 { problems.append("ST of \(r.parameter) = \(f(s.st)) +/- \(f(s.stConfidence))") }
-                if max(s.s1Confidence, s.stConfidence) > 0.5 && s.s1 + s.s1Confidence >= 0 && s.st - s.stConfidence <= 1 {
+                if s.s1 + s.s1Confidence < 0 {
+                    problems.append("S1 of \(r.parameter) = \(f(s.s1)) +/- \(f(s.s1Confidence))")
+                }
+                if s.st - s.stConfidence > 1 {
+                    problems.append("ST of \(r.parameter) = \(f(s.st)) +/- \(f(s.stConfidence))")
+                }
+                if max(s.s1Confidence, s.stConfidence) > 0.5 && s.s1 + s.s1Confidence >= 0 && s.st - s.stConfidence <= 1
+                {
                     let widerIsS1 = s.s1Confidence >= s.stConfidence
-                    let (name, value, halfWidth) = widerIsS1 ? ("S1", s.s1, s.s1Confidence) : ("ST", s.st, s.stConfidence)
+                    let (name, value, halfWidth) =
+                        widerIsS1 ? ("S1", s.s1, s.s1Confidence) : ("ST", s.st, s.stConfidence)
                     problems.append("\(name) of \(r.parameter) = \(f(value)) +/- \(f(halfWidth))")
                 }
                 ratio = max(ratio, s.s1Confidence / 0.05, s.stConfidence / 0.05)
             }
             if let e = r.morris, e.muStar >= largestMuStar / 10, e.muStar > 0 {
-                if e.muStarConfidence > e.muStar { problems.append("mu* of \(r.parameter) = \(f(e.muStar)) +/- \(f(e.muStarConfidence))") }
+                if e.muStarConfidence > e.muStar {
+                    problems.append("mu* of \(r.parameter) = \(f(e.muStar)) +/- \(f(e.muStarConfidence))")
+                }
                 ratio = max(ratio, e.muStarConfidence / (e.muStar / 4))
             }
         }
@@ -186,13 +208,19 @@ public struct SensitivityAnalysis: Sendable {
     /// The warning line of an unstable output, nil when it is stable.
     public func warning(_ o: Output) -> String? {
         guard let wanted = o.suggestedSize, let why = o.instability else { return nil }
-        return "too few \(sizeKey) for stable indices (\(why)): raise \(sizeKey) from \(o.size) to the order of \(wanted)"
+        return
+            "too few \(sizeKey) for stable indices (\(why)): raise \(sizeKey) from \(o.size) to the order of \(wanted)"
     }
 
     public var text: String {
-        var out = method == "sobol" ? "Sobol indices (first order S1 and total ST, with 95% bootstrap half-widths), ranked by ST\n"
-                                    : "Morris elementary effects (mu, mu* with 95% bootstrap half-width, sigma; in output units per unit range), ranked by mu*\n"
-        if droppedGroups > 0 { out += "Note: up to \(droppedGroups) \(method == "sobol" ? "blocks" : "trajectories") per output were left out because a run failed.\n" }
+        var out =
+            method == "sobol"
+            ? "Sobol indices (first order S1 and total ST, with 95% bootstrap half-widths), ranked by ST\n"
+            : "Morris elementary effects (mu, mu* with 95% bootstrap half-width, sigma; in output units per unit range), ranked by mu*\n"
+        if droppedGroups > 0 {
+            out +=
+                "Note: up to \(droppedGroups) \(method == "sobol" ? "blocks" : "trajectories") per output were left out because a run failed.\n"
+        }
         let width = max(10, rows.map(\.parameter.count).max() ?? 0)
         let f = Readable.number
         for o in outputs {
@@ -207,7 +235,8 @@ public struct SensitivityAnalysis: Sendable {
                 if let s = r.sobol {
                     out += "\(name)  S1 \(f(s.s1)) +/- \(f(s.s1Confidence))   ST \(f(s.st)) +/- \(f(s.stConfidence))\n"
                 } else if let e = r.morris {
-                    out += "\(name)  mu \(f(e.mu))   mu* \(f(e.muStar)) +/- \(f(e.muStarConfidence))   sigma \(f(e.sigma))\n"
+                    out +=
+                        "\(name)  mu \(f(e.mu))   mu* \(f(e.muStar)) +/- \(f(e.muStarConfidence))   sigma \(f(e.sigma))\n"
                 }
             }
             if let w = warning(o) { out += "  Warning: \(w).\n" }
@@ -223,9 +252,11 @@ public struct SensitivityAnalysis: Sendable {
     public var jsonLines: [[String: Any]] {
         var lines: [[String: Any]] = []
         for o in outputs {
-            let base: [String: Any] = ["method": method, "cell": o.cell, "cell_label": o.cellLabel, "metric": o.metric,
-                                       "constant": o.constant ?? NSNull(), "warning": warning(o) ?? NSNull(),
-                                       "suggested_\(sizeKey)": o.suggestedSize ?? NSNull(), sizeKey: o.size]
+            let base: [String: Any] = [
+                "method": method, "cell": o.cell, "cell_label": o.cellLabel, "metric": o.metric,
+                "constant": o.constant ?? NSNull(), "warning": warning(o) ?? NSNull(),
+                "suggested_\(sizeKey)": o.suggestedSize ?? NSNull(), sizeKey: o.size,
+            ]
             let names = o.constant == nil ? o.rows.map(\.parameter) : parameters
             for (k, name) in names.enumerated() {
                 var line = base
@@ -234,11 +265,15 @@ public struct SensitivityAnalysis: Sendable {
                 line["rank"] = r == nil ? NSNull() : k + 1
                 let s = r?.sobol, e = r?.morris
                 if method == "sobol" {
-                    line["S1"] = s?.s1 ?? NSNull(); line["S1_conf"] = s?.s1Confidence ?? NSNull()
-                    line["ST"] = s?.st ?? NSNull(); line["ST_conf"] = s?.stConfidence ?? NSNull()
+                    line["S1"] = s?.s1 ?? NSNull()
+                    line["S1_conf"] = s?.s1Confidence ?? NSNull()
+                    line["ST"] = s?.st ?? NSNull()
+                    line["ST_conf"] = s?.stConfidence ?? NSNull()
                 } else {
-                    line["mu"] = e?.mu ?? NSNull(); line["mu_star"] = e?.muStar ?? NSNull()
-                    line["mu_star_conf"] = e?.muStarConfidence ?? NSNull(); line["sigma"] = e?.sigma ?? NSNull()
+                    line["mu"] = e?.mu ?? NSNull()
+                    line["mu_star"] = e?.muStar ?? NSNull()
+                    line["mu_star_conf"] = e?.muStarConfidence ?? NSNull()
+                    line["sigma"] = e?.sigma ?? NSNull()
                 }
                 lines.append(line)
             }

@@ -10,7 +10,9 @@ public struct SobolIndices: Sendable, Equatable {
     public var totalConfidence: [Double]
 
     /// `outputs` has N (d + 2) values; `resamples` bootstrap draws keyed by `seed`.
-    public static func estimate(outputs: [Double], dimensions d: Int, resamples: Int = 1000, seed: UInt64) -> SobolIndices {
+    public static func estimate(outputs: [Double], dimensions d: Int, resamples: Int = 1000, seed: UInt64)
+        -> SobolIndices
+    {
         let block = d + 2, n = outputs.count / block
         let mean = outputs.reduce(0, +) / Double(outputs.count)
         let sd = (outputs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(outputs.count)).squareRoot()
@@ -28,16 +30,20 @@ public struct SobolIndices: Sendable, Equatable {
                 bootTotal[j].append(total(a, ab[j], b, rows))
             }
         }
-        return SobolIndices(firstOrder: (0..<d).map { first(a, ab[$0], b, all) },
-                            firstOrderConfidence: bootFirst.map { 1.959964 * standardDeviation($0) },
-                            total: (0..<d).map { total(a, ab[$0], b, all) },
-                            totalConfidence: bootTotal.map { 1.959964 * standardDeviation($0) })
+        return SobolIndices(
+            firstOrder: (0..<d).map { first(a, ab[$0], b, all) },
+            firstOrderConfidence: bootFirst.map { 1.959964 * standardDeviation($0) },
+            total: (0..<d).map { total(a, ab[$0], b, all) },
+            totalConfidence: bootTotal.map { 1.959964 * standardDeviation($0) })
     }
 
     /// Variance (n denominator) of A and B together, over the rows in `rows`.
     static func variance(_ a: [Double], _ b: [Double], _ rows: [Int]) -> Double {
         var sum = 0.0, sumSquares = 0.0
-        for i in rows { sum += a[i] + b[i]; sumSquares += a[i] * a[i] + b[i] * b[i] }
+        for i in rows {
+            sum += a[i] + b[i]
+            sumSquares += a[i] * a[i] + b[i] * b[i]
+        }
         let count = Double(2 * rows.count), m = sum / count
         return sumSquares / count - m * m
     }

@@ -44,12 +44,15 @@ public struct DesignPlan: Sendable {
         case .random(let n): samples = RandomSampling.sample(n, dimensions: d, seed: seed)
         case .latinHypercube(let n): samples = LatinHypercube.sample(n, dimensions: d, seed: seed)
         case .sobol(let n): samples = SaltelliSampler.sample(n, dimensions: d, seed: seed)
-        case .morris(let r, let p): samples = MorrisSampler.sample(trajectories: r, dimensions: d, levels: p, seed: seed)
+        case .morris(let r, let p):
+            samples = MorrisSampler.sample(trajectories: r, dimensions: d, levels: p, seed: seed)
         }
         var digits: [Int: Int] = [:]
         if let baseline = experiment.baseline {
             for (k, i) in listed.enumerated() where experiment.parameters[i].role == .lever {
-                guard case .values(let v) = experiment.parameters[i].domain, let b = baseline[experiment.parameters[i].path] else { continue }
+                guard case .values(let v) = experiment.parameters[i].domain,
+                    let b = baseline[experiment.parameters[i].path]
+                else { continue }
                 digits[k] = v.firstIndex { ExperimentParameter.same($0, b) }
             }
         }
@@ -67,7 +70,10 @@ public struct DesignPlan: Sendable {
     func digits(ofCell cell: Int) -> [Int] {
         var rest = cell
         var result = [Int](repeating: 0, count: radices.count)
-        for k in radices.indices.reversed() { result[k] = rest % radices[k]; rest /= radices[k] }
+        for k in radices.indices.reversed() {
+            result[k] = rest % radices[k]
+            rest /= radices[k]
+        }
         return result
     }
 
@@ -96,10 +102,14 @@ public struct DesignPlan: Sendable {
 
     /// The overrides that make a point's run: the experiment's fixed `set`, then the point's values.
     public func overrides(for point: Point) -> [ParameterOverride] {
-        experiment.fixed + zip(experiment.parameters, point.values).map { p, v in
-            ParameterOverride(path: p.path.split(separator: ".").map(String.init), value: v,
-                              text: "\(p.path)=\(v.description) (\(p.role.rawValue) of \(experiment.file), design point \(point.index))")
-        }
+        experiment.fixed
+            + zip(experiment.parameters, point.values).map { p, v in
+                ParameterOverride(
+                    path: p.path.split(separator: ".").map(String.init), value: v,
+                    text:
+                        "\(p.path)=\(v.description) (\(p.role.rawValue) of \(experiment.file), design point \(point.index))"
+                )
+            }
     }
 
     // MARK: Runs
@@ -112,7 +122,9 @@ public struct DesignPlan: Sendable {
     /// The seed of a run: distinct for every run; with common random numbers,
     /// replicate r of every point shares one seed (still distinct across replicates).
     public func seed(point: Int, replicate: Int) -> UInt64 {
-        let salt = experiment.commonRandomNumbers ? UInt64(replicate) : UInt64(point) &* UInt64(experiment.replicates) &+ UInt64(replicate)
+        let salt =
+            experiment.commonRandomNumbers
+            ? UInt64(replicate) : UInt64(point) &* UInt64(experiment.replicates) &+ UInt64(replicate)
         return CounterRNG.derive(experiment.seed, salt)
     }
 }

@@ -66,7 +66,8 @@ public enum ExperimentPreflight {
         } else {
             return d
         }
-        var located = experiment.context.diagnostic(path: [group, path], problem: "with \(assignment): \(d.problem)", fix: d.fix)
+        var located = experiment.context.diagnostic(
+            path: [group, path], problem: "with \(assignment): \(d.problem)", fix: d.fix)
         located.plugin = d.plugin
         return located
     }

@@ -10,9 +10,12 @@ public final class BatchProgress {
     private var lastDraw = -1.0
     private var lastPercentStep = -1
 
-    public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1,
-                write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
-        self.isTerminal = isTerminal; self.write = write
+    public init(
+        isTerminal: Bool = isatty(STDERR_FILENO) == 1,
+        write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
+        self.isTerminal = isTerminal
+        self.write = write
     }
 
     /// `done` and `total` count this invocation's runs; `elapsed` is in seconds.
@@ -20,18 +23,22 @@ public final class BatchProgress {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let left = rate > 0 ? Double(total - done) / rate : 0
         let failedText = failed > 0 ? ", \(failed) failed" : ""
-        let stats = "\(done)/\(total) runs\(failedText), \(String(format: "%.1f", rate)) runs/s, ETA \(BatchProgress.clock(left))"
+        let stats =
+            "\(done)/\(total) runs\(failedText), \(String(format: "%.1f", rate)) runs/s, ETA \(BatchProgress.clock(left))"
         if isTerminal {
             guard force || elapsed - lastDraw >= 0.1 || done == total else { return }
             lastDraw = elapsed
             let width = 30
             let filled = total == 0 ? width : width * done / total
-            write("\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " + stats + "\u{1B}[K")
+            write(
+                "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+                    + stats + "\u{1B}[K")
             if done == total { write("\n") }
         } else {
             let step = total == 0 ? 20 : 20 * done / total
             guard force || step > lastPercentStep || elapsed - lastPlainLine >= 10 || done == total else { return }
-            lastPercentStep = step; lastPlainLine = elapsed
+            lastPercentStep = step
+            lastPlainLine = elapsed
             write("batch: " + stats + "\n")
         }
     }
@@ -39,6 +46,7 @@ public final class BatchProgress {
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -26,11 +26,19 @@ public struct BatchRunner {
         /// from this executable) so a crash or hang costs one run, or on
         /// threads of this process (for the library's own tests).
         public var isolation: Isolation
-        public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard = .all, resume: Bool = false,
-                    program: ProgramBuild = ProgramBuild(version: "dev", commit: "unknown"), allowOtherBuild: Bool = false,
-                    searchPath: PluginSearchPath? = nil, retryFailed: Bool = false, isolation: Isolation = .threads) {
-            self.jobs = jobs; self.shard = shard; self.resume = resume; self.program = program; self.allowOtherBuild = allowOtherBuild
-            self.searchPath = searchPath; self.retryFailed = retryFailed; self.isolation = isolation
+        public init(
+            jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard = .all, resume: Bool = false,
+            program: ProgramBuild = ProgramBuild(version: "dev", commit: "unknown"), allowOtherBuild: Bool = false,
+            searchPath: PluginSearchPath? = nil, retryFailed: Bool = false, isolation: Isolation = .threads
+        ) {
+            self.jobs = jobs
+            self.shard = shard
+            self.resume = resume
+            self.program = program
+            self.allowOtherBuild = allowOtherBuild
+            self.searchPath = searchPath
+            self.retryFailed = retryFailed
+            self.isolation = isolation
         }
     }
 
@@ -49,7 +57,9 @@ public struct BatchRunner {
         /// Resident memory per worker, bytes (nil: none).
         public var memoryBytes: Int?
         public init(runTimeout: Double? = nil, answerTimeout: Double = 10, memoryBytes: Int? = nil) {
-            self.runTimeout = runTimeout; self.answerTimeout = answerTimeout; self.memoryBytes = memoryBytes
+            self.runTimeout = runTimeout
+            self.answerTimeout = answerTimeout
+            self.memoryBytes = memoryBytes
         }
     }
 
@@ -68,7 +78,10 @@ public struct BatchRunner {
     public let experiment: Experiment
     public let options: Options
 
-    public init(experiment: Experiment, options: Options) { self.experiment = experiment; self.options = options }
+    public init(experiment: Experiment, options: Options) {
+        self.experiment = experiment
+        self.options = options
+    }
 
     public func run(out: String, progress: BatchProgress? = nil) throws -> Summary {
         let plan = DesignPlan(experiment)
@@ -85,31 +98,47 @@ public struct BatchRunner {
         progress?.update(done: 0, total: todo.count, failed: 0, elapsed: 0, force: true)
         func deliver(_ result: RunResult) throws {
             do { try store.write(result) } catch {
-                let reason = (error as? DatabaseError).map { "SQLite says \"\($0.message ?? "error \($0.resultCode.rawValue)")\"" } ?? "\(error)"
-                throw Diagnostic(file: out, problem: "cannot write the results database (\(done) runs of this invocation are stored): \(reason)",
-                                 fix: "Check free disk space and permissions, then run again with --resume")
+                let reason =
+                    (error as? DatabaseError).map {
+                        "SQLite says \"\($0.message ?? "error \($0.resultCode.rawValue)")\""
+                    } ?? "\(error)"
+                throw Diagnostic(
+                    file: out,
+                    problem:
+                        "cannot write the results database (\(done) runs of this invocation are stored): \(reason)",
+                    fix: "Check free disk space and permissions, then run again with --resume")
             }
             done += 1
             if result.status == .failed { failedNow += 1 }
-            progress?.update(done: done, total: todo.count, failed: failedNow, elapsed: Date().timeIntervalSince(started))
+            progress?.update(
+                done: done, total: todo.count, failed: failedNow, elapsed: Date().timeIntervalSince(started))
         }
         switch options.isolation {
         case .threads:
             try runOnThreads(todo, executor: executor, deliver: deliver)
         case .processes(let executable, let limits):
-            let pool = try WorkerPool(executable: executable, experimentFile: experiment.file, plan: plan, jobs: min(options.jobs, todo.count),
-                                      limits: .init(runTimeout: limits.runTimeout, answerTimeout: limits.answerTimeout, memoryBytes: limits.memoryBytes))
+            let pool = try WorkerPool(
+                executable: executable, experimentFile: experiment.file, plan: plan,
+                jobs: min(options.jobs, todo.count),
+                limits: .init(
+                    runTimeout: limits.runTimeout, answerTimeout: limits.answerTimeout, memoryBytes: limits.memoryBytes)
+            )
             do {
                 try pool.run(todo, deliver: deliver)
             } catch let e as WorkerPool.PoolError {
-                throw Diagnostic(file: experiment.file, problem: e.description, fix: "Check that the uptake executable still exists and can start")
+                throw Diagnostic(
+                    file: experiment.file, problem: e.description,
+                    fix: "Check that the uptake executable still exists and can start")
             }
         }
         let failed = try store.read { db in
-            try Int.fetchAll(db, sql: "SELECT run FROM runs WHERE status = 'failed'").filter { options.shard.contains(run: $0) }.count
+            try Int.fetchAll(db, sql: "SELECT run FROM runs WHERE status = 'failed'").filter {
+                options.shard.contains(run: $0)
+            }.count
         }
-        return Summary(runsInShard: mine.count, alreadyRecorded: mine.count - todo.count, ranNow: done, failed: failed,
-                       seconds: Date().timeIntervalSince(started))
+        return Summary(
+            runsInShard: mine.count, alreadyRecorded: mine.count - todo.count, ranNow: done, failed: failed,
+            seconds: Date().timeIntervalSince(started))
     }
 
     /// Runs on `jobs` threads of this process; the calling thread writes.
@@ -135,14 +164,16 @@ public struct BatchRunner {
         }
     }
 
-    func openStore(out: String, plan: DesignPlan, provenance: Provenance, calendar: TickCalendar?) throws -> ResultStore {
+    func openStore(out: String, plan: DesignPlan, provenance: Provenance, calendar: TickCalendar?) throws -> ResultStore
+    {
         if options.resume, ResultStore.isEmptyDatabase(out) {
             // A batch killed while it created the database left a file with no tables: nothing to keep.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: out + suffix) }
         }
         guard options.resume, FileManager.default.fileExists(atPath: out) else {
-            return try ResultStore.create(out, plan: plan, provenance: provenance, shard: options.shard, program: options.program,
-                                          calendar: calendar)
+            return try ResultStore.create(
+                out, plan: plan, provenance: provenance, shard: options.shard, program: options.program,
+                calendar: calendar)
         }
         // Check read-only first: a database that belongs to something else is left exactly as it was.
         try check(try ResultStore.open(out, readOnly: true), out: out, provenance: provenance, plan: plan)
@@ -157,24 +188,35 @@ public struct BatchRunner {
     func check(_ store: ResultStore, out: String, provenance: Provenance, plan: DesignPlan) throws {
         let meta = try store.metadata()
         if let difference = provenance.difference(from: try store.provenance()) {
-            throw Diagnostic(file: out, problem: "cannot resume: these results came from different inputs (\(difference), now versus in the database)",
-                             fix: "Restore the files the batch started with, or start a new batch with another --out")
+            throw Diagnostic(
+                file: out,
+                problem:
+                    "cannot resume: these results came from different inputs (\(difference), now versus in the database)",
+                fix: "Restore the files the batch started with, or start a new batch with another --out")
         }
-        let made = try store.provenance().program ?? ProgramBuild(version: meta["program_version"] ?? "unknown", commit: "unknown")
+        let made =
+            try store.provenance().program
+            ?? ProgramBuild(version: meta["program_version"] ?? "unknown", commit: "unknown")
         if made != options.program && !options.allowOtherBuild {
             let (then, now) = made.contrast(with: options.program)
-            throw Diagnostic(file: out, problem: "cannot resume: another build of uptake made these results (\(then); this is \(now)), "
-                             + "and runs of two builds should not be mixed in one database",
-                             fix: "Resume with the build that made them, start a new batch with another --out, "
-                             + "or add --allow-other-build to mix them anyway (the database then lists both builds)")
+            throw Diagnostic(
+                file: out,
+                problem: "cannot resume: another build of uptake made these results (\(then); this is \(now)), "
+                    + "and runs of two builds should not be mixed in one database",
+                fix: "Resume with the build that made them, start a new batch with another --out, "
+                    + "or add --allow-other-build to mix them anyway (the database then lists both builds)")
         }
         if meta["shard"] != options.shard.description {
-            throw Diagnostic(file: out, problem: "cannot resume: the database holds shard \(meta["shard"] ?? "?"), not \(options.shard)",
-                             fix: "Resume with --shard \(meta["shard"] ?? "?") (or without --shard when it says all)")
+            throw Diagnostic(
+                file: out,
+                problem: "cannot resume: the database holds shard \(meta["shard"] ?? "?"), not \(options.shard)",
+                fix: "Resume with --shard \(meta["shard"] ?? "?") (or without --shard when it says all)")
         }
         if meta["runs"] != String(plan.runCount) || meta["seed"] != String(experiment.seed) {
-            throw Diagnostic(file: out, problem: "cannot resume: the database describes another design (\(meta["runs"] ?? "?") runs)",
-                             fix: "Start a new batch with another --out")
+            throw Diagnostic(
+                file: out,
+                problem: "cannot resume: the database describes another design (\(meta["runs"] ?? "?") runs)",
+                fix: "Start a new batch with another --out")
         }
     }
 }

@@ -15,10 +15,14 @@ final class ResultQueue: @unchecked Sendable {
     private let capacity: Int
     private(set) var cancelled = false
 
-    init(producers: Int, capacity: Int) { openProducers = producers; self.capacity = capacity }
+    init(producers: Int, capacity: Int) {
+        openProducers = producers
+        self.capacity = capacity
+    }
 
     func push(_ item: RunResult) {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         while items.count >= capacity && !cancelled { condition.wait() }
         if cancelled { return }
         items.append(item)
@@ -27,7 +31,8 @@ final class ResultQueue: @unchecked Sendable {
 
     /// The next result, or nil once every producer finished and the queue is empty.
     func pop() -> RunResult? {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         while items.isEmpty && openProducers > 0 && !cancelled { condition.wait() }
         if items.isEmpty || cancelled { return nil }
         let item = items.removeFirst()
@@ -36,15 +41,25 @@ final class ResultQueue: @unchecked Sendable {
     }
 
     func producerFinished() {
-        condition.lock(); openProducers -= 1; condition.broadcast(); condition.unlock()
+        condition.lock()
+        openProducers -= 1
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Stops everything (the writer failed): producers stop taking work.
     func cancel() {
-        condition.lock(); cancelled = true; condition.broadcast(); condition.unlock()
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 
-    var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelled }
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
 }
 
 /// Hands out run indices to workers, one at a time.

@@ -14,7 +14,8 @@ public struct RunExecutor: Sendable {
     public var hookObserver: (@Sendable (String, String, Int) -> Void)?
 
     public init(plan: DesignPlan, searchPath: PluginSearchPath? = nil) {
-        self.plan = plan; self.searchPath = searchPath
+        self.plan = plan
+        self.searchPath = searchPath
     }
 
     /// Prepares a session for a point without running it (to check the experiment before a batch).
@@ -24,8 +25,9 @@ public struct RunExecutor: Sendable {
 
     /// Prepares a session for a point's values (possibly altered, to probe other values).
     func prepare(_ point: DesignPlan.Point, seed: UInt64? = nil, trace: RunTrace? = nil) throws -> RunSession {
-        var options = RunSession.Options(seed: seed ?? plan.seed(point: point.index, replicate: 0), overrides: plan.overrides(for: point),
-                                         searchPath: searchPath)
+        var options = RunSession.Options(
+            seed: seed ?? plan.seed(point: point.index, replicate: 0), overrides: plan.overrides(for: point),
+            searchPath: searchPath)
         let observer = hookObserver
         if trace != nil || observer != nil {
             options.hookObserver = { plugin, hook, tick in
@@ -42,8 +44,9 @@ public struct RunExecutor: Sendable {
         let (point, replicate) = plan.run(run)
         let seed = plan.seed(point: point, replicate: replicate)
         let started = DispatchTime.now().uptimeNanoseconds
-        var result = RunResult(run: run, point: point, replicate: replicate, seed: seed, status: .ok, error: nil, ticks: 0,
-                               durationSeconds: 0, outputs: [], series: [])
+        var result = RunResult(
+            run: run, point: point, replicate: replicate, seed: seed, status: .ok, error: nil, ticks: 0,
+            durationSeconds: 0, outputs: [], series: [])
         do {
             trace?.begin(run: run, limitSeconds: 0)
             let session = try prepare(point: point, seed: seed, trace: trace)
@@ -55,7 +58,8 @@ public struct RunExecutor: Sendable {
                     let known = StopObserver.knownMetrics(session.simulation)
                     throw plan.experiment.context.diagnostic(
                         path: ["stop", "metric"],
-                        problem: "the stop metric '\(stop.metric)' is neither an output of the run nor a metric a plugin recorded",
+                        problem:
+                            "the stop metric '\(stop.metric)' is neither an output of the run nor a metric a plugin recorded",
                         fix: Suggestion.hint(for: stop.metric, in: known).capitalizedFirst)
                 }
             } else {
@@ -79,8 +83,9 @@ public struct RunExecutor: Sendable {
         let spec = plan.experiment.record
         func column(_ name: String, _ key: String) throws -> Int {
             guard let i = table.column(name) else {
-                throw plan.experiment.context.diagnostic(path: ["record", key], problem: "the runs have no numeric column '\(name)' to record",
-                                                         fix: Suggestion.hint(for: name, in: table.names).capitalizedFirst)
+                throw plan.experiment.context.diagnostic(
+                    path: ["record", key], problem: "the runs have no numeric column '\(name)' to record",
+                    fix: Suggestion.hint(for: name, in: table.names).capitalizedFirst)
             }
             return i
         }

@@ -12,10 +12,18 @@ public struct SlurmScript: Sendable {
     public var timeLimit: String?
     public var workingDirectory: String
 
-    public init(experiment: String, shards: Int, outPrefix: String, uptake: String, jobsPerTask: Int, jobName: String,
-                partition: String? = nil, timeLimit: String? = nil, workingDirectory: String) {
-        self.experiment = experiment; self.shards = shards; self.outPrefix = outPrefix; self.uptake = uptake
-        self.jobsPerTask = jobsPerTask; self.jobName = jobName; self.partition = partition; self.timeLimit = timeLimit
+    public init(
+        experiment: String, shards: Int, outPrefix: String, uptake: String, jobsPerTask: Int, jobName: String,
+        partition: String? = nil, timeLimit: String? = nil, workingDirectory: String
+    ) {
+        self.experiment = experiment
+        self.shards = shards
+        self.outPrefix = outPrefix
+        self.uptake = uptake
+        self.jobsPerTask = jobsPerTask
+        self.jobName = jobName
+        self.partition = partition
+        self.timeLimit = timeLimit
         self.workingDirectory = workingDirectory
     }
 
@@ -48,6 +56,7 @@ public struct SlurmScript: Sendable {
     }
 
     func shellQuoted(_ s: String) -> String {
-        s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,@".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,@".contains($0) }
+            ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

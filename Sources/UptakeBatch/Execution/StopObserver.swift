@@ -14,7 +14,10 @@ final class StopObserver: SimulationObserver {
     /// Whether the metric was there to check at least once (a column always is).
     private(set) var sawMetric = false
 
-    init(host: SimulationObserver, stop: StopCondition) { self.host = host; self.stop = stop }
+    init(host: SimulationObserver, stop: StopCondition) {
+        self.host = host
+        self.stop = stop
+    }
 
     func simulationDidSetUp(_ simulation: Simulation) throws {
         column = OutputSchema.columns(sectors: simulation.sectors.map(\.name)).first { $0.name == stop.metric }

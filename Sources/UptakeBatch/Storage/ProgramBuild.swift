@@ -39,6 +39,7 @@ public struct ProgramBuild: Sendable, Equatable, CustomStringConvertible {
 
     /// The two builds in words, detailed only when the short forms look alike.
     public func contrast(with other: ProgramBuild) -> (mine: String, theirs: String) {
-        description == other.description ? (detailedDescription, other.detailedDescription) : (description, other.description)
+        description == other.description
+            ? (detailedDescription, other.detailedDescription) : (description, other.description)
     }
 }

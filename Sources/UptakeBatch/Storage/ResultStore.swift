@@ -19,7 +19,10 @@ public final class ResultStore {
     /// Only the writer uses it.
     private let timestamps = ISO8601DateFormatter()
 
-    init(path: String, db: DatabasePool) { self.path = path; self.db = db }
+    init(path: String, db: DatabasePool) {
+        self.path = path
+        self.db = db
+    }
 
     static func configuration(readOnly: Bool = false) -> Configuration {
         var c = Configuration()
@@ -34,16 +37,23 @@ public final class ResultStore {
     /// Opens an existing results database (for resume, analysis and merge).
     public static func open(_ path: String, readOnly: Bool = false) throws -> ResultStore {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw Diagnostic(file: path, problem: "no results database here", fix: "Check the path, or make one with: uptake batch EXPERIMENT --out \(path)")
+            throw Diagnostic(
+                file: path, problem: "no results database here",
+                fix: "Check the path, or make one with: uptake batch EXPERIMENT --out \(path)")
         }
         do {
-            let store = ResultStore(path: path, db: try DatabasePool(path: path, configuration: configuration(readOnly: readOnly)))
+            let store = ResultStore(
+                path: path, db: try DatabasePool(path: path, configuration: configuration(readOnly: readOnly)))
             guard try store.db.read({ try $0.tableExists("experiment") && $0.tableExists("runs") }) else {
-                throw Diagnostic(file: path, problem: "this is not an uptake results database", fix: "Pass a file written by uptake batch --out")
+                throw Diagnostic(
+                    file: path, problem: "this is not an uptake results database",
+                    fix: "Pass a file written by uptake batch --out")
             }
             return store
         } catch let e as DatabaseError {
-            throw Diagnostic(file: path, problem: "cannot open the results database: \(e.message ?? "\(e)")", fix: "Check that it is a file written by uptake batch --out")
+            throw Diagnostic(
+                file: path, problem: "cannot open the results database: \(e.message ?? "\(e)")",
+                fix: "Check that it is a file written by uptake batch --out")
         }
     }
 
@@ -52,23 +62,28 @@ public final class ResultStore {
     /// including files that are not databases.
     static func isEmptyDatabase(_ path: String) -> Bool {
         guard FileManager.default.fileExists(atPath: path),
-              let queue = try? DatabaseQueue(path: path, configuration: configuration(readOnly: true)),
-              let count = try? queue.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }) else { return false }
+            let queue = try? DatabaseQueue(path: path, configuration: configuration(readOnly: true)),
+            let count = try? queue.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") })
+        else { return false }
         return count == 0
     }
 
     /// Creates a new database describing the experiment, its design points and provenance,
     /// and the runs' calendar when all runs share one (it dates the exported series).
-    public static func create(_ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild,
-                              calendar: TickCalendar? = nil) throws -> ResultStore {
+    public static func create(
+        _ path: String, plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild,
+        calendar: TickCalendar? = nil
+    ) throws -> ResultStore {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
             if isFolder.boolValue {
-                throw Diagnostic(file: path, problem: "this is a folder, not a results database",
-                                 fix: "Give a file name for --out, e.g. \(path)/results.db")
+                throw Diagnostic(
+                    file: path, problem: "this is a folder, not a results database",
+                    fix: "Give a file name for --out, e.g. \(path)/results.db")
             }
-            throw Diagnostic(file: path, problem: "a results database already exists here",
-                             fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
+            throw Diagnostic(
+                file: path, problem: "a results database already exists here",
+                fix: "Add --resume to finish it, or choose another --out (or delete the file to start over)")
         }
         // Make the folder, and the file, here: SQLite's own error for a folder
         // that is missing or refuses files is "unable to open database file".
@@ -76,8 +91,11 @@ public final class ResultStore {
         do {
             madeFolders = try OutputFile.reserve(URL(fileURLWithPath: path), display: path)
         } catch let e as FileSystemError {
-            throw Diagnostic(file: path, problem: "cannot create the results database: \(e.action == "cannot write" ? "" : "\(e.action) \(e.path): ")\(e.reason)",
-                             fix: e.fix.replacingOccurrences(of: "choose another output", with: "choose another --out"))
+            throw Diagnostic(
+                file: path,
+                problem:
+                    "cannot create the results database: \(e.action == "cannot write" ? "" : "\(e.action) \(e.path): ")\(e.reason)",
+                fix: e.fix.replacingOccurrences(of: "choose another output", with: "choose another --out"))
         }
         func removeHalfMade() {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -91,63 +109,88 @@ public final class ResultStore {
             // Leave no half-made database behind: it would look like a batch to resume.
             removeHalfMade()
             if let e = error as? DatabaseError {
-                throw Diagnostic(file: path, problem: "cannot create the results database: SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"",
-                                 fix: "Check free disk space and that the folder exists and is writable, or choose another --out")
+                throw Diagnostic(
+                    file: path,
+                    problem:
+                        "cannot create the results database: SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"",
+                    fix: "Check free disk space and that the folder exists and is writable, or choose another --out")
             }
             throw error
         }
         return store
     }
 
-    func describe(plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild, calendar: TickCalendar?) throws {
+    func describe(
+        plan: DesignPlan, provenance: Provenance, shard: Shard, program: ProgramBuild, calendar: TickCalendar?
+    ) throws {
         try db.write { db in
-            try db.execute(sql: """
-                CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE provenance (kind TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL, hash TEXT NOT NULL,
-                                         PRIMARY KEY (kind, name));
-                CREATE TABLE parameters (position INTEGER PRIMARY KEY, path TEXT NOT NULL, role TEXT NOT NULL,
-                                         domain TEXT NOT NULL, sampled INTEGER NOT NULL);
-                CREATE TABLE points (point INTEGER PRIMARY KEY, cell INTEGER NOT NULL, sample INTEGER NOT NULL, baseline_point INTEGER);
-                CREATE TABLE point_values (point INTEGER NOT NULL, parameter TEXT NOT NULL, value TEXT NOT NULL, number REAL, unit REAL,
-                                           PRIMARY KEY (point, parameter)) WITHOUT ROWID;
-                CREATE TABLE runs (run INTEGER PRIMARY KEY, point INTEGER NOT NULL, replicate INTEGER NOT NULL, seed TEXT NOT NULL,
-                                   status TEXT NOT NULL, error TEXT, ticks INTEGER NOT NULL, duration_s REAL, finished_at TEXT);
-                CREATE TABLE outputs (run INTEGER NOT NULL, metric TEXT NOT NULL, value REAL, PRIMARY KEY (run, metric)) WITHOUT ROWID;
-                CREATE TABLE series (run INTEGER NOT NULL, tick INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,
-                                     PRIMARY KEY (run, tick, metric)) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE provenance (kind TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL, hash TEXT NOT NULL,
+                                             PRIMARY KEY (kind, name));
+                    CREATE TABLE parameters (position INTEGER PRIMARY KEY, path TEXT NOT NULL, role TEXT NOT NULL,
+                                             domain TEXT NOT NULL, sampled INTEGER NOT NULL);
+                    CREATE TABLE points (point INTEGER PRIMARY KEY, cell INTEGER NOT NULL, sample INTEGER NOT NULL, baseline_point INTEGER);
+                    CREATE TABLE point_values (point INTEGER NOT NULL, parameter TEXT NOT NULL, value TEXT NOT NULL, number REAL, unit REAL,
+                                               PRIMARY KEY (point, parameter)) WITHOUT ROWID;
+                    CREATE TABLE runs (run INTEGER PRIMARY KEY, point INTEGER NOT NULL, replicate INTEGER NOT NULL, seed TEXT NOT NULL,
+                                       status TEXT NOT NULL, error TEXT, ticks INTEGER NOT NULL, duration_s REAL, finished_at TEXT);
+                    CREATE TABLE outputs (run INTEGER NOT NULL, metric TEXT NOT NULL, value REAL, PRIMARY KEY (run, metric)) WITHOUT ROWID;
+                    CREATE TABLE series (run INTEGER NOT NULL, tick INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,
+                                         PRIMARY KEY (run, tick, metric)) WITHOUT ROWID;
+                    """)
             let e = plan.experiment
             let description: [(String, String)] = [
                 ("name", e.name), ("file", e.file), ("scenario", e.scenarioFile), ("seed", String(e.seed)),
                 ("design", e.design.name), ("design_detail", "\(e.design)"),
-                ("morris_levels", { if case .morris(_, let p) = e.design { return String(p) } else { return "" } }()), ("replicates", String(e.replicates)),
+                ("morris_levels", { if case .morris(_, let p) = e.design { return String(p) } else { return "" } }()),
+                ("replicates", String(e.replicates)),
                 ("common_random_numbers", String(e.commonRandomNumbers)),
-                ("baseline", e.baseline.map { b in b.keys.sorted().map { "\($0)=\(b[$0]!)" }.joined(separator: ", ") } ?? ""),
+                (
+                    "baseline",
+                    e.baseline.map { b in b.keys.sorted().map { "\($0)=\(b[$0]!)" }.joined(separator: ", ") } ?? ""
+                ),
                 ("fixed", e.fixed.map(\.text).joined(separator: ", ")),
-                ("record_final", e.record.final.joined(separator: ",")), ("record_series", e.record.series.joined(separator: ",")),
+                ("record_final", e.record.final.joined(separator: ",")),
+                ("record_series", e.record.series.joined(separator: ",")),
                 ("record_every", String(e.record.every)),
-                ("stop", e.stop.map { "\($0.metric) at_least=\($0.atLeast.map { "\($0)" } ?? "") at_most=\($0.atMost.map { "\($0)" } ?? "")" } ?? ""),
+                (
+                    "stop",
+                    e.stop.map {
+                        "\($0.metric) at_least=\($0.atLeast.map { "\($0)" } ?? "") at_most=\($0.atMost.map { "\($0)" } ?? "")"
+                    } ?? ""
+                ),
                 ("cells", String(plan.cellCount)), ("samples_per_cell", String(plan.samplesPerCell)),
                 ("points", String(plan.pointCount)), ("runs", String(plan.runCount)),
-                ("shard", shard.description), ("program_version", program.version), ("program_commit", program.identity),
+                ("shard", shard.description), ("program_version", program.version),
+                ("program_commit", program.identity),
                 // Tick 0's date and the tick's length ("2023Q1", "quarter"); empty when runs differ in them.
                 ("calendar_start", calendar?.label(0) ?? ""), ("calendar_unit", calendar?.unit.rawValue ?? ""),
                 ("created_at", timestamps.string(from: Date())),
             ]
-            for (k, v) in description { try db.execute(sql: "INSERT INTO experiment VALUES (?, ?)", arguments: [k, v]) }
+            for (k, v) in description {
+                try db.execute(sql: "INSERT INTO experiment VALUES (?, ?)", arguments: [k, v])
+            }
             for p in provenance.entries {
-                try db.execute(sql: "INSERT INTO provenance VALUES (?, ?, ?, ?)", arguments: [p.kind, p.name, p.version, p.hash])
+                try db.execute(
+                    sql: "INSERT INTO provenance VALUES (?, ?, ?, ?)", arguments: [p.kind, p.name, p.version, p.hash])
             }
             for (i, p) in e.parameters.enumerated() {
-                try db.execute(sql: "INSERT INTO parameters VALUES (?, ?, ?, ?, ?)", arguments: [i, p.path, p.role.rawValue, p.domainText, p.isSampled])
+                try db.execute(
+                    sql: "INSERT INTO parameters VALUES (?, ?, ?, ?, ?)",
+                    arguments: [i, p.path, p.role.rawValue, p.domainText, p.isSampled])
             }
             for index in 0..<plan.pointCount {
                 let point = plan.point(index)
-                try db.execute(sql: "INSERT INTO points VALUES (?, ?, ?, ?)", arguments: [index, point.cell, point.sample, point.baselinePoint])
+                try db.execute(
+                    sql: "INSERT INTO points VALUES (?, ?, ?, ?)",
+                    arguments: [index, point.cell, point.sample, point.baselinePoint])
                 for (k, p) in e.parameters.enumerated() {
                     let v = point.values[k]
-                    try db.execute(sql: "INSERT INTO point_values VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [index, p.path, v.string ?? v.description, v.double, point.units[k]])
+                    try db.execute(
+                        sql: "INSERT INTO point_values VALUES (?, ?, ?, ?, ?)",
+                        arguments: [index, p.path, v.string ?? v.description, v.double, point.units[k]])
                 }
             }
         }
@@ -155,18 +198,21 @@ public final class ResultStore {
 
     public func metadata() throws -> [String: String] {
         try readChecked { db in
-            Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM experiment").map {
-                (try $0.decode(String.self, forColumn: "key"), try $0.decode(String.self, forColumn: "value"))
-            }, uniquingKeysWith: { a, _ in a })
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT key, value FROM experiment").map {
+                    (try $0.decode(String.self, forColumn: "key"), try $0.decode(String.self, forColumn: "value"))
+                }, uniquingKeysWith: { a, _ in a })
         }
     }
 
     public func provenance() throws -> Provenance {
         try readChecked { db in
-            Provenance(entries: try Row.fetchAll(db, sql: "SELECT * FROM provenance").map {
-                .init(kind: try $0.decode(forColumn: "kind"), name: try $0.decode(forColumn: "name"),
-                      version: try $0.decode(forColumn: "version"), hash: try $0.decode(forColumn: "hash"))
-            })
+            Provenance(
+                entries: try Row.fetchAll(db, sql: "SELECT * FROM provenance").map {
+                    .init(
+                        kind: try $0.decode(forColumn: "kind"), name: try $0.decode(forColumn: "name"),
+                        version: try $0.decode(forColumn: "version"), hash: try $0.decode(forColumn: "hash"))
+                })
         }
     }
 
@@ -179,7 +225,9 @@ public final class ResultStore {
             let recorded = try String.fetchOne(db, sql: "SELECT value FROM experiment WHERE key = 'other_builds'") ?? ""
             var all = ResultStore.otherBuilds(in: ["other_builds": recorded])
             for build in builds where !all.contains(build) && build != own { all.append(build) }
-            try db.execute(sql: "INSERT OR REPLACE INTO experiment VALUES ('other_builds', ?)", arguments: [all.joined(separator: "; ")])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO experiment VALUES ('other_builds', ?)",
+                arguments: [all.joined(separator: "; ")])
         }
     }
 
@@ -191,7 +239,11 @@ public final class ResultStore {
     /// Runs already recorded (done or failed), which a resumed batch skips.
     /// The runs in the database; without the failed ones when `includingFailed` is false (to run them again).
     public func recordedRuns(includingFailed: Bool = true) throws -> Set<Int> {
-        try readChecked { Set(try Int.fetchAll($0, sql: includingFailed ? "SELECT run FROM runs" : "SELECT run FROM runs WHERE status = 'ok'")) }
+        try readChecked {
+            Set(
+                try Int.fetchAll(
+                    $0, sql: includingFailed ? "SELECT run FROM runs" : "SELECT run FROM runs WHERE status = 'ok'"))
+        }
     }
 
     /// Writes one run's rows in one transaction.
@@ -201,14 +253,21 @@ public final class ResultStore {
             for table in ["runs", "outputs", "series"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE run = ?", arguments: [r.run])
             }
-            try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [r.run, r.point, r.replicate, String(r.seed), r.status.rawValue, r.error, r.ticks,
-                                       r.durationSeconds, timestamps.string(from: Date())])
+            try db.execute(
+                sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    r.run, r.point, r.replicate, String(r.seed), r.status.rawValue, r.error, r.ticks,
+                    r.durationSeconds, timestamps.string(from: Date()),
+                ])
             for o in r.outputs {
-                try db.execute(sql: "INSERT INTO outputs VALUES (?, ?, ?)", arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
+                try db.execute(
+                    sql: "INSERT INTO outputs VALUES (?, ?, ?)",
+                    arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
             }
             for s in r.series {
-                try db.execute(sql: "INSERT INTO series VALUES (?, ?, ?, ?)", arguments: [r.run, s.tick, s.metric, s.value.isNaN ? nil : s.value])
+                try db.execute(
+                    sql: "INSERT INTO series VALUES (?, ?, ?, ?)",
+                    arguments: [r.run, s.tick, s.metric, s.value.isNaN ? nil : s.value])
             }
         }
     }
@@ -225,14 +284,18 @@ public final class ResultStore {
             throw damaged("SQLite says \"\(e.message ?? "error \(e.resultCode.rawValue)")\"")
         } catch let e as RowDecodingError {
             // "could not decode Int from database value NULL - column: ..., row: [...]": the first part says enough.
-            throw damaged("a value has the wrong type (\(String(describing: e).components(separatedBy: " - ").first ?? ""))")
+            throw damaged(
+                "a value has the wrong type (\(String(describing: e).components(separatedBy: " - ").first ?? ""))")
         }
     }
 
     /// The error for a database that cannot be read as a results database.
     func damaged(_ what: String) -> Diagnostic {
-        Diagnostic(file: path, problem: "the results database cannot be read: \(what)",
-                   fix: "It may be damaged (a full disk, a copy cut short): restore it from a copy, or run the batch again into a new --out")
+        Diagnostic(
+            file: path, problem: "the results database cannot be read: \(what)",
+            fix:
+                "It may be damaged (a full disk, a copy cut short): restore it from a copy, or run the batch again into a new --out"
+        )
     }
 
     /// Lets other code in this module write (merge).

@@ -8,7 +8,11 @@ import UptakeScripting
 /// parameters, design points with their values, and each run's final outputs.
 /// (Series stay in the database; exports stream them.)
 public struct ResultsData: Sendable {
-    public struct Parameter: Sendable { public var path: String; public var role: String; public var sampled: Bool }
+    public struct Parameter: Sendable {
+        public var path: String
+        public var role: String
+        public var sampled: Bool
+    }
     public struct Point: Sendable {
         public var index: Int
         public var cell: Int
@@ -54,7 +58,8 @@ public struct ResultsData: Sendable {
     /// The runs' calendar, when the batch recorded one (all runs share it).
     public var calendar: TickCalendar? {
         guard let start = metadata["calendar_start"], let unitName = metadata["calendar_unit"],
-              let unit = TickCalendar.Unit(rawValue: unitName) else { return nil }
+            let unit = TickCalendar.Unit(rawValue: unitName)
+        else { return nil }
         return try? TickCalendar(start: start, unit: unit)
     }
 
@@ -73,38 +78,56 @@ public struct ResultsData: Sendable {
         // Throwing decodes (never the subscripts, which trap on a NULL or a wrong type) and checked
         // numbers: a damaged database is an error naming the file, not a crash (ResultStore.readChecked).
         (parameters, points, runs) = try store.read { db in
-            let parameters = try Row.fetchAll(db, sql: "SELECT path, role, sampled FROM parameters ORDER BY position").map {
-                Parameter(path: try $0.decode(forColumn: "path"), role: try $0.decode(forColumn: "role"), sampled: try $0.decode(forColumn: "sampled"))
-            }
+            let parameters = try Row.fetchAll(db, sql: "SELECT path, role, sampled FROM parameters ORDER BY position")
+                .map {
+                    Parameter(
+                        path: try $0.decode(forColumn: "path"), role: try $0.decode(forColumn: "role"),
+                        sampled: try $0.decode(forColumn: "sampled"))
+                }
             var points = try Row.fetchAll(db, sql: "SELECT * FROM points ORDER BY point").map {
-                Point(index: try $0.decode(forColumn: "point"), cell: try $0.decode(forColumn: "cell"), sample: try $0.decode(forColumn: "sample"),
-                      baselinePoint: try $0.decode(forColumn: "baseline_point"), values: [], units: [])
+                Point(
+                    index: try $0.decode(forColumn: "point"), cell: try $0.decode(forColumn: "cell"),
+                    sample: try $0.decode(forColumn: "sample"),
+                    baselinePoint: try $0.decode(forColumn: "baseline_point"), values: [], units: [])
             }
             // Points are numbered 0..<count and parameters named once, as uptake batch writes them; analysis relies on it.
-            guard points.enumerated().allSatisfy({ $0.offset == $0.element.index }), Set(parameters.map(\.path)).count == parameters.count else {
-                throw store.damaged("its design points or parameters are not numbered or named as uptake batch writes them")
+            guard points.enumerated().allSatisfy({ $0.offset == $0.element.index }),
+                Set(parameters.map(\.path)).count == parameters.count
+            else {
+                throw store.damaged(
+                    "its design points or parameters are not numbered or named as uptake batch writes them")
             }
             let order = Dictionary(uniqueKeysWithValues: parameters.enumerated().map { ($1.path, $0) })
-            let rows = try Row.fetchAll(db, sql: "SELECT point, parameter, value, unit FROM point_values ORDER BY point")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT point, parameter, value, unit FROM point_values ORDER BY point")
             for i in points.indices { points[i].values = [String](repeating: "", count: parameters.count) }
             var units: [Int: [(Int, Double)]] = [:]
             for row in rows {
-                let p: Int = try row.decode(forColumn: "point"), parameter: String = try row.decode(forColumn: "parameter")
+                let p: Int = try row.decode(forColumn: "point"),
+                    parameter: String = try row.decode(forColumn: "parameter")
                 guard points.indices.contains(p), let k = order[parameter] else {
-                    throw store.damaged("a design value belongs to no design point or parameter (point \(p), parameter '\(parameter.prefix(60))')")
+                    throw store.damaged(
+                        "a design value belongs to no design point or parameter (point \(p), parameter '\(parameter.prefix(60))')"
+                    )
                 }
                 points[p].values[k] = try row.decode(forColumn: "value")
                 if let u: Double = try row.decode(forColumn: "unit") { units[p, default: []].append((k, u)) }
             }
             for (p, list) in units { points[p].units = list.sorted { $0.0 < $1.0 }.map(\.1) }
-            var runs = try Row.fetchAll(db, sql: "SELECT run, point, replicate, seed, status, error FROM runs ORDER BY run").map {
-                Run(run: try $0.decode(forColumn: "run"), point: try $0.decode(forColumn: "point"), replicate: try $0.decode(forColumn: "replicate"),
-                    seed: try $0.decode(forColumn: "seed"), status: try $0.decode(forColumn: "status"), error: try $0.decode(forColumn: "error"), outputs: [:])
+            var runs = try Row.fetchAll(
+                db, sql: "SELECT run, point, replicate, seed, status, error FROM runs ORDER BY run"
+            ).map {
+                Run(
+                    run: try $0.decode(forColumn: "run"), point: try $0.decode(forColumn: "point"),
+                    replicate: try $0.decode(forColumn: "replicate"),
+                    seed: try $0.decode(forColumn: "seed"), status: try $0.decode(forColumn: "status"),
+                    error: try $0.decode(forColumn: "error"), outputs: [:])
             }
             let position = Dictionary(runs.enumerated().map { ($1.run, $0) }, uniquingKeysWith: { a, _ in a })
             for row in try Row.fetchAll(db, sql: "SELECT run, metric, value FROM outputs") {
                 guard let i = position[try row.decode(Int.self, forColumn: "run")] else { continue }
-                runs[i].outputs[try row.decode(forColumn: "metric")] = try row.decode(Double?.self, forColumn: "value") ?? .nan
+                runs[i].outputs[try row.decode(forColumn: "metric")] =
+                    try row.decode(Double?.self, forColumn: "value") ?? .nan
             }
             return (parameters, points, runs)
         }
@@ -122,7 +145,8 @@ public struct ResultsData: Sendable {
 
     /// "tax-relief.rate=0.15, model.word_of_mouth=0.585"
     public func label(_ point: Point) -> String {
-        zip(parameters, point.values).map { "\($0.path)=\(ResultsData.short($1, sampled: $0.sampled))" }.joined(separator: ", ")
+        zip(parameters, point.values).map { "\($0.path)=\(ResultsData.short($1, sampled: $0.sampled))" }.joined(
+            separator: ", ")
     }
 
     /// A parameter value for a label. Listed values read as the experiment

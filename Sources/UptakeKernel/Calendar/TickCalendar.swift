@@ -37,7 +37,9 @@ public struct TickCalendar: Sendable, Equatable {
     public static let years = 1...9999
 
     static func parse(_ text: String, unit: Unit) -> (Int, Int)? {
-        guard text.utf8.count <= 16, let (year, period) = parseParts(text, unit: unit), years.contains(year) else { return nil }
+        guard text.utf8.count <= 16, let (year, period) = parseParts(text, unit: unit), years.contains(year) else {
+            return nil
+        }
         return (year, period)
     }
 
@@ -45,11 +47,15 @@ public struct TickCalendar: Sendable, Equatable {
         switch unit {
         case .quarter:
             let parts = text.uppercased().split(separator: "Q", omittingEmptySubsequences: false)
-            guard parts.count == 2, let y = Int(parts[0]), let q = Int(parts[1]), (1...4).contains(q) else { return nil }
+            guard parts.count == 2, let y = Int(parts[0]), let q = Int(parts[1]), (1...4).contains(q) else {
+                return nil
+            }
             return (y, q - 1)
         case .month:
             let parts = text.split(separator: "-")
-            guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+            guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
+                return nil
+            }
             return (y, m - 1)
         case .year:
             guard let y = Int(text) else { return nil }

@@ -50,7 +50,10 @@ public struct MacroState: Sendable, Equatable {
     public var productivityIndex = 100.0
 
     public init(_ p: MacroParameters) {
-        dataQuality = p.dataQuality; computeCapacity = p.computeCapacity; algorithms = p.algorithms; trust = p.trust
+        dataQuality = p.dataQuality
+        computeCapacity = p.computeCapacity
+        algorithms = p.algorithms
+        trust = p.trust
     }
 
     /// Geometric mean of data, compute and algorithms: data the foundation,
@@ -62,7 +65,7 @@ public struct MacroState: Sendable, Equatable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif

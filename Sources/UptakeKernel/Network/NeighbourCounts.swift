@@ -25,8 +25,13 @@ struct NeighbourCounts {
 
     /// Empty counts for mean-field runs, where influence comes from totals.
     init(meanField count: Int) {
-        sameAdopted = []; crossAdopted = []; sameDegree = []; crossDegree = []
-        observerOffsets = []; sameEnd = []; observers = []
+        sameAdopted = []
+        crossAdopted = []
+        sameDegree = []
+        crossDegree = []
+        observerOffsets = []
+        sameEnd = []
+        observers = []
     }
 
     init(network: Network, sector: [UInt8], stage: [UInt8]) {
@@ -37,10 +42,19 @@ struct NeighbourCounts {
             for k in network.offsets[i]..<network.offsets[i + 1] {
                 let j = Int(network.neighbors[k])
                 let adopted: Int32 = Stage(rawValue: stage[j])!.isAdopter ? 1 : 0
-                if sector[j] == sector[i] { sameDeg[i] += 1; sameA[i] += adopted } else { crossDeg[i] += 1; crossA[i] += adopted }
+                if sector[j] == sector[i] {
+                    sameDeg[i] += 1
+                    sameA[i] += adopted
+                } else {
+                    crossDeg[i] += 1
+                    crossA[i] += adopted
+                }
             }
         }
-        sameDegree = sameDeg; crossDegree = crossDeg; sameAdopted = sameA; crossAdopted = crossA
+        sameDegree = sameDeg
+        crossDegree = crossDeg
+        sameAdopted = sameA
+        crossAdopted = crossA
         var offsets = network.offsets
         var list = network.neighbors  // the transpose replaces it when directed
         if network.directed {
@@ -52,7 +66,8 @@ struct NeighbourCounts {
             for i in 0..<n {
                 for k in network.offsets[i]..<network.offsets[i + 1] {
                     let j = Int(network.neighbors[k])
-                    list[cursor[j]] = UInt32(i); cursor[j] += 1
+                    list[cursor[j]] = UInt32(i)
+                    cursor[j] += 1
                 }
             }
         }
@@ -65,7 +80,9 @@ struct NeighbourCounts {
             sameEnd[j] = ordered.count
             for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] != own { ordered.append(list[k]) }
         }
-        observerOffsets = offsets; observers = ordered; self.sameEnd = sameEnd
+        observerOffsets = offsets
+        observers = ordered
+        self.sameEnd = sameEnd
     }
 
     /// Firms that started and stopped using the innovation in a tick: tell everyone who sees them.
@@ -86,49 +103,57 @@ struct NeighbourCounts {
         let span = (n + workers - 1) / workers
         // The firms whose counts worker w writes; disjoint, and together all firms (asserted in debug builds).
         let owned = { (w: Int) in min(n, w * span)..<min(n, (w + 1) * span) }
-        assert(ParallelChunks.tile((0..<workers).lazy.map(owned), count: n), "NeighbourCounts: the workers' ranges do not tile 0..<\(n)")
+        assert(
+            ParallelChunks.tile((0..<workers).lazy.map(owned), count: n),
+            "NeighbourCounts: the workers' ranges do not tile 0..<\(n)")
         var deferred = [[UInt32]](repeating: [], count: workers)
         observerOffsets.withUnsafeBufferPointer { offsets in
-        sameEnd.withUnsafeBufferPointer { sameEnd in
-        observers.withUnsafeBufferPointer { observers in
-        sameAdopted.withUnsafeMutableBufferPointer { sameA in
-        crossAdopted.withUnsafeMutableBufferPointer { crossA in
-        deferred.withUnsafeMutableBufferPointer { deferred in
-            let owners = ParallelChunks(count: workers, threads: workers, chunkSize: 1)
-            owners.forEach { w, _ in
-                let low = owned(w).lowerBound, high = owned(w).upperBound
-                var later: [UInt32] = []
-                for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
-                    // The changed firms of this range: a slice of the sorted list.
-                    var from = list.partitioningIndex { Int($0) >= low }
-                    while from < list.count && Int(list[from]) < high {
-                        let j = Int(list[from])
-                        from += 1
-                        let split = sameEnd[j], end = offsets[j + 1]
-                        var k = offsets[j]
-                        while k < end {
-                            let i = Int(observers[k])
-                            let same = k < split
-                            if i >= low && i < high {
-                                if same { sameA[i] &+= delta } else { crossA[i] &+= delta }
-                            } else {
-                                // Target's number, bit 31 = same sector, bit 30 = decrement.
-                                later.append(UInt32(i) | (same ? 1 << 31 : 0) | (delta < 0 ? 1 << 30 : 0))
+            sameEnd.withUnsafeBufferPointer { sameEnd in
+                observers.withUnsafeBufferPointer { observers in
+                    sameAdopted.withUnsafeMutableBufferPointer { sameA in
+                        crossAdopted.withUnsafeMutableBufferPointer { crossA in
+                            deferred.withUnsafeMutableBufferPointer { deferred in
+                                let owners = ParallelChunks(count: workers, threads: workers, chunkSize: 1)
+                                owners.forEach { w, _ in
+                                    let low = owned(w).lowerBound, high = owned(w).upperBound
+                                    var later: [UInt32] = []
+                                    for (list, delta) in [(gained, Int32(1)), (lost, Int32(-1))] {
+                                        // The changed firms of this range: a slice of the sorted list.
+                                        var from = list.partitioningIndex { Int($0) >= low }
+                                        while from < list.count && Int(list[from]) < high {
+                                            let j = Int(list[from])
+                                            from += 1
+                                            let split = sameEnd[j], end = offsets[j + 1]
+                                            var k = offsets[j]
+                                            while k < end {
+                                                let i = Int(observers[k])
+                                                let same = k < split
+                                                if i >= low && i < high {
+                                                    if same { sameA[i] &+= delta } else { crossA[i] &+= delta }
+                                                } else {
+                                                    // Target's number, bit 31 = same sector, bit 30 = decrement.
+                                                    later.append(
+                                                        UInt32(i) | (same ? 1 << 31 : 0) | (delta < 0 ? 1 << 30 : 0))
+                                                }
+                                                k += 1
+                                            }
+                                        }
+                                    }
+                                    deferred[w] = later
+                                }
+                                for list in deferred {
+                                    for entry in list {
+                                        let i = Int(entry & 0x3FFF_FFFF)
+                                        let delta: Int32 = entry & (1 << 30) != 0 ? -1 : 1
+                                        if entry & (1 << 31) != 0 { sameA[i] &+= delta } else { crossA[i] &+= delta }
+                                    }
+                                }
                             }
-                            k += 1
                         }
                     }
                 }
-                deferred[w] = later
             }
-            for list in deferred {
-                for entry in list {
-                    let i = Int(entry & 0x3FFF_FFFF)
-                    let delta: Int32 = entry & (1 << 30) != 0 ? -1 : 1
-                    if entry & (1 << 31) != 0 { sameA[i] &+= delta } else { crossA[i] &+= delta }
-                }
-            }
-        }}}}}}
+        }
     }
 }
 

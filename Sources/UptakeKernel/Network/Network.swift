@@ -31,8 +31,10 @@ public struct Network: Sendable {
     /// Builds the rows from an undirected edge list (each pair once or twice;
     /// duplicates and self-ties are dropped). With `directed`, an edge a->b
     /// means a observes b: only b enters a's row.
-    public static func fromEdges(kind: NetworkKind, firmCount: Int, sources: [UInt32], targets: [UInt32],
-                                 directed: Bool = false) -> Network {
+    public static func fromEdges(
+        kind: NetworkKind, firmCount: Int, sources: [UInt32], targets: [UInt32],
+        directed: Bool = false
+    ) -> Network {
         precondition(sources.count == targets.count)
         var degree = [Int](repeating: 0, count: firmCount + 1)
         for e in 0..<sources.count where sources[e] != targets[e] {
@@ -44,8 +46,12 @@ public struct Network: Sendable {
         var row = [UInt32](repeating: 0, count: degree[firmCount])
         for e in 0..<sources.count where sources[e] != targets[e] {
             let a = Int(sources[e]), b = Int(targets[e])
-            row[cursor[a]] = targets[e]; cursor[a] += 1
-            if !directed { row[cursor[b]] = sources[e]; cursor[b] += 1 }
+            row[cursor[a]] = targets[e]
+            cursor[a] += 1
+            if !directed {
+                row[cursor[b]] = sources[e]
+                cursor[b] += 1
+            }
         }
         // Sort each row and drop duplicates so the graph is simple.
         var offsets = [Int](repeating: 0, count: firmCount + 1)
@@ -55,7 +61,10 @@ public struct Network: Sendable {
             var slice = Array(row[degree[i]..<degree[i + 1]])
             slice.sort()
             var last: UInt32? = nil
-            for v in slice where v != last { compact.append(v); last = v }
+            for v in slice where v != last {
+                compact.append(v)
+                last = v
+            }
             offsets[i + 1] = compact.count
         }
         var network = Network(kind: kind, offsets: offsets, neighbors: compact, firmCount: firmCount)

@@ -83,13 +83,15 @@ public struct NetworkBuilder {
         // Rewired ties placed so far; with the kept ring ties they are the whole graph.
         var placed = Set<UInt64>()
         var sources = [UInt32](), targets = [UInt32]()
-        sources.reserveCapacity(n * half); targets.reserveCapacity(n * half)
+        sources.reserveCapacity(n * half)
+        targets.reserveCapacity(n * half)
         for i in 0..<n {
             for j in 1...half {
                 let draw = i * half + j
                 let ring = (i + j) % n
                 guard rewires(draw) else {
-                    sources.append(UInt32(i)); targets.append(UInt32(ring))
+                    sources.append(UInt32(i))
+                    targets.append(UInt32(ring))
                     continue
                 }
                 func free(_ t: Int) -> Bool {
@@ -98,7 +100,10 @@ public struct NetworkBuilder {
                 var target: Int? = nil
                 for attempt in 0..<NetworkBuilder.partnerAttempts {
                     let t = Int(randomPartner(of: i, draw: draw, attempt: attempt))
-                    if free(t) { target = t; break }
+                    if free(t) {
+                        target = t
+                        break
+                    }
                 }
                 if target == nil {
                     // Only in a graph close to complete: take the first free firm after a random start.
@@ -110,7 +115,8 @@ public struct NetworkBuilder {
                 let key = NetworkBuilder.pairKey(i, end)
                 if target == nil && placed.contains(key) { continue }
                 placed.insert(key)
-                sources.append(UInt32(i)); targets.append(UInt32(end))
+                sources.append(UInt32(i))
+                targets.append(UInt32(end))
             }
         }
         return .fromEdges(kind: kind, firmCount: n, sources: sources, targets: targets)
@@ -121,7 +127,8 @@ public struct NetworkBuilder {
         var sources = [UInt32](), targets = [UInt32]()
         for i in 0..<firmCount {
             for j in (i + 1)..<max(i + 1, firmCount) {
-                sources.append(UInt32(i)); targets.append(UInt32(j))
+                sources.append(UInt32(i))
+                targets.append(UInt32(j))
             }
         }
         return .fromEdges(kind: kind, firmCount: firmCount, sources: sources, targets: targets)
@@ -170,7 +177,13 @@ public struct NetworkBuilder {
         var ends = [UInt32]()
         var sources = [UInt32](), targets = [UInt32]()
         let seedSize = min(max(m, 1) + 1, firmCount)
-        for i in 0..<seedSize { for j in 0..<i { sources.append(UInt32(i)); targets.append(UInt32(j)); ends += [UInt32(i), UInt32(j)] } }
+        for i in 0..<seedSize {
+            for j in 0..<i {
+                sources.append(UInt32(i))
+                targets.append(UInt32(j))
+                ends += [UInt32(i), UInt32(j)]
+            }
+        }
         for i in seedSize..<max(seedSize, firmCount) {
             var chosen = Set<UInt32>()
             var draw = 0
@@ -178,15 +191,22 @@ public struct NetworkBuilder {
                 let u = rng.uniform(tick: -2, firm: i, stream: .network, draw: UInt64(draw) &+ 10)
                 var t = ends[min(Int(u * Double(ends.count)), ends.count - 1)]
                 // Homophily by retry: prefer a same-sector end with the given probability.
-                if homophily > 0 && sectorOf[Int(t)] != sectorOf[i] &&
-                    rng.uniform(tick: -2, firm: i, stream: .networkRewire, draw: UInt64(draw)) < homophily && draw < 8 * m {
-                    draw += 1; continue
+                if homophily > 0 && sectorOf[Int(t)] != sectorOf[i]
+                    && rng.uniform(tick: -2, firm: i, stream: .networkRewire, draw: UInt64(draw)) < homophily
+                    && draw < 8 * m
+                {
+                    draw += 1
+                    continue
                 }
                 if t == UInt32(i) { t = ends[0] }
                 chosen.insert(t)
                 draw += 1
             }
-            for t in chosen.sorted() { sources.append(UInt32(i)); targets.append(t); ends += [UInt32(i), t] }
+            for t in chosen.sorted() {
+                sources.append(UInt32(i))
+                targets.append(t)
+                ends += [UInt32(i), t]
+            }
         }
         return .fromEdges(kind: kind, firmCount: firmCount, sources: sources, targets: targets)
     }
@@ -211,14 +231,16 @@ public struct NetworkBuilder {
                 let x = i % width, y = i / width
                 for (dx, dy) in steps {
                     let nx = (x + dx + width) % width, ny = (y + dy + width) % width
-                    sources.append(UInt32(i)); targets.append(UInt32(ny * width + nx))
+                    sources.append(UInt32(i))
+                    targets.append(UInt32(ny * width + nx))
                 }
             }
         } else {
             let offsets = degree >= 8 ? [1, width - 1, width, width + 1] : [1, width]
             for i in 0..<n {
                 for offset in offsets {
-                    sources.append(UInt32(i)); targets.append(UInt32((i + offset) % n))
+                    sources.append(UInt32(i))
+                    targets.append(UInt32((i + offset) % n))
                 }
             }
         }
@@ -231,12 +253,15 @@ public struct NetworkBuilder {
         switch kind {
         case .lattice(let degree):
             guard degree == 4 || degree == 8 else {
-                return NetworkError(description: "a lattice has degree 4 or 8, not \(degree)", fix: "Use degree = 4 or degree = 8")
+                return NetworkError(
+                    description: "a lattice has degree 4 or 8, not \(degree)", fix: "Use degree = 4 or degree = 8")
             }
             let minimum = degree == 4 ? 5 : 9
             if n < minimum {
-                return NetworkError(description: "a lattice of degree \(degree) needs at least \(minimum) firms, not \(n)",
-                                    fix: degree == 8 && n >= 5 ? "Use degree = 4 or more firms" : "Use more firms or kind = \"mean-field\"")
+                return NetworkError(
+                    description: "a lattice of degree \(degree) needs at least \(minimum) firms, not \(n)",
+                    fix: degree == 8 && n >= 5
+                        ? "Use degree = 4 or more firms" : "Use more firms or kind = \"mean-field\"")
             }
         case .meanField, .smallWorld, .erdosRenyi, .scaleFree, .edges:
             // Small-world and Erdos-Renyi asked for a degree of N - 1 or more give the

@@ -28,8 +28,10 @@ public struct OutputQuantity: Sendable {
     public let luaPath: String?
     public let value: @Sendable (TickStats) -> Double
 
-    init(_ name: String, _ kind: Kind, unit: String, luaPath: String? = nil, _ doc: String,
-         _ value: @escaping @Sendable (TickStats) -> Double) {
+    init(
+        _ name: String, _ kind: Kind, unit: String, luaPath: String? = nil, _ doc: String,
+        _ value: @escaping @Sendable (TickStats) -> Double
+    ) {
         self.name = name
         self.kind = kind
         self.unit = unit
@@ -65,50 +67,82 @@ public enum OutputSchema {
     /// Per-tick quantities before the breakdowns, in column order (after `tick` and `date`).
     public static let counts: [OutputQuantity] = [
         OutputQuantity("firms", .count, unit: "firms", "Number of firms.") { Double($0.firmCount) },
-        OutputQuantity("adopters", .count, unit: "firms", "Firms in stage adopted or confirmed.") { Double($0.adopters) },
+        OutputQuantity("adopters", .count, unit: "firms", "Firms in stage adopted or confirmed.") {
+            Double($0.adopters)
+        },
         OutputQuantity("adoption", .number, unit: "share 0..1", "adopters / firms.") { $0.adoption },
-        OutputQuantity("new_adopters", .count, unit: "firms", "Firms that adopted in that tick.") { Double($0.newAdopters) },
+        OutputQuantity("new_adopters", .count, unit: "firms", "Firms that adopted in that tick.") {
+            Double($0.newAdopters)
+        },
     ]
 
     public static let breakdowns: [OutputBreakdown] = [
-        OutputBreakdown(name: "stage", columnPrefix: "stage_", kind: .count, unit: "firms",
-                        doc: "Firms per stage: " + Stage.allCases.map(\.name).joined(separator: ", ") + ".",
-                        keys: { _ in Stage.allCases.map(\.name) }, values: { $0.stageCounts.map(Double.init) }),
-        OutputBreakdown(name: "category", columnPrefix: "adoption_", kind: .number, unit: "share 0..1",
-                        doc: "Adoption share per adopter category: " + AdopterCategory.allCases.map(\.name).joined(separator: ", ") + ".",
-                        keys: { _ in AdopterCategory.allCases.map(\.name) },
-                        values: { s in s.categoryAdopters.indices.map { TickStats.share(s.categoryAdopters[$0], s.categoryTotals[$0]) } }),
-        OutputBreakdown(name: "sector", columnPrefix: "adoption_", kind: .number, unit: "share 0..1",
-                        doc: "Adoption share per sector of the scenario.",
-                        keys: { $0 }, values: { s in s.sectorAdopters.indices.map { TickStats.share(s.sectorAdopters[$0], s.sectorTotals[$0]) } }),
-        OutputBreakdown(name: "size", columnPrefix: "adoption_", kind: .number, unit: "share 0..1",
-                        doc: "Adoption share per size: " + FirmSize.allCases.map(\.name).joined(separator: ", ") + ".",
-                        keys: { _ in FirmSize.allCases.map(\.name) },
-                        values: { s in s.sizeAdopters.indices.map { TickStats.share(s.sizeAdopters[$0], s.sizeTotals[$0]) } }),
+        OutputBreakdown(
+            name: "stage", columnPrefix: "stage_", kind: .count, unit: "firms",
+            doc: "Firms per stage: " + Stage.allCases.map(\.name).joined(separator: ", ") + ".",
+            keys: { _ in Stage.allCases.map(\.name) }, values: { $0.stageCounts.map(Double.init) }),
+        OutputBreakdown(
+            name: "category", columnPrefix: "adoption_", kind: .number, unit: "share 0..1",
+            doc: "Adoption share per adopter category: " + AdopterCategory.allCases.map(\.name).joined(separator: ", ")
+                + ".",
+            keys: { _ in AdopterCategory.allCases.map(\.name) },
+            values: { s in
+                s.categoryAdopters.indices.map { TickStats.share(s.categoryAdopters[$0], s.categoryTotals[$0]) }
+            }),
+        OutputBreakdown(
+            name: "sector", columnPrefix: "adoption_", kind: .number, unit: "share 0..1",
+            doc: "Adoption share per sector of the scenario.",
+            keys: { $0 },
+            values: { s in s.sectorAdopters.indices.map { TickStats.share(s.sectorAdopters[$0], s.sectorTotals[$0]) } }),
+        OutputBreakdown(
+            name: "size", columnPrefix: "adoption_", kind: .number, unit: "share 0..1",
+            doc: "Adoption share per size: " + FirmSize.allCases.map(\.name).joined(separator: ", ") + ".",
+            keys: { _ in FirmSize.allCases.map(\.name) },
+            values: { s in s.sizeAdopters.indices.map { TickStats.share(s.sizeAdopters[$0], s.sizeTotals[$0]) } }),
     ]
 
     /// Per-tick quantities after the breakdowns, in column order.
     public static let economy: [OutputQuantity] = [
-        OutputQuantity("critical_mass", .number, unit: "share 0..1", luaPath: "critical_mass (ticks by level)",
-                       "Highest critical-mass level (0.05, 0.16, 0.20, 0.50) adoption has reached so far; 0 before the first.") { $0.criticalMass },
-        OutputQuantity("productivity_index", .number, unit: "index, 100 = no gain",
-                       "Index of new-quality productive forces.") { $0.macro.productivityIndex },
-        OutputQuantity("readiness", .number, unit: "index 0..1",
-                       "Technology readiness: geometric mean of data, compute and algorithms.") { $0.macro.readiness },
-        OutputQuantity("compute_demand", .number, unit: "compute units", "Compute the adopters demand.") { $0.macro.computeDemand },
-        OutputQuantity("compute_served", .number, unit: "compute units",
-                       "Compute served after supply and the energy cap.") { $0.macro.computeServed },
-        OutputQuantity("rationing", .number, unit: "share 0..1",
-                       "compute_served / compute_demand (1 = no rationing).") { $0.macro.rationing },
+        OutputQuantity(
+            "critical_mass", .number, unit: "share 0..1", luaPath: "critical_mass (ticks by level)",
+            "Highest critical-mass level (0.05, 0.16, 0.20, 0.50) adoption has reached so far; 0 before the first."
+        ) { $0.criticalMass },
+        OutputQuantity(
+            "productivity_index", .number, unit: "index, 100 = no gain",
+            "Index of new-quality productive forces."
+        ) { $0.macro.productivityIndex },
+        OutputQuantity(
+            "readiness", .number, unit: "index 0..1",
+            "Technology readiness: geometric mean of data, compute and algorithms."
+        ) { $0.macro.readiness },
+        OutputQuantity("compute_demand", .number, unit: "compute units", "Compute the adopters demand.") {
+            $0.macro.computeDemand
+        },
+        OutputQuantity(
+            "compute_served", .number, unit: "compute units",
+            "Compute served after supply and the energy cap."
+        ) { $0.macro.computeServed },
+        OutputQuantity(
+            "rationing", .number, unit: "share 0..1",
+            "compute_served / compute_demand (1 = no rationing)."
+        ) { $0.macro.rationing },
         OutputQuantity("energy_gwh", .number, unit: "GWh", "Energy used by AI in that tick.") { $0.macro.energy },
         OutputQuantity("emissions_t", .number, unit: "tCO2", "Emissions of that energy.") { $0.macro.emissions },
-        OutputQuantity("incidents", .number, unit: "incidents", "False-content incidents in that tick.") { $0.macro.incidents },
+        OutputQuantity("incidents", .number, unit: "incidents", "False-content incidents in that tick.") {
+            $0.macro.incidents
+        },
         OutputQuantity("trust", .number, unit: "index 0..1", "Social trust in AI output.") { $0.macro.trust },
-        OutputQuantity("special_fund_left", .number, unit: "yuan", "Yuan left in the special fund's pool.") { $0.specialFundLeft },
-        OutputQuantity("spend_tick", .number, unit: "yuan", luaPath: "spend_tick.total",
-                       "Public spending in that tick, all accounts.") { FiscalLedger.sum($0.spendThisTick) },
-        OutputQuantity("spend_cumulative", .number, unit: "yuan", luaPath: "spend.total",
-                       "Public spending so far, all accounts.") { FiscalLedger.sum($0.spendTotal) },
+        OutputQuantity("special_fund_left", .number, unit: "yuan", "Yuan left in the special fund's pool.") {
+            $0.specialFundLeft
+        },
+        OutputQuantity(
+            "spend_tick", .number, unit: "yuan", luaPath: "spend_tick.total",
+            "Public spending in that tick, all accounts."
+        ) { FiscalLedger.sum($0.spendThisTick) },
+        OutputQuantity(
+            "spend_cumulative", .number, unit: "yuan", luaPath: "spend.total",
+            "Public spending so far, all accounts."
+        ) { FiscalLedger.sum($0.spendTotal) },
     ]
 
     /// Every per-tick quantity (not the breakdowns).

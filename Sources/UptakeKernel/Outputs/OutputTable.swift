@@ -36,6 +36,8 @@ public struct OutputTable: Sendable, Equatable {
     /// NaN equals a NaN: two runs that left the same cells empty are the same).
     public static func == (a: OutputTable, b: OutputTable) -> Bool {
         a.names == b.names && a.dates == b.dates && a.rows.count == b.rows.count
-            && zip(a.rows, b.rows).allSatisfy { x, y in x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern } }
+            && zip(a.rows, b.rows).allSatisfy { x, y in
+                x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern }
+            }
     }
 }

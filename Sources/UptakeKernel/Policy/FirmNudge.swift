@@ -9,8 +9,13 @@ public struct FirmNudge: Sendable {
     public var awareness: Double?
     /// Multiplies each firm's budget.
     public var budgetFactor: Double?
-    public init(training: Double? = nil, threshold: Double? = nil, awareness: Double? = nil, budgetFactor: Double? = nil) {
-        self.training = training; self.threshold = threshold; self.awareness = awareness; self.budgetFactor = budgetFactor
+    public init(
+        training: Double? = nil, threshold: Double? = nil, awareness: Double? = nil, budgetFactor: Double? = nil
+    ) {
+        self.training = training
+        self.threshold = threshold
+        self.awareness = awareness
+        self.budgetFactor = budgetFactor
     }
 }
 
@@ -33,7 +38,8 @@ extension Simulation {
             if let d = nudge.threshold { firms.threshold[i] += d }
             if let b = nudge.budgetFactor { firms.budget[i] *= max(0, b) }
             if let p = nudge.awareness, firms.stage[i] == Stage.unaware.rawValue,
-               rng.uniform(tick: tick, firm: i, stream: .awareness) < p {
+                rng.uniform(tick: tick, firm: i, stream: .awareness) < p
+            {
                 noteStageChange(from: firms.stage[i], to: Stage.aware.rawValue)
                 firms.stage[i] = Stage.aware.rawValue
                 firms.stageSince[i] = Int32(max(tick, 0))

@@ -49,7 +49,8 @@ public enum Lever: String, CaseIterable, Sendable {
         case .specialFund: return "share of adoption cost the special fund covers while its pool lasts (0..1)"
         case .training: return "training intensity per tick (1 = one standard course per firm)"
         case .media: return "mass-media campaign intensity (multiplies external influence by 1 + value)"
-        case .alliance: return "industry alliance strength: removes this share of the cross-sector influence discount (0..1)"
+        case .alliance:
+            return "industry alliance strength: removes this share of the cross-sector influence discount (0..1)"
         case .dataSharing: return "data-sharing platform coverage (0..1), raises data quality"
         case .labelling: return "content labelling standard coverage (0..1), raises data quality, cuts false content"
         case .computeInvestment: return "public compute investment, yuan per tick"

@@ -9,24 +9,31 @@ public struct SegmentSelector: Hashable, Sendable, CustomStringConvertible {
     public var categories: Set<AdopterCategory> = []
     public var stages: Set<Stage> = []
 
-    public init(sectors: Set<UInt8> = [], sizes: Set<FirmSize> = [], regions: Set<UInt16> = [],
-                categories: Set<AdopterCategory> = [], stages: Set<Stage> = []) {
-        self.sectors = sectors; self.sizes = sizes; self.regions = regions
-        self.categories = categories; self.stages = stages
+    public init(
+        sectors: Set<UInt8> = [], sizes: Set<FirmSize> = [], regions: Set<UInt16> = [],
+        categories: Set<AdopterCategory> = [], stages: Set<Stage> = []
+    ) {
+        self.sectors = sectors
+        self.sizes = sizes
+        self.regions = regions
+        self.categories = categories
+        self.stages = stages
     }
 
     public static let all = SegmentSelector()
-    public var isAll: Bool { sectors.isEmpty && sizes.isEmpty && regions.isEmpty && categories.isEmpty && stages.isEmpty }
+    public var isAll: Bool {
+        sectors.isEmpty && sizes.isEmpty && regions.isEmpty && categories.isEmpty && stages.isEmpty
+    }
     /// Stage selectors match different firms each tick.
     public var dependsOnStage: Bool { !stages.isEmpty }
 
     @inline(__always)
     public func matches(_ firms: FirmTable, _ i: Int) -> Bool {
-        (sectors.isEmpty || sectors.contains(firms.sector[i])) &&
-        (sizes.isEmpty || sizes.contains(FirmSize(rawValue: firms.size[i])!)) &&
-        (regions.isEmpty || regions.contains(firms.region[i])) &&
-        (categories.isEmpty || categories.contains(AdopterCategory(rawValue: firms.category[i])!)) &&
-        (stages.isEmpty || stages.contains(Stage(rawValue: firms.stage[i])!))
+        (sectors.isEmpty || sectors.contains(firms.sector[i]))
+            && (sizes.isEmpty || sizes.contains(FirmSize(rawValue: firms.size[i])!))
+            && (regions.isEmpty || regions.contains(firms.region[i]))
+            && (categories.isEmpty || categories.contains(AdopterCategory(rawValue: firms.category[i])!))
+            && (stages.isEmpty || stages.contains(Stage(rawValue: firms.stage[i])!))
     }
 
     public var description: String {

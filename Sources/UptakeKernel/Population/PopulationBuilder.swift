@@ -22,12 +22,18 @@ public struct PopulationSpec: Sendable {
         return 0.03
     }
 
-    public init(count: Int, sectors: [SectorProfile] = SectorProfile.defaults, initialAdoption: Double = 0.03,
-                thresholdBase: Double = 0.6, thresholdSlope: Double = 0.35, records: [FirmRecord]? = nil,
-                regions: [String] = []) {
-        self.count = count; self.sectors = sectors; self.initialAdoption = initialAdoption
-        self.thresholdBase = thresholdBase; self.thresholdSlope = thresholdSlope
-        self.records = records; self.regions = regions
+    public init(
+        count: Int, sectors: [SectorProfile] = SectorProfile.defaults, initialAdoption: Double = 0.03,
+        thresholdBase: Double = 0.6, thresholdSlope: Double = 0.35, records: [FirmRecord]? = nil,
+        regions: [String] = []
+    ) {
+        self.count = count
+        self.sectors = sectors
+        self.initialAdoption = initialAdoption
+        self.thresholdBase = thresholdBase
+        self.thresholdSlope = thresholdSlope
+        self.records = records
+        self.regions = regions
     }
 }
 
@@ -40,10 +46,17 @@ public struct FirmRecord: Sendable, Equatable {
     public var innovativeness: Double?
     public var threshold: Double?
     public var stage: Stage?
-    public init(id: String, sector: String? = nil, size: FirmSize? = nil, region: String? = nil,
-                innovativeness: Double? = nil, threshold: Double? = nil, stage: Stage? = nil) {
-        self.id = id; self.sector = sector; self.size = size; self.region = region
-        self.innovativeness = innovativeness; self.threshold = threshold; self.stage = stage
+    public init(
+        id: String, sector: String? = nil, size: FirmSize? = nil, region: String? = nil,
+        innovativeness: Double? = nil, threshold: Double? = nil, stage: Stage? = nil
+    ) {
+        self.id = id
+        self.sector = sector
+        self.size = size
+        self.region = region
+        self.innovativeness = innovativeness
+        self.threshold = threshold
+        self.stage = stage
     }
 }
 
@@ -62,7 +75,9 @@ public enum PopulationBuilder {
         let sectorIndex = Dictionary(uniqueKeysWithValues: spec.sectors.enumerated().map { ($1.name, $0) })
         // Regions: the scenario's list, then any new ones the records name, in order of appearance.
         var regionNames = spec.regions
-        for name in spec.records?.compactMap(\.region) ?? [] where !regionNames.contains(name) { regionNames.append(name) }
+        for name in spec.records?.compactMap(\.region) ?? [] where !regionNames.contains(name) {
+            regionNames.append(name)
+        }
         firms.regionNames = regionNames.isEmpty ? ["all"] : regionNames
         let regionIndex = Dictionary(uniqueKeysWithValues: firms.regionNames.enumerated().map { ($1, $0) })
         if let records = spec.records { firms.ids = records.map(\.id) }
@@ -72,7 +87,10 @@ public enum PopulationBuilder {
             // Sector
             if let name = record?.sector {
                 guard let s = sectorIndex[name] else {
-                    throw PopulationError(description: "firm '\(record!.id)' has sector '\(name)', which is not in the sector table (\(spec.sectors.map(\.name).joined(separator: ", ")))")
+                    throw PopulationError(
+                        description:
+                            "firm '\(record!.id)' has sector '\(name)', which is not in the sector table (\(spec.sectors.map(\.name).joined(separator: ", ")))"
+                    )
                 }
                 firms.sector[i] = UInt8(s)
             } else {
@@ -89,10 +107,12 @@ public enum PopulationBuilder {
             if let name = record?.region {
                 firms.region[i] = UInt16(regionIndex[name]!)
             } else if !spec.regions.isEmpty {
-                firms.region[i] = UInt16(Int(rng.uniform(tick: -1, firm: i, stream: .region) * Double(spec.regions.count)))
+                firms.region[i] = UInt16(
+                    Int(rng.uniform(tick: -1, firm: i, stream: .region) * Double(spec.regions.count)))
             }
             firms.innovativeness[i] = record?.innovativeness ?? rng.normal(tick: -1, firm: i, stream: .innovativeness)
-            firms.threshold[i] = record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * firms.innovativeness[i])
+            firms.threshold[i] =
+                record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * firms.innovativeness[i])
             // Budget: size-scaled, with lognormal spread (sigma 0.5, *assumed*).
             let spread = exp(0.5 * rng.normal(tick: -1, firm: i, stream: .budget) - 0.125)
             firms.budget[i] = profile.adoptionCost * SizeScale.budget[Int(firms.size[i])] * spread
@@ -155,7 +175,10 @@ public enum PopulationBuilder {
     static func cumulative(_ weights: [Double]) -> [Double] {
         let total = weights.reduce(0, +)
         var running = 0.0
-        return weights.map { running += $0 / total; return running }
+        return weights.map {
+            running += $0 / total
+            return running
+        }
     }
 
     @inline(__always)
@@ -166,7 +189,7 @@ public enum PopulationBuilder {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif

@@ -25,7 +25,8 @@ public struct SegmentConstants: Sendable {
 
     public init(_ sectors: [SectorProfile]) {
         sectorCount = sectors.count
-        var cost: [Double] = [], compute: [Double] = [], output: [Double] = [], gain: [Double] = [], exposure: [Double] = []
+        var cost: [Double] = [], compute: [Double] = [], output: [Double] = [], gain: [Double] = [],
+            exposure: [Double] = []
         var bpc: [Double] = [], ra: [Double] = [], co: [Double] = [], cx: [Double] = [], tr: [Double] = []
         for s in sectors {
             for z in 0..<3 {
@@ -41,8 +42,16 @@ public struct SegmentConstants: Sendable {
                 tr.append(s.trialability)
             }
         }
-        self.cost = cost; self.compute = compute; self.output = output; self.gain = gain; self.exposure = exposure
-        benefitPerCost = bpc; relativeAdvantage = ra; compatibility = co; complexity = cx; trialability = tr
+        self.cost = cost
+        self.compute = compute
+        self.output = output
+        self.gain = gain
+        self.exposure = exposure
+        benefitPerCost = bpc
+        relativeAdvantage = ra
+        compatibility = co
+        complexity = cx
+        trialability = tr
     }
 
     @inline(__always) public static func segment(sector: UInt8, size: UInt8) -> Int { Int(sector) &* 3 &+ Int(size) }

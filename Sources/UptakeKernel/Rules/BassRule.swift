@@ -3,9 +3,11 @@
 /// start of the tick (of the whole population on mean-field).
 enum BassRule {
     /// Lists, per chunk, the firms that adopt this tick. Only `adopted` and not-adopted exist in this rule.
-    static func step(p: Double, q: Double, dt: Double, tick: Int, stage: UnsafeBufferPointer<UInt8>,
-                     changes: UnsafeMutableBufferPointer<[StageChange]>, neighbours: NeighbourView?, adopters: Int, firmCount: Int,
-                     rng: CounterRNG, chunks: ParallelChunks) {
+    static func step(
+        p: Double, q: Double, dt: Double, tick: Int, stage: UnsafeBufferPointer<UInt8>,
+        changes: UnsafeMutableBufferPointer<[StageChange]>, neighbours: NeighbourView?, adopters: Int, firmCount: Int,
+        rng: CounterRNG, chunks: ParallelChunks
+    ) {
         let adoptedCode = Stage.adopted.rawValue, confirmedCode = Stage.confirmed.rawValue
         guard let neighbours else {
             // Mean-field: everyone sees the same A, so one probability for the whole tick.
@@ -14,7 +16,9 @@ enum BassRule {
             chunks.forEach { c, range in
                 var list: [StageChange] = []
                 for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
-                    if rng.uniform(tick: tick, firm: i, stream: .bass) < probability { list.append(StageChange(firm: Int32(i), stage: adoptedCode)) }
+                    if rng.uniform(tick: tick, firm: i, stream: .bass) < probability {
+                        list.append(StageChange(firm: Int32(i), stage: adoptedCode))
+                    }
                 }
                 changes[c] = list
             }
@@ -25,7 +29,9 @@ enum BassRule {
             for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
                 let share = neighbours.adoptedShare(i)
                 let probability = 1 - exp(-(p + q * share) * dt)
-                if rng.uniform(tick: tick, firm: i, stream: .bass) < probability { list.append(StageChange(firm: Int32(i), stage: adoptedCode)) }
+                if rng.uniform(tick: tick, firm: i, stream: .bass) < probability {
+                    list.append(StageChange(firm: Int32(i), stage: adoptedCode))
+                }
             }
             changes[c] = list
         }
@@ -61,16 +67,19 @@ extension NeighbourCounts {
     /// Runs `body` with pointer access to the counts.
     func withView<R>(_ body: (NeighbourView) -> R) -> R {
         sameAdopted.withUnsafeBufferPointer { sa in
-        crossAdopted.withUnsafeBufferPointer { ca in
-        sameDegree.withUnsafeBufferPointer { sd in
-        crossDegree.withUnsafeBufferPointer { cd in
-            body(NeighbourView(sameAdopted: sa, crossAdopted: ca, sameDegree: sd, crossDegree: cd))
-        }}}}
+            crossAdopted.withUnsafeBufferPointer { ca in
+                sameDegree.withUnsafeBufferPointer { sd in
+                    crossDegree.withUnsafeBufferPointer { cd in
+                        body(NeighbourView(sameAdopted: sa, crossAdopted: ca, sameDegree: sd, crossDegree: cd))
+                    }
+                }
+            }
+        }
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif

@@ -46,11 +46,12 @@ struct RogersRule {
 
     /// Utility terms that are the same for every firm of a segment this tick.
     struct TickTerms {
-        var base: [Double]          // b_ra RA + b_co CO + b_tr TR + b_npv * benefit part - risk (less for trialable innovations)
-        var complexity: [Double]    // b_cx * CX before training
+        // b_ra RA + b_co CO + b_tr TR + b_npv * benefit part - risk (less for trialable innovations)
+        var base: [Double]
+        var complexity: [Double]  // b_cx * CX before training
         var trialable: [Double]
         var exposure: [Double]
-        var cost: [Double]          // including compliance
+        var cost: [Double]  // including compliance
         var meanFieldInfluence: [Double]  // per sector, mean-field only
     }
 
@@ -60,7 +61,8 @@ struct RogersRule {
         let n = segments.cost.count
         var base = [Double](repeating: 0, count: n), cx = base, trialable = base, cost = base
         for k in 0..<n {
-            base[k] = p.weightAdvantage * segments.relativeAdvantage[k] * inn.relativeAdvantage * rr
+            base[k] =
+                p.weightAdvantage * segments.relativeAdvantage[k] * inn.relativeAdvantage * rr
                 + p.weightCompatibility * segments.compatibility[k] * inn.compatibility
                 + p.weightTrialability * segments.trialability[k] * inn.trialability
                 + p.weightNPV * segments.benefitPerCost[k] * p.horizonYears * rr
@@ -79,8 +81,9 @@ struct RogersRule {
                 return weight > 0 ? (sameA + cross * (allA - sameA)) / weight : 0
             }
         }
-        return TickTerms(base: base, complexity: cx, trialable: trialable, exposure: segments.exposure, cost: cost,
-                         meanFieldInfluence: meanField)
+        return TickTerms(
+            base: base, complexity: cx, trialable: trialable, exposure: segments.exposure, cost: cost,
+            meanFieldInfluence: meanField)
     }
 
     var crossWeight: Double { p.crossSectorWeight + (1 - p.crossSectorWeight) * alliance }
@@ -137,7 +140,8 @@ struct RogersRule {
         switch stage[i] {
         case Stage.unaware.rawValue:
             let w = influence(i, cross, terms)
-            let hazard = p.mediaInfluence * (1 + media[i]) * terms.exposure[k]
+            let hazard =
+                p.mediaInfluence * (1 + media[i]) * terms.exposure[k]
                 + p.trainingAwareness * trainingLever[i] + p.wordOfMouth * p.innovation.observability * w
             if rng.uniform(tick: tick, firm: i, stream: .awareness) < 1 - exp(-hazard) { next = Stage.aware.rawValue }
         case Stage.aware.rawValue:
@@ -154,7 +158,8 @@ struct RogersRule {
             if rng.uniform(tick: tick, firm: i, stream: .decision) < p.decisionRate && canFinance(i, k, terms) {
                 let u = utility(i, k, influence: influence(i, cross, terms), terms)
                 if rng.uniform(tick: tick, firm: i, stream: .decision, draw: 1) < choice(u, i) {
-                    next = rng.uniform(tick: tick, firm: i, stream: .decision, draw: 2) < terms.trialable[k]
+                    next =
+                        rng.uniform(tick: tick, firm: i, stream: .decision, draw: 2) < terms.trialable[k]
                         ? Stage.trial.rawValue : Stage.adopted.rawValue
                 } else {
                     next = Stage.rejected.rawValue
@@ -166,7 +171,9 @@ struct RogersRule {
                 // Trying the innovation removes part of the perceived risk, then reveals a noisy
                 // signal of its value (Rogers: trialability dispels uncertainty).
                 let u = utility(i, k, influence: influence(i, cross, terms), terms)
-                let signal = u + p.trialRiskRelief * p.weightRisk * (1 - trust) + p.trialNoise * rng.normal(tick: tick, firm: i, stream: .trial)
+                let signal =
+                    u + p.trialRiskRelief * p.weightRisk * (1 - trust) + p.trialNoise
+                    * rng.normal(tick: tick, firm: i, stream: .trial)
                 if signal >= threshold[i] && canFinance(i, k, terms) {
                     next = Stage.adopted.rawValue
                 } else {
@@ -178,7 +185,9 @@ struct RogersRule {
             if tick - Int(adoptedTick[i]) >= p.confirmTicks {
                 // Realised benefit relative to expectation: compute rationing plus firm-level noise.
                 let realised = rationing * (1 + 0.25 * rng.normal(tick: tick, firm: i, stream: .confirmation))
-                if realised < 0.85 && rng.uniform(tick: tick, firm: i, stream: .confirmation, draw: 3) < p.discontinueProbability {
+                if realised < 0.85
+                    && rng.uniform(tick: tick, firm: i, stream: .confirmation, draw: 3) < p.discontinueProbability
+                {
                     next = Stage.discontinued.rawValue
                     rejectedUtility[i] = utility(i, k, influence: influence(i, cross, terms), terms)
                 } else {
@@ -187,7 +196,9 @@ struct RogersRule {
             }
         case Stage.rejected.rawValue, Stage.discontinued.rawValue:
             let u = utility(i, k, influence: influence(i, cross, terms), terms)
-            if u > rejectedUtility[i] + p.reentryMargin && rng.uniform(tick: tick, firm: i, stream: .reentry) < p.reentryRate {
+            if u > rejectedUtility[i] + p.reentryMargin
+                && rng.uniform(tick: tick, firm: i, stream: .reentry) < p.reentryRate
+            {
                 next = Stage.aware.rawValue
             }
         default:  // confirmed
@@ -201,7 +212,7 @@ struct RogersRule {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif

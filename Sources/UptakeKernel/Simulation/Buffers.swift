@@ -5,15 +5,19 @@
 /// Calls `body` with a buffer over each of `arrays`, in order; the buffers
 /// are valid only during the call.
 @inline(__always)
-func withBuffers<Element, Result>(_ arrays: [[Element]],
-                                  _ body: ([UnsafeBufferPointer<Element>]) -> Result) -> Result {
+func withBuffers<Element, Result>(
+    _ arrays: [[Element]],
+    _ body: ([UnsafeBufferPointer<Element>]) -> Result
+) -> Result {
     var buffers: [UnsafeBufferPointer<Element>] = []
     buffers.reserveCapacity(arrays.count)
     return pinning(arrays[...], into: &buffers, body)
 }
 
-private func pinning<Element, Result>(_ rest: ArraySlice<[Element]>, into buffers: inout [UnsafeBufferPointer<Element>],
-                                      _ body: ([UnsafeBufferPointer<Element>]) -> Result) -> Result {
+private func pinning<Element, Result>(
+    _ rest: ArraySlice<[Element]>, into buffers: inout [UnsafeBufferPointer<Element>],
+    _ body: ([UnsafeBufferPointer<Element>]) -> Result
+) -> Result {
     guard let first = rest.first else { return body(buffers) }
     return first.withUnsafeBufferPointer { buffer in
         buffers.append(buffer)
@@ -23,8 +27,10 @@ private func pinning<Element, Result>(_ rest: ArraySlice<[Element]>, into buffer
 
 /// Calls `body` with mutable buffers over `a` and `b`, valid only during the call.
 @inline(__always)
-func withMutableBuffers<A, B, Result>(_ a: inout [A], _ b: inout [B],
-                                      _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>) -> Result) -> Result {
+func withMutableBuffers<A, B, Result>(
+    _ a: inout [A], _ b: inout [B],
+    _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>) -> Result
+) -> Result {
     a.withUnsafeMutableBufferPointer { a in
         b.withUnsafeMutableBufferPointer { b in body(a, b) }
     }
@@ -32,9 +38,13 @@ func withMutableBuffers<A, B, Result>(_ a: inout [A], _ b: inout [B],
 
 /// Calls `body` with mutable buffers over `a`, `b` and `c`, valid only during the call.
 @inline(__always)
-func withMutableBuffers<A, B, C, Result>(_ a: inout [A], _ b: inout [B], _ c: inout [C],
-                                         _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>,
-                                                  UnsafeMutableBufferPointer<C>) -> Result) -> Result {
+func withMutableBuffers<A, B, C, Result>(
+    _ a: inout [A], _ b: inout [B], _ c: inout [C],
+    _ body: (
+        UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>,
+        UnsafeMutableBufferPointer<C>
+    ) -> Result
+) -> Result {
     a.withUnsafeMutableBufferPointer { a in
         withMutableBuffers(&b, &c) { b, c in body(a, b, c) }
     }

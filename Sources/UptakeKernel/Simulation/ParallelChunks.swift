@@ -29,31 +29,33 @@ public struct ParallelChunks: Sendable {
         let chunks = chunkCount
         // The disjoint-write invariant (debug builds): the chunks tile 0..<count, and
         // below, each chunk is run by exactly one worker.
-        assert(Self.tile((0..<chunks).lazy.map(range), count: count), "ParallelChunks: the chunks do not tile 0..<\(count)")
+        assert(
+            Self.tile((0..<chunks).lazy.map(range), count: count), "ParallelChunks: the chunks do not tile 0..<\(count)"
+        )
         if threads == 1 || chunks <= 1 {
             for c in 0..<chunks { body(c, range(c)) }
             return
         }
         let workers = min(threads, chunks)
         #if DEBUG
-        // Each worker counts only its own chunks' slots, so a chunk taken twice is also a race under TSan.
-        let taken = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunks)
-        taken.initialize(repeating: 0)
-        defer {
-            assert(taken.allSatisfy { $0 == 1 }, "ParallelChunks: a chunk was run by no worker or by two")
-            taken.deallocate()
-        }
+            // Each worker counts only its own chunks' slots, so a chunk taken twice is also a race under TSan.
+            let taken = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunks)
+            taken.initialize(repeating: 0)
+            defer {
+                assert(taken.allSatisfy { $0 == 1 }, "ParallelChunks: a chunk was run by no worker or by two")
+                taken.deallocate()
+            }
         #endif
         withoutActuallyEscaping(body) { body in
             let work = DisjointChunkWork(body: body)
             #if DEBUG
-            let counts = DisjointChunkWork(body: { c, _ in taken[c] &+= 1 })
+                let counts = DisjointChunkWork(body: { c, _ in taken[c] &+= 1 })
             #endif
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var c = w
                 while c < chunks {
                     #if DEBUG
-                    counts.body(c, range(c))
+                        counts.body(c, range(c))
                     #endif
                     work.body(c, range(c))
                     c += workers

@@ -50,13 +50,17 @@ public final class Simulation {
         }
         self.firms = firms
         if let edges = config.edgeList, config.network == .edges {
-            network = .fromEdges(kind: .edges, firmCount: firms.count, sources: edges.sources, targets: edges.targets,
-                                 directed: edges.directed)
+            network = .fromEdges(
+                kind: .edges, firmCount: firms.count, sources: edges.sources, targets: edges.targets,
+                directed: edges.directed)
         } else {
             if let problem = NetworkBuilder.problem(building: config.network, firmCount: firms.count) { throw problem }
-            network = NetworkBuilder(sectorOf: firms.sector, homophily: config.homophily, rng: rng).build(config.network)
+            network = NetworkBuilder(sectorOf: firms.sector, homophily: config.homophily, rng: rng).build(
+                config.network)
         }
-        neighbourCounts = network.isMeanField ? NeighbourCounts(meanField: firms.count)
+        neighbourCounts =
+            network.isMeanField
+            ? NeighbourCounts(meanField: firms.count)
             : NeighbourCounts(network: network, sector: firms.sector, stage: firms.stage)
         let segments = SegmentConstants(config.population.sectors)
         runningTally = RunningTally(firms, segments: segments, ticks: config.ticks)
@@ -64,17 +68,28 @@ public final class Simulation {
         specialFundLeft = config.specialFundPool
         chunks = ParallelChunks(count: firms.count, threads: config.threads)
         self.segments = segments
-        var cat = [Int](repeating: 0, count: 5), sec = [Int](repeating: 0, count: sectorCount), siz = [Int](repeating: 0, count: 3)
+        var cat = [Int](repeating: 0, count: 5), sec = [Int](repeating: 0, count: sectorCount),
+            siz = [Int](repeating: 0, count: 3)
         var potential = 0.0, output = 0.0
         for i in 0..<firms.count {
-            cat[Int(firms.category[i])] += 1; sec[Int(firms.sector[i])] += 1; siz[Int(firms.size[i])] += 1
+            cat[Int(firms.category[i])] += 1
+            sec[Int(firms.sector[i])] += 1
+            siz[Int(firms.size[i])] += 1
             let k = SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])
-            potential += segments.compute[k]; output += segments.output[k]
+            potential += segments.compute[k]
+            output += segments.output[k]
         }
-        categoryTotals = cat; sectorTotals = sec; sizeTotals = siz
-        potentialDemand = potential; totalOutputWeight = output
+        categoryTotals = cat
+        sectorTotals = sec
+        sizeTotals = siz
+        potentialDemand = potential
+        totalOutputWeight = output
         let learning: Double
-        if case .rogers(let p) = config.model { learning = p.learningTicks } else { learning = RogersParameters().learningTicks }
+        if case .rogers(let p) = config.model {
+            learning = p.learningTicks
+        } else {
+            learning = RogersParameters().learningTicks
+        }
         ramp = (0...(config.ticks + 1)).map { 1 - exp(-Double($0) / learning) }
     }
 
@@ -82,7 +97,8 @@ public final class Simulation {
     public var sectors: [SectorProfile] { config.population.sectors }
     /// Aggregates of the last tick run (or of the initial state before tick 0).
     public var stats: TickStats { history.last ?? initialStats }
-    public lazy var initialStats: TickStats = makeStats(runningTally.snapshot(tick: -1, segments: segments, ramp: ramp), newAdopters: 0)
+    public lazy var initialStats: TickStats = makeStats(
+        runningTally.snapshot(tick: -1, segments: segments, ramp: ramp), newAdopters: 0)
 
     /// Records a metric for the current tick (a column of the series).
     public func record(_ name: String, _ value: Double) { pendingMetrics[name] = value }
@@ -134,11 +150,12 @@ public final class Simulation {
     private func makeStats(_ t: TickTally, newAdopters: Int) -> TickStats {
         let adopters = t.stageCounts[Int(Stage.adopted.rawValue)] + t.stageCounts[Int(Stage.confirmed.rawValue)]
         let adoption = firms.count == 0 ? 0 : Double(adopters) / Double(firms.count)
-        return TickStats(tick: tick, firmCount: firms.count, stageCounts: t.stageCounts, adopters: adopters,
-                         newAdopters: newAdopters, categoryAdopters: t.categoryAdopters, categoryTotals: categoryTotals,
-                         sectorAdopters: t.sectorAdopters, sectorTotals: sectorTotals, sizeAdopters: t.sizeAdopters,
-                         sizeTotals: sizeTotals, macro: macro, spendThisTick: ledger.thisTick, spendTotal: ledger.total,
-                         specialFundLeft: specialFundLeft, criticalMass: criticalMassReached(adoption: adoption))
+        return TickStats(
+            tick: tick, firmCount: firms.count, stageCounts: t.stageCounts, adopters: adopters,
+            newAdopters: newAdopters, categoryAdopters: t.categoryAdopters, categoryTotals: categoryTotals,
+            sectorAdopters: t.sectorAdopters, sectorTotals: sectorTotals, sizeAdopters: t.sizeAdopters,
+            sizeTotals: sizeTotals, macro: macro, spendThisTick: ledger.thisTick, spendTotal: ledger.total,
+            specialFundLeft: specialFundLeft, criticalMass: criticalMassReached(adoption: adoption))
     }
 
     /// The highest level reached before this tick or by `adoption` now.
@@ -165,10 +182,17 @@ public final class Simulation {
         let lv = levers
         var m = macro
         let dataSharing = lv.systemValue(.dataSharing), labelling = lv.systemValue(.labelling)
-        m.dataQuality = min(mp.readinessCap, m.dataQuality + mp.dataGrowth + mp.dataSharingEffect * dataSharing + mp.labellingDataEffect * labelling)
-        m.computeCapacity = min(mp.readinessCap, m.computeCapacity + mp.computeGrowth + mp.computeInvestmentEffect * lv.systemValue(.computeInvestment) / 1e9)
-        m.algorithms = min(mp.readinessCap, m.algorithms + mp.algorithmGrowth + mp.rdFundingEffect * lv.systemValue(.rdFunding) / 1e9)
-        let adopters = Double(tally.stageCounts[Int(Stage.adopted.rawValue)] + tally.stageCounts[Int(Stage.confirmed.rawValue)])
+        m.dataQuality = min(
+            mp.readinessCap,
+            m.dataQuality + mp.dataGrowth + mp.dataSharingEffect * dataSharing + mp.labellingDataEffect * labelling)
+        m.computeCapacity = min(
+            mp.readinessCap,
+            m.computeCapacity + mp.computeGrowth + mp.computeInvestmentEffect * lv.systemValue(.computeInvestment) / 1e9
+        )
+        m.algorithms = min(
+            mp.readinessCap, m.algorithms + mp.algorithmGrowth + mp.rdFundingEffect * lv.systemValue(.rdFunding) / 1e9)
+        let adopters = Double(
+            tally.stageCounts[Int(Stage.adopted.rawValue)] + tally.stageCounts[Int(Stage.confirmed.rawValue)])
         let demand = tally.computeDemand
         let energyPerUnit = mp.energyPerComputeUnit * (1 - lv.systemValue(.efficiency))
         let supply = potentialDemand * mp.supplyShareAtUnitCapacity * m.computeCapacity
@@ -181,8 +205,15 @@ public final class Simulation {
         m.rationing = demand > 0 ? served / demand : 1
         m.energy = served * energyPerUnit
         m.emissions = m.energy * 1000 * mp.gridEmissionFactor * (1 - lv.systemValue(.renewableShare))
-        m.incidents = adopters * mp.incidentRate * (1 - mp.labellingIncidentCut * labelling) * (1 - mp.regulationIncidentCut * lv.systemValue(.regulation))
-        m.trust = max(0, min(1, m.trust + mp.trustRecovery * (mp.trustCeiling - m.trust) - mp.trustErosion * m.incidents / Double(firms.count)))
+        m.incidents =
+            adopters * mp.incidentRate * (1 - mp.labellingIncidentCut * labelling)
+            * (1 - mp.regulationIncidentCut * lv.systemValue(.regulation))
+        m.trust = max(
+            0,
+            min(
+                1,
+                m.trust + mp.trustRecovery * (mp.trustCeiling - m.trust) - mp.trustErosion * m.incidents
+                    / Double(firms.count)))
         m.productivityIndex = 100 * (1 + m.rationing * tally.weightedGain / max(totalOutputWeight, 1))
         macro = m
     }
@@ -199,49 +230,69 @@ public final class Simulation {
         var changes = [[StageChange]](repeating: [], count: chunks.chunkCount)
         let meanField = network.isMeanField
         firms.stage.withUnsafeBufferPointer { stage in
-        changes.withUnsafeMutableBufferPointer { changes in
-        neighbourCounts.withView { view in
-            let neighbours = meanField ? nil : view
-            switch config.model {
-            case .bass(let p, let q, let dt):
-                BassRule.step(p: p, q: q, dt: dt, tick: tick, stage: stage, changes: changes, neighbours: neighbours,
-                              adopters: start.adopters, firmCount: firms.count, rng: rng, chunks: chunks)
-            case .threshold:
-                firms.threshold.withUnsafeBufferPointer { threshold in
-                    ThresholdRule.step(threshold: threshold, stage: stage, changes: changes, neighbours: neighbours,
-                                       adopters: start.adopters, firmCount: firms.count, chunks: chunks)
+            changes.withUnsafeMutableBufferPointer { changes in
+                neighbourCounts.withView { view in
+                    let neighbours = meanField ? nil : view
+                    switch config.model {
+                    case .bass(let p, let q, let dt):
+                        BassRule.step(
+                            p: p, q: q, dt: dt, tick: tick, stage: stage, changes: changes, neighbours: neighbours,
+                            adopters: start.adopters, firmCount: firms.count, rng: rng, chunks: chunks)
+                    case .threshold:
+                        firms.threshold.withUnsafeBufferPointer { threshold in
+                            ThresholdRule.step(
+                                threshold: threshold, stage: stage, changes: changes, neighbours: neighbours,
+                                adopters: start.adopters, firmCount: firms.count, chunks: chunks)
+                        }
+                    case .rogers(let parameters):
+                        runRogers(
+                            parameters, stage: stage, changes: changes, neighbours: neighbours, subsidy: subsidy,
+                            taxRelief: taxRelief,
+                            loanRate: loanRate, fundShare: fundShare, trainingLever: trainingLever, media: media,
+                            start: start)
+                    }
                 }
-            case .rogers(let parameters):
-                runRogers(parameters, stage: stage, changes: changes, neighbours: neighbours, subsidy: subsidy, taxRelief: taxRelief,
-                          loanRate: loanRate, fundShare: fundShare, trainingLever: trainingLever, media: media, start: start)
             }
-        }}}
+        }
         let adopted = commit(changes, subsidy: subsidy, taxRelief: taxRelief, loanRate: loanRate, fundShare: fundShare)
         bookProgrammeCosts(trainingLever: trainingLever, media: media)
         return adopted
     }
 
-    private func runRogers(_ parameters: RogersParameters, stage: UnsafeBufferPointer<UInt8>, changes: UnsafeMutableBufferPointer<[StageChange]>,
-                           neighbours: NeighbourView?, subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double],
-                           trainingLever: [Double], media: [Double], start: TickStats) {
+    private func runRogers(
+        _ parameters: RogersParameters, stage: UnsafeBufferPointer<UInt8>,
+        changes: UnsafeMutableBufferPointer<[StageChange]>,
+        neighbours: NeighbourView?, subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double],
+        trainingLever: [Double], media: [Double], start: TickStats
+    ) {
         let f = firms
         var training = firms.training, rejected = firms.rejectedUtility
-        firms.training = []; firms.rejectedUtility = []  // keep the buffers uniquely referenced while written
+        firms.training = []
+        firms.rejectedUtility = []  // keep the buffers uniquely referenced while written
         withMutableBuffers(&training, &rejected) { training, rejected in
-        withBuffers([f.sector, f.size]) { codes in
-        withBuffers([f.stageSince, f.adoptedTick]) { ticks in
-        withBuffers([f.threshold, f.budget]) { values in
-        withBuffers([subsidy, taxRelief, loanRate, fundShare, trainingLever, media]) { lever in
-            let rule = RogersRule(
-                p: parameters, tick: tick, rng: rng, sector: codes[0], size: codes[1], threshold: values[0], budget: values[1],
-                stage: stage, stageSince: ticks[0], adoptedTick: ticks[1], training: training, rejectedUtility: rejected,
-                subsidy: lever[0], taxRelief: lever[1], loanRate: lever[2], fundShare: lever[3],
-                trainingLever: lever[4], media: lever[5], segments: segments, readiness: macro.readiness,
-                rationing: macro.rationing, trust: macro.trust, alliance: levers.systemValue(.alliance),
-                regulation: levers.systemValue(.regulation), fundAvailable: specialFundLeft > 0, network: network,
-                neighbours: neighbours, sectorAdopters: start.sectorAdopters, sectorTotals: start.sectorTotals)
-            rule.run(chunks, changes: changes)
-        }}}}}
+            withBuffers([f.sector, f.size]) { codes in
+                withBuffers([f.stageSince, f.adoptedTick]) { ticks in
+                    withBuffers([f.threshold, f.budget]) { values in
+                        withBuffers([subsidy, taxRelief, loanRate, fundShare, trainingLever, media]) { lever in
+                            let rule = RogersRule(
+                                p: parameters, tick: tick, rng: rng, sector: codes[0], size: codes[1],
+                                threshold: values[0], budget: values[1],
+                                stage: stage, stageSince: ticks[0], adoptedTick: ticks[1], training: training,
+                                rejectedUtility: rejected,
+                                subsidy: lever[0], taxRelief: lever[1], loanRate: lever[2], fundShare: lever[3],
+                                trainingLever: lever[4], media: lever[5], segments: segments,
+                                readiness: macro.readiness,
+                                rationing: macro.rationing, trust: macro.trust, alliance: levers.systemValue(.alliance),
+                                regulation: levers.systemValue(.regulation), fundAvailable: specialFundLeft > 0,
+                                network: network,
+                                neighbours: neighbours, sectorAdopters: start.sectorAdopters,
+                                sectorTotals: start.sectorTotals)
+                            rule.run(chunks, changes: changes)
+                        }
+                    }
+                }
+            }
+        }
         firms.training = training
         firms.rejectedUtility = rejected
     }
@@ -254,44 +305,52 @@ public final class Simulation {
     /// chunk order. Spending is sequential on purpose: the special fund is a
     /// shared pool, and paying it out in firm order keeps the result
     /// independent of threads.
-    private func commit(_ changes: [[StageChange]], subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double]) -> AdoptionBatch {
+    private func commit(
+        _ changes: [[StageChange]], subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double]
+    ) -> AdoptionBatch {
         let chunkCount = chunks.chunkCount
         var gainedPerChunk = [[Int32]](repeating: [], count: chunkCount)
         var lostPerChunk = [[Int32]](repeating: [], count: chunkCount)
         var deltasPerChunk = [[Int]](repeating: [], count: chunkCount)
         let tick32 = Int32(tick)
         var stage = firms.stage, since = firms.stageSince, adoptedTick = firms.adoptedTick
-        firms.stage = []; firms.stageSince = []; firms.adoptedTick = []  // keep the buffers uniquely referenced while written
+        firms.stage = []
+        firms.stageSince = []
+        firms.adoptedTick = []  // keep the buffers uniquely referenced while written
         withMutableBuffers(&stage, &since, &adoptedTick) { stage, since, adoptedTick in
-        withMutableBuffers(&gainedPerChunk, &lostPerChunk, &deltasPerChunk) { gainedPerChunk, lostPerChunk, deltasPerChunk in
-            chunks.forEach { c, range in
-                var gained: [Int32] = [], lost: [Int32] = []
-                var deltas = [Int](repeating: 0, count: Stage.allCases.count)
-                for change in changes[c] {
-                    let i = Int(change.firm)
-                    // Disjoint writes: a chunk writes only its own firms' slots (the rules list only them).
-                    assert(range.contains(i), "chunk \(c) (firms \(range)) has a change for firm \(i)")
-                    let was = stage[i], now = change.stage
-                    guard was != now else { continue }
-                    deltas[Int(was)] -= 1
-                    deltas[Int(now)] += 1
-                    stage[i] = now
-                    since[i] = tick32
-                    let wasAdopter = was == Stage.adopted.rawValue || was == Stage.confirmed.rawValue
-                    let isAdopter = now == Stage.adopted.rawValue || now == Stage.confirmed.rawValue
-                    if isAdopter && !wasAdopter {
-                        adoptedTick[i] = tick32
-                        gained.append(change.firm)
-                    } else if wasAdopter && !isAdopter {
-                        lost.append(change.firm)
+            withMutableBuffers(&gainedPerChunk, &lostPerChunk, &deltasPerChunk) {
+                gainedPerChunk, lostPerChunk, deltasPerChunk in
+                chunks.forEach { c, range in
+                    var gained: [Int32] = [], lost: [Int32] = []
+                    var deltas = [Int](repeating: 0, count: Stage.allCases.count)
+                    for change in changes[c] {
+                        let i = Int(change.firm)
+                        // Disjoint writes: a chunk writes only its own firms' slots (the rules list only them).
+                        assert(range.contains(i), "chunk \(c) (firms \(range)) has a change for firm \(i)")
+                        let was = stage[i], now = change.stage
+                        guard was != now else { continue }
+                        deltas[Int(was)] -= 1
+                        deltas[Int(now)] += 1
+                        stage[i] = now
+                        since[i] = tick32
+                        let wasAdopter = was == Stage.adopted.rawValue || was == Stage.confirmed.rawValue
+                        let isAdopter = now == Stage.adopted.rawValue || now == Stage.confirmed.rawValue
+                        if isAdopter && !wasAdopter {
+                            adoptedTick[i] = tick32
+                            gained.append(change.firm)
+                        } else if wasAdopter && !isAdopter {
+                            lost.append(change.firm)
+                        }
                     }
+                    gainedPerChunk[c] = gained
+                    lostPerChunk[c] = lost
+                    deltasPerChunk[c] = deltas
                 }
-                gainedPerChunk[c] = gained
-                lostPerChunk[c] = lost
-                deltasPerChunk[c] = deltas
             }
-        }}
-        firms.stage = stage; firms.stageSince = since; firms.adoptedTick = adoptedTick
+        }
+        firms.stage = stage
+        firms.stageSince = since
+        firms.adoptedTick = adoptedTick
 
         let adopted = gainedPerChunk.flatMap { $0 }
         let lost = lostPerChunk.flatMap { $0 }
@@ -309,7 +368,9 @@ public final class Simulation {
         var spendSubsidy = 0.0, spendTax = 0.0, spendLoan = 0.0, spendFund = 0.0
         for firm in adopted {
             let i = Int(firm)
-            let cost = segments.cost[SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])] * (1 + compliance * regulation)
+            let cost =
+                segments.cost[SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])]
+                * (1 + compliance * regulation)
             spendSubsidy += subsidy[i] * cost
             spendTax += taxRelief[i] * LeverDefaults.corporateTaxRate * cost
             var fundPaid = 0.0
@@ -335,8 +396,12 @@ public final class Simulation {
     /// under every rule, so it is booked under every rule.
     private func bookProgrammeCosts(trainingLever: [Double], media: [Double]) {
         if case .rogers(let p) = config.model {
-            if levers.isActive(.training) { ledger.spend(trainingLever.reduce(0, +) * p.trainingCostPerFirm, account: Lever.training.rawValue) }
-            if levers.isActive(.media) { ledger.spend(media.reduce(0, +) * p.mediaCostPerFirm, account: Lever.media.rawValue) }
+            if levers.isActive(.training) {
+                ledger.spend(trainingLever.reduce(0, +) * p.trainingCostPerFirm, account: Lever.training.rawValue)
+            }
+            if levers.isActive(.media) {
+                ledger.spend(media.reduce(0, +) * p.mediaCostPerFirm, account: Lever.media.rawValue)
+            }
         }
         ledger.spend(levers.systemValue(.computeInvestment), account: Lever.computeInvestment.rawValue)
         ledger.spend(levers.systemValue(.rdFunding), account: Lever.rdFunding.rawValue)
@@ -348,7 +413,7 @@ public final class Simulation {
 func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif

@@ -16,12 +16,24 @@ public struct SimulationConfig: Sendable {
     /// Special-fund pool in yuan (the `special_fund` lever sets the share it covers).
     public var specialFundPool: Double
 
-    public init(ticks: Int = 40, calendar: TickCalendar, seed: UInt64 = 1, population: PopulationSpec,
-                network: NetworkKind = .smallWorld(degree: 8, rewire: 0.1), edgeList: (sources: [UInt32], targets: [UInt32], directed: Bool)? = nil,
-                homophily: Double = 0.5, model: ModelSpec = .rogers(RogersParameters()), macro: MacroParameters = MacroParameters(),
-                threads: Int = 1, specialFundPool: Double = 0) {
-        self.ticks = ticks; self.calendar = calendar; self.seed = seed; self.population = population
-        self.network = network; self.edgeList = edgeList; self.homophily = homophily; self.model = model
-        self.macro = macro; self.threads = threads; self.specialFundPool = specialFundPool
+    public init(
+        ticks: Int = 40, calendar: TickCalendar, seed: UInt64 = 1, population: PopulationSpec,
+        network: NetworkKind = .smallWorld(degree: 8, rewire: 0.1),
+        edgeList: (sources: [UInt32], targets: [UInt32], directed: Bool)? = nil,
+        homophily: Double = 0.5, model: ModelSpec = .rogers(RogersParameters()),
+        macro: MacroParameters = MacroParameters(),
+        threads: Int = 1, specialFundPool: Double = 0
+    ) {
+        self.ticks = ticks
+        self.calendar = calendar
+        self.seed = seed
+        self.population = population
+        self.network = network
+        self.edgeList = edgeList
+        self.homophily = homophily
+        self.model = model
+        self.macro = macro
+        self.threads = threads
+        self.specialFundPool = specialFundPool
     }
 }

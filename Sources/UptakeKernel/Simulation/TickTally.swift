@@ -81,10 +81,13 @@ struct RunningTally {
             let age = min(max(tick - cohort + 1, 0), ramp.count - 1)
             guard ramp[age] != 0 else { continue }
             var cohortGain = 0.0
-            for k in counts.indices where counts[k] != 0 { cohortGain += Double(counts[k]) * segments.output[k] * segments.gain[k] }
+            for k in counts.indices where counts[k] != 0 {
+                cohortGain += Double(counts[k]) * segments.output[k] * segments.gain[k]
+            }
             gain += cohortGain * ramp[age]
         }
-        return TickTally(stageCounts: stageCounts, categoryAdopters: categoryAdopters, sectorAdopters: sectorAdopters,
-                         sizeAdopters: sizeAdopters, computeDemand: demand, weightedGain: gain)
+        return TickTally(
+            stageCounts: stageCounts, categoryAdopters: categoryAdopters, sectorAdopters: sectorAdopters,
+            sizeAdopters: sizeAdopters, computeDemand: demand, weightedGain: gain)
     }
 }

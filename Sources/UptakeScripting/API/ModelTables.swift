@@ -21,7 +21,9 @@ public enum ModelTables {
         case "scenario-defaults": return try scenarioDefaults()
         case "lever-use": return leverUse()
         case "outputs": return outputs()
-        default: throw Diagnostic(file: "", problem: "no generated table '\(name)'", fix: "Use one of \(names.joined(separator: ", "))")
+        default:
+            throw Diagnostic(
+                file: "", problem: "no generated table '\(name)'", fix: "Use one of \(names.joined(separator: ", "))")
         }
     }
 
@@ -31,8 +33,9 @@ public enum ModelTables {
         for name in names {
             guard let begin = lines.firstIndex(where: { $0.hasPrefix("<!-- generated: \(name) ") }) else { continue }
             guard let end = lines[begin...].firstIndex(of: "<!-- end generated: \(name) -->") else {
-                throw Diagnostic(file: "", problem: "the generated table '\(name)' has no end marker",
-                                 fix: "Add a line <!-- end generated: \(name) --> after the table")
+                throw Diagnostic(
+                    file: "", problem: "the generated table '\(name)' has no end marker",
+                    fix: "Add a line <!-- end generated: \(name) --> after the table")
             }
             let table = try self.table(named: name).components(separatedBy: "\n").dropLast()
             lines.replaceSubrange((begin + 1)..<end, with: table)
@@ -54,9 +57,11 @@ public enum ModelTables {
             out += "| `\(b.columnPrefix)KEY` | `\(b.name).KEY` | \(b.unit) | \(b.doc) |\n"
         }
         out += OutputSchema.economy.map(row).joined()
-        out += "| `\(OutputSchema.accountPrefix)ACCOUNT` | `spend_tick.ACCOUNT` | yuan | Spending booked to one ledger account in that tick "
+        out +=
+            "| `\(OutputSchema.accountPrefix)ACCOUNT` | `spend_tick.ACCOUNT` | yuan | Spending booked to one ledger account in that tick "
             + "(every kernel account, and every account a plugin booked to). |\n"
-        out += "| any other name | (`ctx.record`) | the plugin's | A metric a plugin recorded; empty in ticks it did not record. |\n"
+        out +=
+            "| any other name | (`ctx.record`) | the plugin's | A metric a plugin recorded; empty in ticks it did not record. |\n"
         return out
     }
 
@@ -66,7 +71,8 @@ public enum ModelTables {
         var out = "| lever | " + rules.map { "`\($0.name)`" }.joined(separator: " | ") + " |\n"
         out += "|---|" + rules.map { _ in "---|" }.joined() + "\n"
         for lever in Lever.allCases {
-            out += "| `\(lever.rawValue)` | " + rules.map { $0.use(of: lever).rawValue }.joined(separator: " | ") + " |\n"
+            out +=
+                "| `\(lever.rawValue)` | " + rules.map { $0.use(of: lever).rawValue }.joined(separator: " | ") + " |\n"
         }
         return out
     }
@@ -81,11 +87,14 @@ public enum ModelTables {
         let sections = rows.map { $0.entry.key.split(separator: ".").first.map(String.init) ?? "" }
         var sectionOrder: [String] = []
         for section in sections where !sectionOrder.contains(section) { sectionOrder.append(section) }
-        let grouped = sectionOrder.flatMap { section in rows.indices.filter { sections[$0] == section }.map { rows[$0] } }
+        let grouped = sectionOrder.flatMap { section in rows.indices.filter { sections[$0] == section }.map { rows[$0] }
+        }
         var out = "| key | default | allowed | applies to |\n|---|---|---|---|\n"
         for row in grouped {
             let e = row.entry
-            let value = e.defaultText == "\"\(fileNameMarker)\"" ? "the file's name without `.lua`"
+            let value =
+                e.defaultText == "\"\(fileNameMarker)\""
+                ? "the file's name without `.lua`"
                 : ["none", "no limit"].contains(e.defaultText) ? e.defaultText : "`\(e.defaultText)`"
             out += "| `\(e.key)` | \(value) | \(e.allowed) | \(scope(row) ?? "all") |\n"
         }
@@ -93,7 +102,11 @@ public enum ModelTables {
     }
 
     /// A key the scenario decoder read, and under which rules and network kinds.
-    struct KeyRow { var entry: KeyRecorder.Entry; var rules: [String] = []; var kinds: [String] = [] }
+    struct KeyRow {
+        var entry: KeyRecorder.Entry
+        var rules: [String] = []
+        var kinds: [String] = []
+    }
 
     /// Every key the scenario decoder reads, found by decoding an otherwise
     /// empty scenario once per rule and network kind with a recorder on its
@@ -101,14 +114,17 @@ public enum ModelTables {
     /// sector name `*`, in a pass of its own).
     static func recordScenarioKeys(sector: Bool = false) throws -> [KeyRow] {
         var rows: [KeyRow] = []
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-defaults-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "uptake-defaults-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let edges = folder.appendingPathComponent("edges.csv")
         try Data("source,target\n0,1\n".utf8).write(to: edges)
         let file = folder.appendingPathComponent("\(fileNameMarker).lua").path
         var passes: [(rule: String, kind: String, sector: Bool)] = []
-        for rule in ScenarioDecoder.ruleNames { for kind in ScenarioDecoder.networkNames { passes.append((rule, kind, false)) } }
+        for rule in ScenarioDecoder.ruleNames {
+            for kind in ScenarioDecoder.networkNames { passes.append((rule, kind, false)) }
+        }
         if sector { passes.append((ScenarioDecoder.ruleNames[0], ScenarioDecoder.networkNames[0], true)) }
         for pass in passes {
             var network = LuaTable()
@@ -130,9 +146,15 @@ public enum ModelTables {
             scenario.set("model", .table(model))
             let recorder = KeyRecorder()
             let context = ValidationContext(locator: SourceLocator(file: file, source: ""))
-            _ = try ScenarioDecoder.decode(scenario, file: file, context: context, seedOverride: nil, threads: 1, recorder: recorder)
+            _ = try ScenarioDecoder.decode(
+                scenario, file: file, context: context, seedOverride: nil, threads: 1, recorder: recorder)
             for entry in recorder.entries {
-                let i = rows.firstIndex { $0.entry == entry } ?? { rows.append(KeyRow(entry: entry)); return rows.count - 1 }()
+                let i =
+                    rows.firstIndex { $0.entry == entry }
+                    ?? {
+                        rows.append(KeyRow(entry: entry))
+                        return rows.count - 1
+                    }()
                 if pass.sector { continue }
                 if !rows[i].rules.contains(pass.rule) { rows[i].rules.append(pass.rule) }
                 if !rows[i].kinds.contains(pass.kind) { rows[i].kinds.append(pass.kind) }
@@ -144,8 +166,12 @@ public enum ModelTables {
     /// Where a key applies, when not to every rule and network ("rule bass; network lattice").
     static func scope(_ row: KeyRow) -> String? {
         var scope: [String] = []
-        if !row.rules.isEmpty && row.rules.count < ScenarioDecoder.ruleNames.count { scope.append("rule " + row.rules.joined(separator: ", ")) }
-        if !row.kinds.isEmpty && row.kinds.count < ScenarioDecoder.networkNames.count { scope.append("network " + row.kinds.joined(separator: ", ")) }
+        if !row.rules.isEmpty && row.rules.count < ScenarioDecoder.ruleNames.count {
+            scope.append("rule " + row.rules.joined(separator: ", "))
+        }
+        if !row.kinds.isEmpty && row.kinds.count < ScenarioDecoder.networkNames.count {
+            scope.append("network " + row.kinds.joined(separator: ", "))
+        }
         return scope.isEmpty ? nil : scope.joined(separator: "; ")
     }
 

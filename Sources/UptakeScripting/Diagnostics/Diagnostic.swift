@@ -22,10 +22,18 @@ public struct Diagnostic: Error, CustomStringConvertible, Sendable, Equatable {
     /// so that a shadowed plugin is visible in every error about it.
     public var pluginCopy: String?
 
-    public init(file: String? = nil, line: Int? = nil, plugin: String? = nil, hook: String? = nil, tick: Int? = nil,
-                date: String? = nil, problem: String, fix: String? = nil) {
-        self.file = file; self.line = line; self.plugin = plugin; self.hook = hook; self.tick = tick; self.date = date
-        self.problem = problem; self.fix = fix
+    public init(
+        file: String? = nil, line: Int? = nil, plugin: String? = nil, hook: String? = nil, tick: Int? = nil,
+        date: String? = nil, problem: String, fix: String? = nil
+    ) {
+        self.file = file
+        self.line = line
+        self.plugin = plugin
+        self.hook = hook
+        self.tick = tick
+        self.date = date
+        self.problem = problem
+        self.fix = fix
     }
 
     public var location: String {

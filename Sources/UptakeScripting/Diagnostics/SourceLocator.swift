@@ -33,7 +33,9 @@ public struct SourceLocator: Sendable {
             if let r = text.range(of: name) {
                 let before = r.lowerBound == text.startIndex ? " " : text[text.index(before: r.lowerBound)]
                 let after = text[r.upperBound...].drop { $0 == " " || $0 == "\t" }
-                if !(before.isLetter || before.isNumber || before == "_" || before == ".") && after.hasPrefix("=") && !after.hasPrefix("==") {
+                if !(before.isLetter || before.isNumber || before == "_" || before == ".") && after.hasPrefix("=")
+                    && !after.hasPrefix("==")
+                {
                     return i
                 }
             }

@@ -12,7 +12,9 @@ public struct TableReader {
     public var recorder: KeyRecorder?
 
     public init(_ table: LuaTable, path: [String], context: ValidationContext) {
-        self.table = table; self.path = path; self.context = context
+        self.table = table
+        self.path = path
+        self.context = context
     }
 
     public var pathText: String { path.isEmpty ? "the scenario" : "'" + path.joined(separator: ".") + "'" }
@@ -27,14 +29,21 @@ public struct TableReader {
         return v == .nil ? nil : v
     }
 
-    public mutating func number(_ key: String, default value: Double? = nil, in range: ClosedRange<Double>? = nil) throws -> Double? {
-        recorder?.note(path + [key], type: "number", default: value.map(KeyRecorder.text), allowed: range.map(KeyRecorder.text))
+    public mutating func number(_ key: String, default value: Double? = nil, in range: ClosedRange<Double>? = nil)
+        throws -> Double?
+    {
+        recorder?.note(
+            path + [key], type: "number", default: value.map(KeyRecorder.text), allowed: range.map(KeyRecorder.text))
         guard let v = raw(key) else { return value }
         guard let d = v.double, d.isFinite || range?.upperBound == .infinity else {
-            throw error(key, "'\(key)' must be a number, not \(v.typeName) \(v)", fix: "Write a number, e.g. \(key) = \(value.map { LuaValue.number($0).description } ?? "1")")
+            throw error(
+                key, "'\(key)' must be a number, not \(v.typeName) \(v)",
+                fix: "Write a number, e.g. \(key) = \(value.map { LuaValue.number($0).description } ?? "1")")
         }
         if let range, !range.contains(d) {
-            throw error(key, "'\(key)' = \(v) is out of range", fix: "Use a value from \(LuaValue.number(range.lowerBound)) to \(LuaValue.number(range.upperBound))")
+            throw error(
+                key, "'\(key)' = \(v) is out of range",
+                fix: "Use a value from \(LuaValue.number(range.lowerBound)) to \(LuaValue.number(range.upperBound))")
         }
         return d
     }
@@ -46,28 +55,43 @@ public struct TableReader {
         return d
     }
 
-    public mutating func integer(_ key: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil) throws -> Int? {
-        recorder?.note(path + [key], type: "integer", default: value.map { "\($0)" },
-                       allowed: range.map { "whole, \($0.lowerBound) to \($0.upperBound)" })
+    public mutating func integer(_ key: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil) throws
+        -> Int?
+    {
+        recorder?.note(
+            path + [key], type: "integer", default: value.map { "\($0)" },
+            allowed: range.map { "whole, \($0.lowerBound) to \($0.upperBound)" })
         guard let v = raw(key) else { return value }
         guard let d = v.double, d == d.rounded(), abs(d) < 9e15 else {
-            throw error(key, "'\(key)' must be a whole number, not \(v.typeName) \(v)", fix: "Write e.g. \(key) = \(value ?? 1)")
+            throw error(
+                key, "'\(key)' must be a whole number, not \(v.typeName) \(v)", fix: "Write e.g. \(key) = \(value ?? 1)"
+            )
         }
         if let range, !range.contains(Int(d)) {
-            throw error(key, "'\(key)' = \(v) is out of range", fix: "Use a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw error(
+                key, "'\(key)' = \(v) is out of range",
+                fix: "Use a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return Int(d)  // safe: |d| < 9e15 was checked above
     }
 
-    public mutating func string(_ key: String, default value: String? = nil, oneOf choices: [String]? = nil) throws -> String? {
-        recorder?.note(path + [key], type: choices.map { $0.map { "\"\($0)\"" }.joined(separator: "|") } ?? "string",
-                       default: value.map { "\"\($0)\"" }, allowed: choices.map { $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? "text")
+    public mutating func string(_ key: String, default value: String? = nil, oneOf choices: [String]? = nil) throws
+        -> String?
+    {
+        recorder?.note(
+            path + [key], type: choices.map { $0.map { "\"\($0)\"" }.joined(separator: "|") } ?? "string",
+            default: value.map { "\"\($0)\"" },
+            allowed: choices.map { $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? "text")
         guard let v = raw(key) else { return value }
         guard let s = v.string else {
-            throw error(key, "'\(key)' must be a string, not \(v.typeName) \(v)", fix: "Write it in quotes, e.g. \(key) = \"\(value ?? choices?.first ?? "text")\"")
+            throw error(
+                key, "'\(key)' must be a string, not \(v.typeName) \(v)",
+                fix: "Write it in quotes, e.g. \(key) = \"\(value ?? choices?.first ?? "text")\"")
         }
         if let choices, !choices.contains(s) {
-            throw error(key, "'\(key)' = \"\(s)\" is not one of \(choices.joined(separator: ", "))", fix: Suggestion.hint(for: s, in: choices).capitalizedFirst)
+            throw error(
+                key, "'\(key)' = \"\(s)\" is not one of \(choices.joined(separator: ", "))",
+                fix: Suggestion.hint(for: s, in: choices).capitalizedFirst)
         }
         return s
     }
@@ -85,7 +109,8 @@ public struct TableReader {
         guard let v = raw(key) else { return nil }
         if let s = v.string { return [s] }
         guard let t = v.table, t.fields.isEmpty, t.items.allSatisfy({ $0.string != nil }) else {
-            throw error(key, "'\(key)' must be a string or a list of strings like { \"a\", \"b\" }, not \(v.typeName) \(v)")
+            throw error(
+                key, "'\(key)' must be a string or a list of strings like { \"a\", \"b\" }, not \(v.typeName) \(v)")
         }
         return t.items.compactMap(\.string)
     }
@@ -102,10 +127,13 @@ public struct TableReader {
     /// Rejects keys nobody asked for, and non-string keys.
     public func rejectUnknownKeys(allowItems: Bool = false) throws {
         for key in table.keys where !known.contains(key) {
-            throw error(key, "unknown key '\(key)' in \(pathText)", fix: Suggestion.hint(for: key, in: known).capitalizedFirst)
+            throw error(
+                key, "unknown key '\(key)' in \(pathText)", fix: Suggestion.hint(for: key, in: known).capitalizedFirst)
         }
         if !allowItems && !table.items.isEmpty {
-            throw error(nil, "\(pathText) has unnamed entries (\(table.items.first!)); every entry needs a name", fix: "Write name = value")
+            throw error(
+                nil, "\(pathText) has unnamed entries (\(table.items.first!)); every entry needs a name",
+                fix: "Write name = value")
         }
         if let other = table.otherKeys.first {
             throw error(nil, "\(pathText) has a key \(other) that is not a name", fix: "Use name = value entries only")
@@ -120,7 +148,8 @@ public struct ValidationContext: Sendable {
     public var overridden: [String: String] = [:]
 
     public init(locator: SourceLocator, overridden: [String: String] = [:]) {
-        self.locator = locator; self.overridden = overridden
+        self.locator = locator
+        self.overridden = overridden
     }
 
     public func diagnostic(path: [String], problem: String, fix: String? = nil) -> Diagnostic {
@@ -156,7 +185,10 @@ public final class KeyRecorder {
     public init() {}
 
     func note(_ path: [String], type: String, default value: String?, allowed: String?) {
-        entries.append(Entry(key: path.joined(separator: "."), type: type, defaultText: value ?? "none", allowed: allowed ?? "any number"))
+        entries.append(
+            Entry(
+                key: path.joined(separator: "."), type: type, defaultText: value ?? "none",
+                allowed: allowed ?? "any number"))
     }
 
     func noteTable(_ path: [String]) {

@@ -4,7 +4,8 @@ import Foundation
 /// and the file and line Lua reported, plus the traceback.
 public struct LuaError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
-        case syntax, runtime, memory, instructionBudget = "instruction budget", wallClock = "wall-clock limit", errorHandler = "error handler"
+        case syntax, runtime, memory, instructionBudget = "instruction budget", wallClock = "wall-clock limit",
+            errorHandler = "error handler"
     }
 
     public let kind: Kind
@@ -18,28 +19,43 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
         self.kind = kind
         let parts = raw.components(separatedBy: "\nstack traceback:")
         let head = parts[0]
-        traceback = parts.count > 1 ? "stack traceback:" + parts.dropFirst().joined(separator: "\nstack traceback:") : ""
+        traceback =
+            parts.count > 1 ? "stack traceback:" + parts.dropFirst().joined(separator: "\nstack traceback:") : ""
         if var (file, line, rest) = LuaError.splitLocation(head) {
             // "a.lua:7: a.lua:5: boom" (an error passed on by coroutine.wrap): the innermost place is the cause.
             while let (innerFile, innerLine, innerRest) = LuaError.splitLocation(rest),
-                  !innerFile.contains(" "), !innerFile.contains("\"") {
-                file = innerFile; line = innerLine; rest = innerRest
+                !innerFile.contains(" "), !innerFile.contains("\"")
+            {
+                file = innerFile
+                line = innerLine
+                rest = innerRest
             }
             if LuaError.isSandboxChunk(file), let (outer, outerLine) = LuaError.firstLuaFrame(in: traceback) {
                 // Raised inside the sandbox's own Lua (print's tostring): the script's line is the place.
-                file = outer; line = outerLine
+                file = outer
+                line = outerLine
             }
-            self.file = file; self.line = line; message = rest
+            self.file = file
+            self.line = line
+            message = rest
         } else if let (file, line) = LuaError.firstLuaFrame(in: traceback) {
             // An error value without a position (a table, nil): the innermost Lua frame tells where.
-            self.file = file; self.line = line; message = head
+            self.file = file
+            self.line = line
+            message = head
         } else {
-            file = nil; line = nil; message = head
+            file = nil
+            line = nil
+            message = head
         }
     }
 
     init(kind: Kind, message: String, file: String?, line: Int?) {
-        self.kind = kind; self.message = message; self.file = file; self.line = line; traceback = ""
+        self.kind = kind
+        self.message = message
+        self.file = file
+        self.line = line
+        traceback = ""
     }
 
     /// Chunks of Uptake's own Lua ("=uptake-sandbox", "=uptake-test").
@@ -68,7 +84,8 @@ public struct LuaError: Error, CustomStringConvertible, Sendable {
                 var j = i + 1
                 while j < chars.count, chars[j].isNumber { j += 1 }
                 if j > i + 1, j + 1 < chars.count, chars[j] == ":", chars[j + 1] == " ",
-                   let line = Int(String(chars[(i + 1)..<j])) {
+                    let line = Int(String(chars[(i + 1)..<j]))
+                {
                     let file = String(chars[0..<i])
                     if !file.isEmpty && !file.contains("\n") {
                         return (file, line, String(chars[(j + 2)...]))

@@ -15,186 +15,186 @@ public final class LuaSandbox {
     private let sandboxRef: Int32
 
     static let prelude = #"""
-    local G = _G
-    local rawset, rawget, next, type, setmetatable, error, tostring, select =
-          rawset, rawget, next, type, setmetatable, error, tostring, select
-    local sort, load, collectgarbage = table.sort, load, collectgarbage
-    local limit_exhausted = uptake_limit_exhausted
-    G.uptake_limit_exhausted = nil
+        local G = _G
+        local rawset, rawget, next, type, setmetatable, error, tostring, select =
+              rawset, rawget, next, type, setmetatable, error, tostring, select
+        local sort, load, collectgarbage = table.sort, load, collectgarbage
+        local limit_exhausted = uptake_limit_exhausted
+        G.uptake_limit_exhausted = nil
 
-    -- Read-only views: writes raise, the metatable is hidden, rawset refuses
-    -- them. The host copies a view as the table behind it (__uptake_target).
-    local targets = setmetatable({}, { __mode = "k" })
-    local function readonly(t, name)
-      local proxy = setmetatable({}, {
-        __index = t,
-        __newindex = function(_, k)
-          error(name .. " is read-only (tried to set '" .. tostring(k) .. "')", 2)
-        end,
-        __len = function() return #t end,
-        __metatable = false,
-        __uptake_target = t,
-      })
-      targets[proxy] = t
-      return proxy
-    end
-    local function safe_rawset(t, k, v)
-      if targets[t] then error("rawset: this table is read-only", 2) end
-      return rawset(t, k, v)
-    end
-
-    -- Deep views, made lazily: reading a table through a deep view gives a
-    -- deep view of it, so no path leads to a writable table of the owner.
-    -- What one plugin sees of another (require "dependency").
-    local deep_views = setmetatable({}, { __mode = "k" })   -- target -> view
-    local deep_targets = setmetatable({}, { __mode = "k" }) -- view -> target
-    local function deep_view(t, name)
-      local existing = deep_views[t]
-      if existing then return existing end
-      local proxy = setmetatable({}, {
-        __index = function(_, k)
-          local v = t[k]
-          if type(v) == "table" then return deep_view(v, name .. "." .. tostring(k)) end
-          return v
-        end,
-        __newindex = function(_, k)
-          error(name .. " is read-only (tried to set '" .. tostring(k) .. "')", 2)
-        end,
-        __len = function() return #t end,
-        __metatable = false,
-        __uptake_target = t,
-      })
-      deep_views[t] = proxy
-      deep_targets[proxy] = t
-      targets[proxy] = t
-      return proxy
-    end
-    local function wrap_value(view, v)
-      if deep_targets[view] and type(v) == "table" then return deep_view(v, "dependency") end
-      return v
-    end
-
-    -- No finalizers: Lua runs __gc with hooks off (no budget, no deadline)
-    -- and at close, after the host is gone. A metatable with __gc is refused.
-    local real_setmetatable = setmetatable
-    local function safe_setmetatable(t, mt)
-      if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
-        error("setmetatable: finalizers (__gc) are not available in Uptake scripts", 2)
-      end
-      local ok, result = pcall(real_setmetatable, t, mt)
-      if not ok then error(result, 2) end  -- at the script's line, not here
-      return result
-    end
-
-    -- Deterministic pairs: Lua seeds string hashes per state, so next() order
-    -- can differ between processes. Keys are visited booleans, numbers, strings
-    -- (each ascending), then other keys in first-seen order.
-    local rank = { boolean = 1, number = 2, string = 3 }
-    local function key_less(a, b)
-      local ta, tb = type(a), type(b)
-      local ra, rb = rank[ta] or 4, rank[tb] or 4
-      if ra ~= rb then return ra < rb end
-      if ra == 1 then return (not a) and b end
-      if ra == 4 then return false end
-      return a < b
-    end
-    local function det_pairs(t)
-      local mt = getmetatable(t)
-      if type(mt) == "table" and mt.__pairs then return mt.__pairs(t) end
-      local source = targets[t] or t
-      local keys, n = {}, 0
-      for k in next, source do n = n + 1; keys[n] = k end
-      if n > 1 then sort(keys, key_less) end
-      local i = 0
-      return function()
-        i = i + 1
-        local k = keys[i]
-        if k == nil then return nil end
-        return k, wrap_value(t, source[k])
-      end, t, nil
-    end
-
-    local function safe_collectgarbage(opt)
-      if opt == "count" then return collectgarbage("count") end
-      error("collectgarbage is limited to \"count\" in Uptake scripts", 2)
-    end
-
-    local base = {}
-    for _, name in ipairs({ "assert", "error", "ipairs", "pcall", "xpcall", "rawequal", "rawget",
-                            "rawlen", "select", "getmetatable", "tonumber", "tostring",
-                            "type", "_VERSION" }) do
-      base[name] = G[name]
-    end
-    base.setmetatable = safe_setmetatable
-    -- xpcall: once a limit has run out, Lua may call the message handler with
-    -- hooks off (the error came from the count hook); a handler that loops
-    -- would then never stop. So the script's handler is skipped then.
-    local real_xpcall = xpcall
-    base.xpcall = function(f, handler, ...)
-      local function guarded(message)
-        if limit_exhausted() then return message end
-        return handler(message)
-      end
-      return real_xpcall(f, guarded, ...)
-    end
-    base.rawset = safe_rawset
-    base.pairs = det_pairs
-    -- next sees through read-only views (their own table is empty).
-    base.next = function(t, k)
-      local key, v = next(targets[t] or t, k)
-      return key, wrap_value(t, v)
-    end
-    base.collectgarbage = safe_collectgarbage
-
-    local libraries = {}
-    for _, name in ipairs({ "string", "table", "utf8", "coroutine" }) do
-      libraries[name] = readonly(G[name], name)
-    end
-    -- Strings share one metatable: hide it so no script can reach the real string table.
-    getmetatable("").__metatable = false
-
-    local sandbox = {}
-    sandbox.readonly = readonly
-    sandbox.deep_view = deep_view
-    -- Read-only all the way down (for ctx, ctx.params, ctx.stats).
-    local function deep_readonly(t, name)
-      for k, v in next, t do
-        if type(v) == "table" and not targets[v] then rawset(t, k, deep_readonly(v, name .. "." .. tostring(k))) end
-      end
-      return readonly(t, name)
-    end
-    sandbox.deep_readonly = deep_readonly
-
-    -- A fresh environment. `hooks` supplies what differs per script:
-    -- math (a math library with its own random generator), require(name),
-    -- print(...).
-    function sandbox.new_env(hooks)
-      local env = {}
-      for k, v in next, base do env[k] = v end
-      for k, v in next, libraries do env[k] = v end
-      env.math = readonly(hooks.math, "math")
-      env.require = hooks.require
-      -- print converts its arguments with tostring, as Lua's does (so
-      -- __tostring and __name work), then hands one line to the host.
-      local host_print, tostring, concat = hooks.print, tostring, table.concat
-      env.print = function(...)
-        local n = select("#", ...)
-        local parts = {}
-        for i = 1, n do parts[i] = tostring((select(i, ...))) end
-        host_print(concat(parts, "\t"))
-      end
-      env.load = function(chunk, name, mode, e)
-        if mode ~= nil and mode ~= "t" then
-          error("load: only text chunks may be loaded (mode \"t\"); binary chunks can crash the interpreter", 2)
+        -- Read-only views: writes raise, the metatable is hidden, rawset refuses
+        -- them. The host copies a view as the table behind it (__uptake_target).
+        local targets = setmetatable({}, { __mode = "k" })
+        local function readonly(t, name)
+          local proxy = setmetatable({}, {
+            __index = t,
+            __newindex = function(_, k)
+              error(name .. " is read-only (tried to set '" .. tostring(k) .. "')", 2)
+            end,
+            __len = function() return #t end,
+            __metatable = false,
+            __uptake_target = t,
+          })
+          targets[proxy] = t
+          return proxy
         end
-        return load(chunk, name, "t", e or env)
-      end
-      env._G = env
-      return env
-    end
+        local function safe_rawset(t, k, v)
+          if targets[t] then error("rawset: this table is read-only", 2) end
+          return rawset(t, k, v)
+        end
 
-    return sandbox
-    """#
+        -- Deep views, made lazily: reading a table through a deep view gives a
+        -- deep view of it, so no path leads to a writable table of the owner.
+        -- What one plugin sees of another (require "dependency").
+        local deep_views = setmetatable({}, { __mode = "k" })   -- target -> view
+        local deep_targets = setmetatable({}, { __mode = "k" }) -- view -> target
+        local function deep_view(t, name)
+          local existing = deep_views[t]
+          if existing then return existing end
+          local proxy = setmetatable({}, {
+            __index = function(_, k)
+              local v = t[k]
+              if type(v) == "table" then return deep_view(v, name .. "." .. tostring(k)) end
+              return v
+            end,
+            __newindex = function(_, k)
+              error(name .. " is read-only (tried to set '" .. tostring(k) .. "')", 2)
+            end,
+            __len = function() return #t end,
+            __metatable = false,
+            __uptake_target = t,
+          })
+          deep_views[t] = proxy
+          deep_targets[proxy] = t
+          targets[proxy] = t
+          return proxy
+        end
+        local function wrap_value(view, v)
+          if deep_targets[view] and type(v) == "table" then return deep_view(v, "dependency") end
+          return v
+        end
+
+        -- No finalizers: Lua runs __gc with hooks off (no budget, no deadline)
+        -- and at close, after the host is gone. A metatable with __gc is refused.
+        local real_setmetatable = setmetatable
+        local function safe_setmetatable(t, mt)
+          if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+            error("setmetatable: finalizers (__gc) are not available in Uptake scripts", 2)
+          end
+          local ok, result = pcall(real_setmetatable, t, mt)
+          if not ok then error(result, 2) end  -- at the script's line, not here
+          return result
+        end
+
+        -- Deterministic pairs: Lua seeds string hashes per state, so next() order
+        -- can differ between processes. Keys are visited booleans, numbers, strings
+        -- (each ascending), then other keys in first-seen order.
+        local rank = { boolean = 1, number = 2, string = 3 }
+        local function key_less(a, b)
+          local ta, tb = type(a), type(b)
+          local ra, rb = rank[ta] or 4, rank[tb] or 4
+          if ra ~= rb then return ra < rb end
+          if ra == 1 then return (not a) and b end
+          if ra == 4 then return false end
+          return a < b
+        end
+        local function det_pairs(t)
+          local mt = getmetatable(t)
+          if type(mt) == "table" and mt.__pairs then return mt.__pairs(t) end
+          local source = targets[t] or t
+          local keys, n = {}, 0
+          for k in next, source do n = n + 1; keys[n] = k end
+          if n > 1 then sort(keys, key_less) end
+          local i = 0
+          return function()
+            i = i + 1
+            local k = keys[i]
+            if k == nil then return nil end
+            return k, wrap_value(t, source[k])
+          end, t, nil
+        end
+
+        local function safe_collectgarbage(opt)
+          if opt == "count" then return collectgarbage("count") end
+          error("collectgarbage is limited to \"count\" in Uptake scripts", 2)
+        end
+
+        local base = {}
+        for _, name in ipairs({ "assert", "error", "ipairs", "pcall", "xpcall", "rawequal", "rawget",
+                                "rawlen", "select", "getmetatable", "tonumber", "tostring",
+                                "type", "_VERSION" }) do
+          base[name] = G[name]
+        end
+        base.setmetatable = safe_setmetatable
+        -- xpcall: once a limit has run out, Lua may call the message handler with
+        -- hooks off (the error came from the count hook); a handler that loops
+        -- would then never stop. So the script's handler is skipped then.
+        local real_xpcall = xpcall
+        base.xpcall = function(f, handler, ...)
+          local function guarded(message)
+            if limit_exhausted() then return message end
+            return handler(message)
+          end
+          return real_xpcall(f, guarded, ...)
+        end
+        base.rawset = safe_rawset
+        base.pairs = det_pairs
+        -- next sees through read-only views (their own table is empty).
+        base.next = function(t, k)
+          local key, v = next(targets[t] or t, k)
+          return key, wrap_value(t, v)
+        end
+        base.collectgarbage = safe_collectgarbage
+
+        local libraries = {}
+        for _, name in ipairs({ "string", "table", "utf8", "coroutine" }) do
+          libraries[name] = readonly(G[name], name)
+        end
+        -- Strings share one metatable: hide it so no script can reach the real string table.
+        getmetatable("").__metatable = false
+
+        local sandbox = {}
+        sandbox.readonly = readonly
+        sandbox.deep_view = deep_view
+        -- Read-only all the way down (for ctx, ctx.params, ctx.stats).
+        local function deep_readonly(t, name)
+          for k, v in next, t do
+            if type(v) == "table" and not targets[v] then rawset(t, k, deep_readonly(v, name .. "." .. tostring(k))) end
+          end
+          return readonly(t, name)
+        end
+        sandbox.deep_readonly = deep_readonly
+
+        -- A fresh environment. `hooks` supplies what differs per script:
+        -- math (a math library with its own random generator), require(name),
+        -- print(...).
+        function sandbox.new_env(hooks)
+          local env = {}
+          for k, v in next, base do env[k] = v end
+          for k, v in next, libraries do env[k] = v end
+          env.math = readonly(hooks.math, "math")
+          env.require = hooks.require
+          -- print converts its arguments with tostring, as Lua's does (so
+          -- __tostring and __name work), then hands one line to the host.
+          local host_print, tostring, concat = hooks.print, tostring, table.concat
+          env.print = function(...)
+            local n = select("#", ...)
+            local parts = {}
+            for i = 1, n do parts[i] = tostring((select(i, ...))) end
+            host_print(concat(parts, "\t"))
+          end
+          env.load = function(chunk, name, mode, e)
+            if mode ~= nil and mode ~= "t" then
+              error("load: only text chunks may be loaded (mode \"t\"); binary chunks can crash the interpreter", 2)
+            end
+            return load(chunk, name, "t", e or env)
+          end
+          env._G = env
+          return env
+        end
+
+        return sandbox
+        """#
 
     /// The standard libraries a script has; `require` of one gives the script's own.
     public static let libraryNames: Set<String> = ["string", "table", "math", "utf8", "coroutine"]
@@ -225,9 +225,14 @@ public final class LuaSandbox {
         public var require: (LuaState) throws -> Int32
         public var print: (LuaState) throws -> Int32
         /// Public so other declarative files (experiments) can be evaluated in the sandbox.
-        public init(randomSeed: UInt64, refuseRandom: String? = nil,
-                    require: @escaping (LuaState) throws -> Int32, print: @escaping (LuaState) throws -> Int32) {
-            self.randomSeed = randomSeed; self.refuseRandom = refuseRandom; self.require = require; self.print = print
+        public init(
+            randomSeed: UInt64, refuseRandom: String? = nil,
+            require: @escaping (LuaState) throws -> Int32, print: @escaping (LuaState) throws -> Int32
+        ) {
+            self.randomSeed = randomSeed
+            self.refuseRandom = refuseRandom
+            self.require = require
+            self.print = print
         }
     }
 
@@ -249,8 +254,10 @@ public final class LuaSandbox {
             }
         }
         lua.setField(-2, "math")
-        lua.pushFunction(hooks.require); lua.setField(-2, "require")
-        lua.pushFunction(hooks.print); lua.setField(-2, "print")
+        lua.pushFunction(hooks.require)
+        lua.setField(-2, "require")
+        lua.pushFunction(hooks.print)
+        lua.setField(-2, "print")
         try lua.call(arguments: 1, results: 1)
     }
 

@@ -17,7 +17,9 @@ public final class LuaState {
         /// Wall-clock seconds a whole run may take (0 = none).
         public var seconds: Double
         public init(memoryBytes: Int = 256 << 20, instructions: Int = 50_000_000, seconds: Double = 0) {
-            self.memoryBytes = memoryBytes; self.instructions = instructions; self.seconds = seconds
+            self.memoryBytes = memoryBytes
+            self.instructions = instructions
+            self.seconds = seconds
         }
     }
 
@@ -133,13 +135,15 @@ public final class LuaState {
         case UPTAKE_ERR_BUDGET: throw LuaError(kind: .instructionBudget, raw: message)
         case UPTAKE_ERR_TIME: throw LuaError(kind: .wallClock, raw: message)
         case LUA_ERRMEM:
-            throw LuaError(kind: .memory, message: "memory cap of \(limits.memoryBytes >> 20) MiB exceeded (not enough memory)",
-                           file: nil, line: nil)
+            throw LuaError(
+                kind: .memory, message: "memory cap of \(limits.memoryBytes >> 20) MiB exceeded (not enough memory)",
+                file: nil, line: nil)
         case LUA_ERRERR: throw LuaError(kind: .errorHandler, raw: message)
         case LUA_ERRRUN where message.hasPrefix("not enough memory"):
             // A memory error caught and raised again (by a script or a library wrapper) is still one.
-            throw LuaError(kind: .memory, message: "memory cap of \(limits.memoryBytes >> 20) MiB exceeded (not enough memory)",
-                           file: nil, line: nil)
+            throw LuaError(
+                kind: .memory, message: "memory cap of \(limits.memoryBytes >> 20) MiB exceeded (not enough memory)",
+                file: nil, line: nil)
         default: throw LuaError(kind: .runtime, raw: message)
         }
     }
@@ -169,7 +173,11 @@ public final class LuaState {
         var s = s
         s.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
-                if let start = chars.baseAddress { _ = lua_pushlstring(L, start, chars.count) } else { _ = lua_pushstring(L, "") }
+                if let start = chars.baseAddress {
+                    _ = lua_pushlstring(L, start, chars.count)
+                } else {
+                    _ = lua_pushstring(L, "")
+                }
             }
         }
     }
@@ -195,7 +203,8 @@ public final class LuaState {
     /// reads them at `uptake_upvalueindex(2...)`.
     public func pushFunction(upvalues: Int32 = 0, _ body: @escaping (LuaState) throws -> Int32) {
         let callback = SwiftCallback(state: self, body: body)
-        uptake_push_swift_function(L, swiftCallbackEntry, Unmanaged.passRetained(callback).toOpaque(), swiftCallbackRelease, upvalues)
+        uptake_push_swift_function(
+            L, swiftCallbackEntry, Unmanaged.passRetained(callback).toOpaque(), swiftCallbackRelease, upvalues)
     }
 
     /// Runs `body` with `thread` as the current thread (see `L`).
@@ -224,7 +233,10 @@ public struct ScriptCallError: Error, CustomStringConvertible {
 final class SwiftCallback {
     unowned let state: LuaState
     let body: (LuaState) throws -> Int32
-    init(state: LuaState, body: @escaping (LuaState) throws -> Int32) { self.state = state; self.body = body }
+    init(state: LuaState, body: @escaping (LuaState) throws -> Int32) {
+        self.state = state
+        self.body = body
+    }
 }
 
 /// The C-convention entry of every Swift callback. Never raises: on error it

@@ -60,7 +60,9 @@ public struct LuaTable: Equatable, Sendable {
     public var otherKeys: [String] = []
 
     public init(items: [LuaValue] = [], fields: [(key: String, value: LuaValue)] = [], otherKeys: [String] = []) {
-        self.items = items; self.fields = fields; self.otherKeys = otherKeys
+        self.items = items
+        self.fields = fields
+        self.otherKeys = otherKeys
     }
 
     public subscript(key: String) -> LuaValue? { fields.first { $0.key == key }?.value }
@@ -72,8 +74,11 @@ public struct LuaTable: Equatable, Sendable {
     }
 
     public mutating func set(_ key: String, _ value: LuaValue) {
-        if let i = fields.firstIndex(where: { $0.key == key }) { fields[i].value = value } else {
-            fields.append((key, value)); fields.sort { $0.key < $1.key }
+        if let i = fields.firstIndex(where: { $0.key == key }) {
+            fields[i].value = value
+        } else {
+            fields.append((key, value))
+            fields.sort { $0.key < $1.key }
         }
     }
 }
@@ -139,7 +144,8 @@ extension LuaState {
         guard lua_type(L, root) == LUA_TTABLE else {
             let value = scalar(at: root)
             if case .other(let what) = value, what.hasPrefix("string of") {
-                throw LuaConversionError(message: "a \(what) is more than the \(LuaState.stringLimit >> 20) MiB the host accepts")
+                throw LuaConversionError(
+                    message: "a \(what) is more than the \(LuaState.stringLimit >> 20) MiB the host accepts")
             }
             return value
         }
@@ -156,7 +162,9 @@ extension LuaState {
             resolveView()
             guard let pointer = lua_topointer(L, -1) else { throw fail("a table could not be read") }
             guard !onPath.contains(pointer) else {
-                throw fail("a table contains itself (a cycle); pass plain data (numbers, strings, booleans and tables of them)")
+                throw fail(
+                    "a table contains itself (a cycle); pass plain data (numbers, strings, booleans and tables of them)"
+                )
             }
             guard frames.count < LuaState.conversionDepthLimit else {
                 throw fail("a table is nested more than \(LuaState.conversionDepthLimit) levels deep")
@@ -178,7 +186,11 @@ extension LuaState {
                 setTop(slot - 1)
                 done.table.fields.sort { $0.key < $1.key }
                 var n: Int64 = 1
-                while let v = done.sequence[n] { done.table.items.append(v); done.sequence[n] = nil; n += 1 }
+                while let v = done.sequence[n] {
+                    done.table.items.append(v)
+                    done.sequence[n] = nil
+                    n += 1
+                }
                 done.table.otherKeys += done.sequence.keys.sorted().map { "[\($0)]" }
                 if frames.isEmpty {
                     charge(count)  // the host's work for the script, against its budget
@@ -190,7 +202,9 @@ extension LuaState {
             }
             count += 1
             guard count <= LuaState.conversionSizeLimit else {
-                throw fail("a table holds more than \(LuaState.conversionSizeLimit) values (counting each place a shared subtable appears)")
+                throw fail(
+                    "a table holds more than \(LuaState.conversionSizeLimit) values (counting each place a shared subtable appears)"
+                )
             }
             // Stack: ... table key value
             frames[frames.count - 1].pendingKey = key(at: -2)

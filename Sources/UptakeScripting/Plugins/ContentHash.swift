@@ -16,8 +16,11 @@ public enum ContentHash {
     /// Relative paths of the regular files under a folder, sorted; hidden files and folders are skipped.
     public static func files(in directory: URL) -> [String] {
         let fm = FileManager.default
-        guard let walker = fm.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey],
-                                         options: [.skipsHiddenFiles]) else { return [] }
+        guard
+            let walker = fm.enumerator(
+                at: directory, includingPropertiesForKeys: [.isRegularFileKey],
+                options: [.skipsHiddenFiles])
+        else { return [] }
         let base = directory.standardizedFileURL.path + "/"
         var paths: [String] = []
         for case let url as URL in walker {

@@ -15,11 +15,13 @@ extension PluginHost {
         let index = currentHook?.plugin ?? 0
         l.newTable()
         let set = l.top
-        l.push(found.count); l.setField(set, "count")
+        l.push(found.count)
+        l.setField(set, "count")
         // The members live in Lua memory (a userdata the methods share), so
         // they count against the memory cap and go when Lua collects the set.
         let bytes = found.count * MemoryLayout<Int32>.stride
-        let storage = lua_newuserdatauv(l.L, max(bytes, 1), 0)!.bindMemory(to: Int32.self, capacity: max(found.count, 1))
+        let storage = lua_newuserdatauv(l.L, max(bytes, 1), 0)!.bindMemory(
+            to: Int32.self, capacity: max(found.count, 1))
         for (i, firm) in found.enumerated() { storage[i] = Int32(firm) }
         let membersSlot = l.top
         /// The members of the set this method belongs to (upvalue 2).
@@ -71,14 +73,20 @@ extension PluginHost {
                 throw ScriptCallError("nudge{...} expects a table like { training = 1 }")
             }
             let keys = ["training", "threshold", "awareness", "budget_factor"]
-            for k in t.keys where !keys.contains(k) { throw ScriptCallError("nudge: unknown field '\(k.prefix(60))'; \(Suggestion.hint(for: String(k.prefix(60)), in: keys))") }
+            for k in t.keys where !keys.contains(k) {
+                throw ScriptCallError(
+                    "nudge: unknown field '\(k.prefix(60))'; \(Suggestion.hint(for: String(k.prefix(60)), in: keys))")
+            }
             func num(_ k: String, _ range: ClosedRange<Double>) throws -> Double? {
                 guard let v = t[k] else { return nil }
-                guard let d = v.double, range.contains(d) else { throw ScriptCallError("nudge: '\(k)' must be a number in \(range.lowerBound)...\(range.upperBound)") }
+                guard let d = v.double, range.contains(d) else {
+                    throw ScriptCallError("nudge: '\(k)' must be a number in \(range.lowerBound)...\(range.upperBound)")
+                }
                 return d
             }
-            let nudge = FirmNudge(training: try num("training", -100...100), threshold: try num("threshold", -100...100),
-                                  awareness: try num("awareness", 0...1), budgetFactor: try num("budget_factor", 0...1000))
+            let nudge = FirmNudge(
+                training: try num("training", -100...100), threshold: try num("threshold", -100...100),
+                awareness: try num("awareness", 0...1), budgetFactor: try num("budget_factor", 0...1000))
             let p = self.plugins[index]
             p.sampleCounter += 1
             l.charge(members(l).count)
@@ -95,7 +103,9 @@ extension PluginHost {
                 l.charge(Self.callCost)
                 lua_pushvalue(l.L, a)
                 l.push(.table(self.firmRecord(Int(firm), sim)))
-                do { try l.call(arguments: 1, results: 0) } catch let e as LuaError { throw ScriptCallError("in each(): \(e)") }
+                do { try l.call(arguments: 1, results: 0) } catch let e as LuaError {
+                    throw ScriptCallError("in each(): \(e)")
+                }
             }
             return 0
         }
@@ -107,18 +117,19 @@ extension PluginHost {
 
     func firmRecord(_ i: Int, _ sim: Simulation) -> LuaTable {
         let f = sim.firms
-        return LuaTable(fields: [
-            ("adopted_tick", f.adoptedTick[i] >= 0 ? .integer(Int64(f.adoptedTick[i])) : .nil),
-            ("budget", .number(f.budget[i])),
-            ("category", .string(AdopterCategory(rawValue: f.category[i])!.name)),
-            ("id", .string(f.id(i))),
-            ("innovativeness", .number(f.innovativeness[i])),
-            ("region", .string(f.regionNames[Int(f.region[i])])),
-            ("sector", .string(sim.sectors[Int(f.sector[i])].name)),
-            ("size", .string(FirmSize(rawValue: f.size[i])!.name)),
-            ("stage", .string(Stage(rawValue: f.stage[i])!.name)),
-            ("threshold", .number(f.threshold[i])),
-            ("training", .number(f.training[i])),
-        ].filter { $0.1 != .nil })
+        return LuaTable(
+            fields: [
+                ("adopted_tick", f.adoptedTick[i] >= 0 ? .integer(Int64(f.adoptedTick[i])) : .nil),
+                ("budget", .number(f.budget[i])),
+                ("category", .string(AdopterCategory(rawValue: f.category[i])!.name)),
+                ("id", .string(f.id(i))),
+                ("innovativeness", .number(f.innovativeness[i])),
+                ("region", .string(f.regionNames[Int(f.region[i])])),
+                ("sector", .string(sim.sectors[Int(f.sector[i])].name)),
+                ("size", .string(FirmSize(rawValue: f.size[i])!.name)),
+                ("stage", .string(Stage(rawValue: f.stage[i])!.name)),
+                ("threshold", .number(f.threshold[i])),
+                ("training", .number(f.training[i])),
+            ].filter { $0.1 != .nil })
     }
 }

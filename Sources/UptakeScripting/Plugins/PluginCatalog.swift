@@ -18,19 +18,24 @@ public struct PluginSearchPath: Sendable {
 
     /// The project is the nearest folder at or above the scenario's that has
     /// an `uptake.lock` or a `plugins/` folder (else the working directory).
-    public static func standard(scenarioFile: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                                standardLibrary: StandardLibrary = .current) -> PluginSearchPath {
+    public static func standard(
+        scenarioFile: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        standardLibrary: StandardLibrary = .current
+    ) -> PluginSearchPath {
         let scenarioDir = URL(fileURLWithPath: scenarioFile).deletingLastPathComponent().standardizedFileURL
         var dirs = [scenarioDir.appendingPathComponent("plugins")]
         if let project = projectDirectory(from: scenarioDir) { dirs.append(project.appendingPathComponent("plugins")) }
-        if let home = environment["HOME"] { dirs.append(URL(fileURLWithPath: home).appendingPathComponent(".uptake/plugins")) }
+        if let home = environment["HOME"] {
+            dirs.append(URL(fileURLWithPath: home).appendingPathComponent(".uptake/plugins"))
+        }
         for part in (environment["UPTAKE_PLUGIN_PATH"] ?? "").split(separator: ":") where !part.isEmpty {
             dirs.append(URL(fileURLWithPath: String(part)))
         }
         if standardLibrary.exists { dirs.append(standardLibrary.directory) }
         var seen = Set<String>()
-        return PluginSearchPath(directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted },
-                                standardLibrary: standardLibrary)
+        return PluginSearchPath(
+            directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted },
+            standardLibrary: standardLibrary)
     }
 
     /// What to add to a list of the folders searched: a note when the standard library is missing.
@@ -43,8 +48,11 @@ public struct PluginSearchPath: Sendable {
         var dir = start.standardizedFileURL
         let fm = FileManager.default
         while true {
-            if fm.fileExists(atPath: dir.appendingPathComponent("uptake.lock").path) ||
-                fm.fileExists(atPath: dir.appendingPathComponent("plugins").path) { return dir }
+            if fm.fileExists(atPath: dir.appendingPathComponent("uptake.lock").path)
+                || fm.fileExists(atPath: dir.appendingPathComponent("plugins").path)
+            {
+                return dir
+            }
             let parent = dir.deletingLastPathComponent()
             if parent.path == dir.path { break }
             dir = parent
@@ -83,7 +91,10 @@ public struct PluginCatalog {
         public var origin: Diagnostic  // file/line to blame
         public var requiredBy: String  // "the scenario" or "plugin 'x'"
         public init(name: String, constraint: VersionConstraint?, origin: Diagnostic, requiredBy: String) {
-            self.name = name; self.constraint = constraint; self.origin = origin; self.requiredBy = requiredBy
+            self.name = name
+            self.constraint = constraint
+            self.origin = origin
+            self.requiredBy = requiredBy
         }
     }
 
@@ -105,7 +116,8 @@ public struct PluginCatalog {
                 if let b = broken[name] { throw b }
                 d.problem = "plugin '\(name)' (required by \(request.requiredBy)) was not found"
                 let known = Array(Set(manifests.map(\.name)))
-                d.fix = (Suggestion.closest(to: name, in: known).map { "Did you mean '\($0)'? " } ?? "")
+                d.fix =
+                    (Suggestion.closest(to: name, in: known).map { "Did you mean '\($0)'? " } ?? "")
                     + "Searched: " + searchPath.directories.map(\.path).joined(separator: ", ")
                     + (searchPath.missingLibraryNote.map { " (\($0))" } ?? "")
                     + "; install it with `uptake plugin install PATH` or add its folder to UPTAKE_PLUGIN_PATH"
@@ -115,25 +127,41 @@ public struct PluginCatalog {
             guard let pick = fitting else {
                 let conflicting = all.filter { $0.constraint != nil }
                 var d = conflicting.last?.origin ?? request.origin
-                d.problem = "no version of plugin '\(name)' fits " + conflicting.map { "'\($0.constraint!.text)' (required by \($0.requiredBy))" }.joined(separator: " and ")
+                d.problem =
+                    "no version of plugin '\(name)' fits "
+                    + conflicting.map { "'\($0.constraint!.text)' (required by \($0.requiredBy))" }.joined(
+                        separator: " and ")
                     + "; found " + candidates.map { "\($0.version) in \($0.directory.path)" }.joined(separator: ", ")
                 d.fix = "Install a fitting version or relax the constraint"
                 throw d
             }
-            if let previous = chosen[name], previous.version == pick.version, previous.directory == pick.directory { continue }
+            if let previous = chosen[name], previous.version == pick.version, previous.directory == pick.directory {
+                continue
+            }
             guard pick.api.admits(PluginManifest.hostAPI) else {
-                throw Diagnostic(file: pick.manifestPath, line: 1, plugin: name,
-                                 problem: "plugin '\(name)' \(pick.version) needs Lua API '\(pick.api.text)', but this Uptake provides API \(PluginManifest.hostAPI)",
-                                 fix: "Use a version of the plugin written for API \(PluginManifest.hostAPI.major), or update Uptake")
+                throw Diagnostic(
+                    file: pick.manifestPath, line: 1, plugin: name,
+                    problem:
+                        "plugin '\(name)' \(pick.version) needs Lua API '\(pick.api.text)', but this Uptake provides API \(PluginManifest.hostAPI)",
+                    fix: "Use a version of the plugin written for API \(PluginManifest.hostAPI.major), or update Uptake"
+                )
             }
             chosen[name] = pick
             for dep in pick.dependencies {
-                let origin = Diagnostic(file: pick.manifestPath, line: SourceLocator(file: pick.manifestPath, source: (try? String(contentsOfFile: pick.manifestPath, encoding: .utf8)) ?? "").line(of: ["dependencies", dep.name]), problem: "")
-                let r = Request(name: dep.name, constraint: dep.constraint, origin: origin, requiredBy: "plugin '\(name)' \(pick.version)")
+                let origin = Diagnostic(
+                    file: pick.manifestPath,
+                    line: SourceLocator(
+                        file: pick.manifestPath,
+                        source: (try? String(contentsOfFile: pick.manifestPath, encoding: .utf8)) ?? ""
+                    ).line(of: ["dependencies", dep.name]), problem: "")
+                let r = Request(
+                    name: dep.name, constraint: dep.constraint, origin: origin,
+                    requiredBy: "plugin '\(name)' \(pick.version)")
                 if dep.optional {
                     optional[dep.name, default: []].append(r)
                     if chosen[dep.name] != nil || queue.contains(where: { $0.name == dep.name }) {
-                        constraints[dep.name, default: []].append(r); queue.append(r)
+                        constraints[dep.name, default: []].append(r)
+                        queue.append(r)
                     }
                 } else {
                     constraints[dep.name, default: []].append(r)
@@ -143,7 +171,8 @@ public struct PluginCatalog {
             // An optional dependency of an earlier plugin now present must fit too.
             if let waiting = optional[name] {
                 for r in waiting where !(constraints[name] ?? []).contains(where: { $0.requiredBy == r.requiredBy }) {
-                    constraints[name, default: []].append(r); queue.append(r)
+                    constraints[name, default: []].append(r)
+                    queue.append(r)
                 }
             }
         }
@@ -161,12 +190,16 @@ public struct PluginCatalog {
             guard let next = ready.first else {
                 // Walk the cycle from the alphabetically first stuck plugin to name it.
                 var path: [String] = [], at = remaining.sorted()[0]
-                while !path.contains(at) { path.append(at); at = deps(byName[at]!).filter { remaining.contains($0) }.sorted()[0] }
+                while !path.contains(at) {
+                    path.append(at)
+                    at = deps(byName[at]!).filter { remaining.contains($0) }.sorted()[0]
+                }
                 let cycle = path[path.firstIndex(of: at)!...] + [at]
                 let m = byName[cycle.first!]!
-                throw Diagnostic(file: m.manifestPath, line: 1, plugin: m.name,
-                                 problem: "plugins depend on each other in a cycle: " + cycle.joined(separator: " -> "),
-                                 fix: "Remove one of these dependencies; plugins must form a tree")
+                throw Diagnostic(
+                    file: m.manifestPath, line: 1, plugin: m.name,
+                    problem: "plugins depend on each other in a cycle: " + cycle.joined(separator: " -> "),
+                    fix: "Remove one of these dependencies; plugins must form a tree")
             }
             result.append(byName[next]!)
             remaining.remove(next)

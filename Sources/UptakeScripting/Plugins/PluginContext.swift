@@ -13,31 +13,48 @@ extension PluginHost {
         let p = plugins[index]
         lua.newTable()
         let raw = lua.top
-        lua.push(.table(p.params)); try sandbox.makeReadOnly(name: "ctx.params", deep: true); lua.setField(raw, "params")
-        lua.push(p.name); lua.setField(raw, "plugin")
-        lua.push(p.manifest.version.description); lua.setField(raw, "version")
+        lua.push(.table(p.params))
+        try sandbox.makeReadOnly(name: "ctx.params", deep: true)
+        lua.setField(raw, "params")
+        lua.push(p.name)
+        lua.setField(raw, "plugin")
+        lua.push(p.manifest.version.description)
+        lua.setField(raw, "version")
         let functions: [(String, (LuaState) throws -> Int32)] = [
             ("set", { [unowned self] l in try self.ctxSet(l, plugin: index) }),
             ("get", { [unowned self] l in try self.ctxGet(l) }),
             ("spend", { [unowned self] l in try self.ctxSpend(l, plugin: index) }),
             ("record", { [unowned self] l in try self.ctxRecord(l) }),
-            ("log", { [unowned self] l in
-                self.log(index, l)
-                return 0
-            }),
+            (
+                "log",
+                { [unowned self] l in
+                    self.log(index, l)
+                    return 0
+                }
+            ),
             ("emit", { [unowned self] l in try self.ctxEmit(l, plugin: index) }),
             ("between", { [unowned self] l in try self.ctxBetween(l) }),
-            ("tick_of", { [unowned self] l in
-                guard let s = l.scalar(at: 1).string, let t = self.calendar.tick(of: s) else {
-                    throw ScriptCallError("tick_of expects a date like \"\(self.calendar.label(0))\"")
+            (
+                "tick_of",
+                { [unowned self] l in
+                    guard let s = l.scalar(at: 1).string, let t = self.calendar.tick(of: s) else {
+                        throw ScriptCallError("tick_of expects a date like \"\(self.calendar.label(0))\"")
+                    }
+                    l.push(t)
+                    return 1
                 }
-                l.push(t); return 1
-            }),
-            ("add_fund", { [unowned self] l in
-                let a = try PluginHost.amount(l, at: 1, call: "ctx.add_fund(amount)")
-                guard a >= 0 else { throw ScriptCallError("ctx.add_fund(amount): amount must be >= 0 yuan, not \(a)") }
-                self.simulation!.addToSpecialFund(a); return 0
-            }),
+            ),
+            (
+                "add_fund",
+                { [unowned self] l in
+                    let a = try PluginHost.amount(l, at: 1, call: "ctx.add_fund(amount)")
+                    guard a >= 0 else {
+                        throw ScriptCallError("ctx.add_fund(amount): amount must be >= 0 yuan, not \(a)")
+                    }
+                    self.simulation!.addToSpecialFund(a)
+                    return 0
+                }
+            ),
             ("firms", { [unowned self] l in try self.ctxFirms(l) }),
         ]
         for (name, body) in functions {
@@ -46,7 +63,8 @@ extension PluginHost {
         }
         // ctx.random is the plugin's math.random: one stream, Lua 5.4's semantics.
         sandbox.push(reference: p.envRef)
-        lua.push("math"); lua_rawget(lua.L, -2)
+        lua.push("math")
+        lua_rawget(lua.L, -2)
         _ = lua_getfield(lua.L, -1, "random")  // through the read-only view's __index table: no script runs
         lua.setField(raw, "random")
         lua.pop(2)
@@ -63,9 +81,12 @@ extension PluginHost {
         let tick = max(simulation.tick, 0)
         for p in plugins where p.ctxRawRef != LUA_NOREF {
             sandbox.push(reference: p.ctxRawRef)
-            lua.push(simulation.tick); lua.setField(-2, "tick")
-            lua.push(calendar.label(tick)); lua.setField(-2, "date")
-            sandbox.push(reference: statsRef); lua.setField(-2, "stats")
+            lua.push(simulation.tick)
+            lua.setField(-2, "tick")
+            lua.push(calendar.label(tick))
+            lua.setField(-2, "date")
+            sandbox.push(reference: statsRef)
+            lua.setField(-2, "stats")
             lua.pop()
         }
     }
@@ -103,8 +124,10 @@ extension PluginHost {
             luaL_where(l.L, 1)
             let place = l.scalar(at: -1).string ?? ""
             lua_settop(l.L, -2)
-            log(plugin, "warning: \(place) ctx.stats.\(key) is now ctx.stats.\(new), the name of its series.csv column; "
-                + "the old name still works in Lua API 1 and goes in API 2")
+            log(
+                plugin,
+                "warning: \(place) ctx.stats.\(key) is now ctx.stats.\(new), the name of its series.csv column; "
+                    + "the old name still works in Lua API 1 and goes in API 2")
         }
         l.push(new)
         lua_rawget(l.L, 1)
@@ -119,9 +142,13 @@ extension PluginHost {
             bySize[FirmSize(rawValue: f.size[i])!.name, default: 0] += 1
             byCategory[AdopterCategory(rawValue: f.category[i])!.name, default: 0] += 1
         }
-        func table(_ d: [String: Int]) -> LuaValue { .table(LuaTable(fields: d.keys.sorted().map { ($0, .integer(Int64(d[$0]!))) })) }
-        var t = LuaTable(fields: [("count", .integer(Int64(batch.count))), ("sector", table(bySector)),
-                                  ("size", table(bySize)), ("category", table(byCategory))])
+        func table(_ d: [String: Int]) -> LuaValue {
+            .table(LuaTable(fields: d.keys.sorted().map { ($0, .integer(Int64(d[$0]!))) }))
+        }
+        var t = LuaTable(fields: [
+            ("count", .integer(Int64(batch.count))), ("sector", table(bySector)),
+            ("size", table(bySize)), ("category", table(byCategory)),
+        ])
         t.set("ids", .table(LuaTable(items: batch.firms.map { .string(f.id(Int($0))) })))
         lua.push(.table(t))
     }
@@ -142,7 +169,8 @@ extension PluginHost {
 
     /// A whole number passed by a plugin, within `range`: never NaN, an
     /// infinity or a float too large for an integer (which would trap).
-    static func wholeNumber(_ l: LuaState, at index: Int32, in range: ClosedRange<Int64>, call: String) throws -> Int64 {
+    static func wholeNumber(_ l: LuaState, at index: Int32, in range: ClosedRange<Int64>, call: String) throws -> Int64
+    {
         let v = l.scalar(at: index)
         let n: Int64
         switch v {
@@ -162,9 +190,13 @@ extension PluginHost {
     }
 
     func lever(_ l: LuaState, at index: Int32) throws -> Lever {
-        guard let name = l.scalar(at: index).string else { throw ScriptCallError("the first argument must be a lever name like \"subsidy\"") }
+        guard let name = l.scalar(at: index).string else {
+            throw ScriptCallError("the first argument must be a lever name like \"subsidy\"")
+        }
         guard let lever = Lever(name: name) else {
-            throw ScriptCallError("unknown lever '\(name.prefix(60))'; \(Suggestion.hint(for: String(name.prefix(60)), in: Lever.allCases.map(\.rawValue)))")
+            throw ScriptCallError(
+                "unknown lever '\(name.prefix(60))'; \(Suggestion.hint(for: String(name.prefix(60)), in: Lever.allCases.map(\.rawValue)))"
+            )
         }
         return lever
     }
@@ -172,7 +204,9 @@ extension PluginHost {
     func selector(_ l: LuaState, at index: Int32) throws -> SegmentSelector {
         let v = try l.value(at: index)
         if v == .nil { return .all }
-        guard let t = v.table else { throw ScriptCallError("a selector must be a table like { sector = \"retail\" }, not \(v.typeName)") }
+        guard let t = v.table else {
+            throw ScriptCallError("a selector must be a table like { sector = \"retail\" }, not \(v.typeName)")
+        }
         do {
             return try SelectorDecoder.decode(t, sectors: sectorNames, regions: simulation!.firms.regionNames)
         } catch let f as SelectorDecoder.Failure { throw ScriptCallError(f.description) }
@@ -181,7 +215,9 @@ extension PluginHost {
     func ctxSet(_ l: LuaState, plugin index: Int) throws -> Int32 {
         let lever = try lever(l, at: 1)
         guard let value = l.scalar(at: 2).double else {
-            throw ScriptCallError("ctx.set(\"\(lever.rawValue)\", value): value must be a number (\(lever.meaning)), not \(l.scalar(at: 2).typeName)")
+            throw ScriptCallError(
+                "ctx.set(\"\(lever.rawValue)\", value): value must be a number (\(lever.meaning)), not \(l.scalar(at: 2).typeName)"
+            )
         }
         let sel = try selector(l, at: 3)
         if !lever.isFirmLevel && !sel.isAll {
@@ -211,9 +247,11 @@ extension PluginHost {
         case .used:
             return nil
         case .ignored:
-            return "warning: model.rule = '\(model.name)' ignores \(who): it changes nothing and the kernel books nothing for it; \(fix)"
+            return
+                "warning: model.rule = '\(model.name)' ignores \(who): it changes nothing and the kernel books nothing for it; \(fix)"
         case .macroOnly:
-            return "warning: under model.rule = '\(model.name)' adoption does not respond to \(who): it only moves the macro state; \(fix)"
+            return
+                "warning: under model.rule = '\(model.name)' adoption does not respond to \(who): it only moves the macro state; \(fix)"
         }
     }
 
@@ -227,7 +265,9 @@ extension PluginHost {
         let amount = try PluginHost.amount(l, at: 1, call: "ctx.spend(amount, account)")
         var account = plugins[index].name
         if let given = l.scalar(at: 2).string {
-            guard !given.isEmpty, given.utf8.count <= 64 else { throw ScriptCallError("ctx.spend(amount, account): account must be a name of 1 to 64 characters") }
+            guard !given.isEmpty, given.utf8.count <= 64 else {
+                throw ScriptCallError("ctx.spend(amount, account): account must be a name of 1 to 64 characters")
+            }
             account = given
         }
         simulation!.spend(amount, account: account)
@@ -236,22 +276,32 @@ extension PluginHost {
 
     func ctxRecord(_ l: LuaState) throws -> Int32 {
         guard let name = l.scalar(at: 1).string, name.utf8.count <= 64,
-              name.range(of: "^[A-Za-z][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-            throw ScriptCallError("ctx.record(name, value): name must be 1 to 64 letters, digits and underscores, starting with a letter")
+            name.range(of: "^[A-Za-z][A-Za-z0-9_]*$", options: .regularExpression) != nil
+        else {
+            throw ScriptCallError(
+                "ctx.record(name, value): name must be 1 to 64 letters, digits and underscores, starting with a letter")
         }
-        guard let value = l.scalar(at: 2).double else { throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a number, not \(l.scalar(at: 2).typeName)") }
-        guard value.isFinite else { throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a finite number, not \(value)") }
+        guard let value = l.scalar(at: 2).double else {
+            throw ScriptCallError(
+                "ctx.record(\"\(name)\", value): value must be a number, not \(l.scalar(at: 2).typeName)")
+        }
+        guard value.isFinite else {
+            throw ScriptCallError("ctx.record(\"\(name)\", value): value must be a finite number, not \(value)")
+        }
         if !recordedNames.contains(name) {
             if reservedRecordNames.contains(name) {
                 throw ScriptCallError("ctx.record: '\(name)' is a built-in column of series.csv; choose another name")
             }
             if name.hasPrefix(OutputSchema.accountPrefix) {
-                throw ScriptCallError("ctx.record: names starting with '\(OutputSchema.accountPrefix)' are the ledger's account "
-                                      + "columns (ctx.spend books those); choose another name")
+                throw ScriptCallError(
+                    "ctx.record: names starting with '\(OutputSchema.accountPrefix)' are the ledger's account "
+                        + "columns (ctx.spend books those); choose another name")
             }
             recordedNames.insert(name)
             guard recordedNames.count <= Caps.recordNames else {
-                throw ScriptCallError("ctx.record: more than \(Caps.recordNames) different names recorded in one run; record fewer series")
+                throw ScriptCallError(
+                    "ctx.record: more than \(Caps.recordNames) different names recorded in one run; record fewer series"
+                )
             }
         }
         simulation!.record(name, value)
@@ -264,7 +314,9 @@ extension PluginHost {
         }
         eventsThisTick += 1
         guard eventsThisTick <= Caps.eventsPerTick else {
-            throw ScriptCallError("ctx.emit: more than \(Caps.eventsPerTick) events in one tick (does an on_event handler emit again for every event it gets?)")
+            throw ScriptCallError(
+                "ctx.emit: more than \(Caps.eventsPerTick) events in one tick (does an on_event handler emit again for every event it gets?)"
+            )
         }
         lua_settop(l.L, 2)
         if let sink = eventSink { sink(plugins[index].name, name, try l.value(at: 2)) }
@@ -277,7 +329,9 @@ extension PluginHost {
         func bound(_ i: Int32) throws -> Int? {
             let v = l.scalar(at: i)
             if v == .nil { return nil }
-            guard let s = v.string, let t = calendar.tick(of: s) else { throw ScriptCallError("ctx.between(from, to) takes dates like \"\(calendar.label(0))\" or nil") }
+            guard let s = v.string, let t = calendar.tick(of: s) else {
+                throw ScriptCallError("ctx.between(from, to) takes dates like \"\(calendar.label(0))\" or nil")
+            }
             return t
         }
         let from = try bound(1), to = try bound(2)

@@ -42,7 +42,8 @@ public final class PluginHost: SimulationObserver {
     /// Names recorded with ctx.record in this run, against `Caps.recordNames`.
     var recordedNames: Set<String> = []
     /// Names ctx.record may not use: the series' own columns (`OutputSchema.reservedNames`).
-    lazy var reservedRecordNames: Set<String> = OutputSchema.reservedNames(sectors: simulation?.sectors.map(\.name) ?? [])
+    lazy var reservedRecordNames: Set<String> = OutputSchema.reservedNames(
+        sectors: simulation?.sectors.map(\.name) ?? [])
     /// Levers already warned about as unused by the scenario's rule (one warning each a run).
     var leversWarnedAbout: Set<Lever> = []
 
@@ -89,7 +90,10 @@ public final class PluginHost: SimulationObserver {
         /// Instructions left this tick for the plugin's on_event calls, which share one hook budget a tick.
         var eventInstructionsLeft = 0
         init(manifest: PluginManifest, use: PluginUse, params: LuaTable, randomSeed: UInt64) {
-            self.manifest = manifest; self.use = use; self.params = params; self.randomSeed = randomSeed
+            self.manifest = manifest
+            self.use = use
+            self.params = params
+            self.randomSeed = randomSeed
         }
         public var name: String { manifest.name }
     }
@@ -97,8 +101,10 @@ public final class PluginHost: SimulationObserver {
     /// Loads the plugins (already resolved and ordered) a scenario uses.
     /// `logSink`, when given, gets the log lines from the start, those that
     /// init.lua prints while it loads too.
-    public init(lua: LuaState, sandbox: LuaSandbox, scenario: Scenario, manifests: [PluginManifest],
-                hookObserver: ((String, String, Int) -> Void)? = nil, logSink: ((String) -> Void)? = nil) throws {
+    public init(
+        lua: LuaState, sandbox: LuaSandbox, scenario: Scenario, manifests: [PluginManifest],
+        hookObserver: ((String, String, Int) -> Void)? = nil, logSink: ((String) -> Void)? = nil
+    ) throws {
         self.hookObserver = hookObserver
         if let logSink { self.logSink = logSink }
         self.lua = lua
@@ -107,7 +113,8 @@ public final class PluginHost: SimulationObserver {
         runSeed = scenario.config.seed
         sectorNames = scenario.config.population.sectors.map(\.name)
         for manifest in manifests {
-            let use = scenario.plugins.first { $0.name == manifest.name }
+            let use =
+                scenario.plugins.first { $0.name == manifest.name }
                 ?? PluginUse(name: manifest.name, version: nil, every: nil, params: LuaTable())
             let params = try validateParams(use, manifest: manifest, context: scenario.context)
             let seed = CounterRNG.derive(runSeed, PluginHost.stableHash(manifest.name))
@@ -127,8 +134,12 @@ public final class PluginHost: SimulationObserver {
         var result = LuaTable()
         let names = manifest.params.map(\.name)
         for key in use.params.keys where !names.contains(key) {
-            var d = context.diagnostic(path: ["plugins", use.name, key], problem: "plugin '\(use.name)' has no parameter '\(key)'")
-            d.fix = names.isEmpty ? "This plugin takes no parameters" : Suggestion.hint(for: key, in: names + ["version", "every"]).capitalizedFirst
+            var d = context.diagnostic(
+                path: ["plugins", use.name, key], problem: "plugin '\(use.name)' has no parameter '\(key)'")
+            d.fix =
+                names.isEmpty
+                ? "This plugin takes no parameters"
+                : Suggestion.hint(for: key, in: names + ["version", "every"]).capitalizedFirst
             d.plugin = use.name
             throw d
         }
@@ -136,10 +147,16 @@ public final class PluginHost: SimulationObserver {
             let given = use.params[spec.name]
             let value = given ?? spec.defaultValue
             if value == .nil { continue }
-            let checked = try spec.validate(value, plugin: use.name, calendar: calendar, sectors: sectorNames) { problem, fix in
+            let checked = try spec.validate(value, plugin: use.name, calendar: calendar, sectors: sectorNames) {
+                problem, fix in
                 if given == nil {
-                    return Diagnostic(file: manifest.manifestPath, line: SourceLocator(file: manifest.manifestPath, source: (try? String(contentsOfFile: manifest.manifestPath, encoding: .utf8)) ?? "").line(of: ["params." + spec.name]) ?? 1,
-                                      plugin: use.name, problem: "default of " + problem, fix: fix)
+                    return Diagnostic(
+                        file: manifest.manifestPath,
+                        line: SourceLocator(
+                            file: manifest.manifestPath,
+                            source: (try? String(contentsOfFile: manifest.manifestPath, encoding: .utf8)) ?? ""
+                        ).line(of: ["params." + spec.name]) ?? 1,
+                        plugin: use.name, problem: "default of " + problem, fix: fix)
                 }
                 var d = context.diagnostic(path: ["plugins", use.name, spec.name], problem: problem, fix: fix)
                 d.plugin = use.name
@@ -167,8 +184,10 @@ public final class PluginHost: SimulationObserver {
         plugin.envRef = sandbox.reference()
         let initURL = plugin.manifest.directory.appendingPathComponent("init.lua")
         guard let bytes = FileManager.default.contents(atPath: initURL.path) else {
-            throw Diagnostic(file: displayPath(initURL), plugin: plugin.name, problem: "plugin '\(plugin.name)' has no readable init.lua",
-                             fix: "Add init.lua returning a table of hooks, e.g. return { on_tick = function(ctx) end }")
+            throw Diagnostic(
+                file: displayPath(initURL), plugin: plugin.name,
+                problem: "plugin '\(plugin.name)' has no readable init.lua",
+                fix: "Add init.lua returning a table of hooks, e.g. return { on_tick = function(ctx) end }")
         }
         let source = String(decoding: bytes, as: UTF8.self)
         hookObserver?(plugin.name, "loading init.lua", -1)
@@ -186,21 +205,27 @@ public final class PluginHost: SimulationObserver {
         guard lua_type(lua.L, -1) == LUA_TTABLE else {
             let typeName = lua.scalar(at: -1).typeName
             lua.setTop(env - 1)
-            throw Diagnostic(file: chunk, line: source.components(separatedBy: "\n").count, plugin: plugin.name,
-                             problem: "init.lua of plugin '\(plugin.name)' returned \(typeName) instead of a table of hooks",
-                             fix: "End init.lua with: return { on_tick = function(ctx) ... end }")
+            throw Diagnostic(
+                file: chunk, line: source.components(separatedBy: "\n").count, plugin: plugin.name,
+                problem: "init.lua of plugin '\(plugin.name)' returned \(typeName) instead of a table of hooks",
+                fix: "End init.lua with: return { on_tick = function(ctx) ... end }")
         }
         // Only the top level is read, raw: the table may hold anything (cycles, M.__index = M).
         let table = lua.top
         lua.pushNil()
         while lua_next(lua.L, table) != 0 {
-            guard lua_type(lua.L, -2) == LUA_TSTRING else { lua.pop(); continue }
+            guard lua_type(lua.L, -2) == LUA_TSTRING else {
+                lua.pop()
+                continue
+            }
             let key = lua.string(at: -2)
             guard PluginHost.hookNames.contains(key) || key.hasPrefix("_") else {
                 lua.setTop(env - 1)
                 let line = SourceLocator(file: chunk, source: source).line(of: [key])
-                throw Diagnostic(file: chunk, line: line ?? 1, plugin: plugin.name, problem: "init.lua returns an unknown hook '\(key)'",
-                                 fix: Suggestion.hint(for: key, in: PluginHost.hookNames).capitalizedFirst)
+                throw Diagnostic(
+                    file: chunk, line: line ?? 1, plugin: plugin.name,
+                    problem: "init.lua returns an unknown hook '\(key)'",
+                    fix: Suggestion.hint(for: key, in: PluginHost.hookNames).capitalizedFirst)
             }
             if lua_type(lua.L, -1) == LUA_TFUNCTION { plugin.hooks.insert(key) }
             lua.pop()
@@ -256,10 +281,15 @@ public final class PluginHost: SimulationObserver {
     /// its folder), or a declared dependency ("dep" gives the dependency's
     /// hook table, "dep.module" a module from its folder).
     func require(_ lua: LuaState, plugin index: Int) throws -> Int32 {
-        guard let name = lua.scalar(at: 1).string, !name.isEmpty else { throw ScriptCallError("require expects a module name string") }
+        guard let name = lua.scalar(at: 1).string, !name.isEmpty else {
+            throw ScriptCallError("require expects a module name string")
+        }
         guard name.utf8.count <= 200 else { throw ScriptCallError("require: module name too long (over 200 bytes)") }
         let p = plugins[index]
-        if let ref = p.modules[name] { sandbox.push(reference: ref); return 1 }
+        if let ref = p.modules[name] {
+            sandbox.push(reference: ref)
+            return 1
+        }
         if LuaSandbox.libraryNames.contains(name) {
             // require "string" (as Lua's own test files do): the script's own library.
             sandbox.push(reference: p.envRef)
@@ -274,7 +304,9 @@ public final class PluginHost: SimulationObserver {
         let first = name.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? name
         if p.manifest.dependencies.contains(where: { $0.name == first }) {
             guard let dep = plugins.firstIndex(where: { $0.name == first }) else {
-                throw ScriptCallError("require '\(name)': the optional dependency '\(first)' is not loaded in this run; check for it with pcall(require, \"\(first)\")")
+                throw ScriptCallError(
+                    "require '\(name)': the optional dependency '\(first)' is not loaded in this run; check for it with pcall(require, \"\(first)\")"
+                )
             }
             if name == first {
                 // A read-only view: a plugin cannot rewrite another's hooks.
@@ -287,10 +319,13 @@ public final class PluginHost: SimulationObserver {
             owner = dep
             relative = String(name.dropFirst(first.count + 1))
         } else if first.contains("-") || plugins.contains(where: { $0.name == first }) {
-            throw ScriptCallError("require '\(name)': plugin '\(p.name)' may only require its own modules and its declared dependencies; add \(first) to [dependencies] in its plugin.toml")
+            throw ScriptCallError(
+                "require '\(name)': plugin '\(p.name)' may only require its own modules and its declared dependencies; add \(first) to [dependencies] in its plugin.toml"
+            )
         }
         guard relative.range(of: "^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$", options: .regularExpression) != nil else {
-            throw ScriptCallError("require '\(name)': module names are letters, digits and underscores separated by dots")
+            throw ScriptCallError(
+                "require '\(name)': module names are letters, digits and underscores separated by dots")
         }
         try pushModule(relative, of: owner, requiredAs: name)
         if owner != index, lua_type(lua.L, -1) == LUA_TTABLE {
@@ -307,10 +342,14 @@ public final class PluginHost: SimulationObserver {
     /// the plugin's hook table. [-0, +1]
     func pushModule(_ relative: String, of owner: Int, requiredAs name: String) throws {
         let plugin = plugins[owner]
-        if let ref = plugin.ownModules[relative] { sandbox.push(reference: ref); return }
+        if let ref = plugin.ownModules[relative] {
+            sandbox.push(reference: ref)
+            return
+        }
         if relative == "init" {
             guard plugin.hooksRef != LUA_NOREF else {
-                throw ScriptCallError("require '\(name)': init.lua of '\(plugin.name)' is still loading (a require cycle)")
+                throw ScriptCallError(
+                    "require '\(name)': init.lua of '\(plugin.name)' is still loading (a require cycle)")
             }
             sandbox.push(reference: plugin.hooksRef)
             return
@@ -319,7 +358,8 @@ public final class PluginHost: SimulationObserver {
         let base = relative.replacingOccurrences(of: ".", with: "/")
         let candidates = [dir.appendingPathComponent(base + ".lua"), dir.appendingPathComponent(base + "/init.lua")]
         guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
-              let bytes = FileManager.default.contents(atPath: url.path) else {
+            let bytes = FileManager.default.contents(atPath: url.path)
+        else {
             throw ScriptCallError("require '\(name)': no module \(base).lua or \(base)/init.lua in \(displayPath(dir))")
         }
         let chunk = displayPath(url)
@@ -333,7 +373,10 @@ public final class PluginHost: SimulationObserver {
             lua.setTop(env - 1)
             throw ScriptCallError("require '\(name)' failed: \(e)")
         }
-        if lua_type(lua.L, -1) == LUA_TNIL { lua.pop(); lua.push(true) }
+        if lua_type(lua.L, -1) == LUA_TNIL {
+            lua.pop()
+            lua.push(true)
+        }
         lua_pushvalue(lua.L, -1)
         plugin.ownModules[relative] = sandbox.reference()
         lua_rotate(lua.L, env, -1)  // drop the environment below the result
@@ -355,7 +398,9 @@ public final class PluginHost: SimulationObserver {
         let when = simulation.map { $0.tick >= 0 ? "tick \($0.tick) \(calendar.label($0.tick))" : "setup" } ?? "load"
         var text = message
         if text.utf8.count > Caps.logLineBytes {
-            text = String(decoding: text.utf8.prefix(Caps.logLineBytes), as: UTF8.self) + " ... (line cut at \(Caps.logLineBytes) bytes)"
+            text =
+                String(decoding: text.utf8.prefix(Caps.logLineBytes), as: UTF8.self)
+                + " ... (line cut at \(Caps.logLineBytes) bytes)"
         }
         if p.logLines == Caps.logLinesPerRun {
             text += " (log cap of \(Caps.logLinesPerRun) lines reached: later lines of '\(p.name)' are not shown)"
@@ -373,19 +418,23 @@ public final class PluginHost: SimulationObserver {
         let fix: String
         switch e.kind {
         case .instructionBudget:
-            fix = "The hook ran too long (an endless loop?). Make it do less per tick, or raise limits.instructions in the scenario or --max-instructions"
+            fix =
+                "The hook ran too long (an endless loop?). Make it do less per tick, or raise limits.instructions in the scenario or --max-instructions"
         case .wallClock:
-            fix = "The run took longer than its wall-clock limit. Make the plugin do less, or raise limits.seconds in the scenario or --max-seconds"
+            fix =
+                "The run took longer than its wall-clock limit. Make the plugin do less, or raise limits.seconds in the scenario or --max-seconds"
         case .memory:
-            fix = "The plugin used more memory than the cap. Keep less data in Lua, or raise limits.memory_mb in the scenario or --max-memory"
+            fix =
+                "The plugin used more memory than the cap. Keep less data in Lua, or raise limits.memory_mb in the scenario or --max-memory"
         case .syntax:
             fix = "Fix the Lua syntax at that line"
         default:
             fix = "Fix the plugin's code at that line, or remove '\(p.name)' from the scenario's plugins"
         }
-        return Diagnostic(file: file ?? displayPath(p.manifest.directory.appendingPathComponent("init.lua")), line: e.line,
-                          plugin: p.name, hook: hook, tick: tick, date: tick.map { calendar.label($0) },
-                          problem: e.message.isEmpty ? "\(e.kind.rawValue) error" : e.message, fix: fix)
+        return Diagnostic(
+            file: file ?? displayPath(p.manifest.directory.appendingPathComponent("init.lua")), line: e.line,
+            plugin: p.name, hook: hook, tick: tick, date: tick.map { calendar.label($0) },
+            problem: e.message.isEmpty ? "\(e.kind.rawValue) error" : e.message, fix: fix)
     }
 
     // MARK: Hooks
@@ -397,14 +446,18 @@ public final class PluginHost: SimulationObserver {
         try lua.call(arguments: arguments, results: results)
         if lua.isOverHostReserve {
             let mib = { (bytes: Int) in String(format: "%.1f", Double(bytes) / 1_048_576) }
-            throw LuaError(kind: .memory,
-                           message: "the plugin holds \(mib(lua.memoryInUse)) MiB of Lua memory after the call, more than the memory cap of \(mib(lua.limits.memoryBytes)) MiB minus the \(mib(lua.hostReserve)) MiB kept for the host",
-                           file: nil, line: nil)
+            throw LuaError(
+                kind: .memory,
+                message:
+                    "the plugin holds \(mib(lua.memoryInUse)) MiB of Lua memory after the call, more than the memory cap of \(mib(lua.limits.memoryBytes)) MiB minus the \(mib(lua.hostReserve)) MiB kept for the host",
+                file: nil, line: nil)
         }
     }
 
     /// Calls `hook` of every plugin that has it, with ctx and `extra` arguments pushed by `pushArgs`.
-    func callHook(_ hook: String, where include: (LoadedPlugin) -> Bool = { _ in true }, pushArgs: (() -> Int32)? = nil) throws {
+    func callHook(_ hook: String, where include: (LoadedPlugin) -> Bool = { _ in true }, pushArgs: (() -> Int32)? = nil)
+        throws
+    {
         for (index, p) in plugins.enumerated() where p.hooks.contains(hook) && include(p) {
             try callHook(hook, plugin: index, pushArgs: pushArgs)
             try deliverEvents()
@@ -421,7 +474,10 @@ public final class PluginHost: SimulationObserver {
         let extra = pushArgs?() ?? 0
         currentHook = (index, hook)
         hookObserver?(p.name, hook, simulation?.tick ?? -1)
-        defer { currentHook = nil; lua.setTop(base) }
+        defer {
+            currentHook = nil
+            lua.setTop(base)
+        }
         do {
             try callProtected(arguments: 1 + extra, results: 0)
         } catch let e as LuaError {
@@ -472,10 +528,12 @@ public final class PluginHost: SimulationObserver {
         try publishStats(simulation)
         try updateContexts(simulation)
         if plugins.contains(where: { $0.hooks.contains("on_adoptions") }) {
-            try callHook("on_adoptions", pushArgs: {
-                self.pushAdoptionBatch(adoptions, simulation: simulation)
-                return 1
-            })
+            try callHook(
+                "on_adoptions",
+                pushArgs: {
+                    self.pushAdoptionBatch(adoptions, simulation: simulation)
+                    return 1
+                })
         }
         try callHook("after_tick")
     }

@@ -41,7 +41,9 @@ public struct PluginManifest: Sendable {
     public static func load(directory: URL) throws -> PluginManifest {
         let path = directory.appendingPathComponent("plugin.toml").path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Diagnostic(file: path, problem: "cannot read the plugin manifest", fix: "Every plugin folder needs a plugin.toml; `uptake plugin new NAME` makes one")
+            throw Diagnostic(
+                file: path, problem: "cannot read the plugin manifest",
+                fix: "Every plugin folder needs a plugin.toml; `uptake plugin new NAME` makes one")
         }
         // TOMLKit leaks about 20 KB per parse (LebJe/TOMLKit#26), and a batch prepares every
         // run from scratch: parse each distinct manifest text once per process.
@@ -56,11 +58,15 @@ public struct PluginManifest: Sendable {
     private static func parse(text: String, path: String, directory: URL) throws -> PluginManifest {
         let toml: TOMLTable
         if let line = TOMLHeaderGuard.firstBadHeader(in: text) {
-            throw Diagnostic(file: path, line: line, problem: "not valid TOML: a table header must begin with a name, like [params.rate]",
-                             fix: "Fix the manifest's syntax at that line")
+            throw Diagnostic(
+                file: path, line: line,
+                problem: "not valid TOML: a table header must begin with a name, like [params.rate]",
+                fix: "Fix the manifest's syntax at that line")
         }
         do { toml = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw Diagnostic(file: path, line: e.source.begin.line, problem: "not valid TOML: \(e.description)", fix: "Fix the manifest's syntax at that line")
+            throw Diagnostic(
+                file: path, line: e.source.begin.line, problem: "not valid TOML: \(e.description)",
+                fix: "Fix the manifest's syntax at that line")
         }
         let locator = SourceLocator(file: path, source: text)
         func fail(_ key: String, _ problem: String, _ fix: String? = nil) -> Diagnostic {
@@ -68,7 +74,10 @@ public struct PluginManifest: Sendable {
         }
         func string(_ key: String, required: Bool = true) throws -> String? {
             guard let v = toml[key] else {
-                if required { throw Diagnostic(file: path, line: 1, problem: "the manifest has no '\(key)'", fix: "Add \(key) = \"...\"") }
+                if required {
+                    throw Diagnostic(
+                        file: path, line: 1, problem: "the manifest has no '\(key)'", fix: "Add \(key) = \"...\"")
+                }
                 return nil
             }
             guard let s = v.string else { throw fail(key, "'\(key)' must be a string") }
@@ -76,49 +85,69 @@ public struct PluginManifest: Sendable {
         }
         let known = ["name", "version", "api", "description", "authors", "license", "dependencies", "params"]
         for key in toml.keys where !known.contains(key) {
-            throw fail(key, "unknown key '\(key)' in the manifest", Suggestion.hint(for: key, in: known).capitalizedFirst)
+            throw fail(
+                key, "unknown key '\(key)' in the manifest", Suggestion.hint(for: key, in: known).capitalizedFirst)
         }
         let name = try string("name")!
         guard name.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil else {
-            throw fail("name", "plugin name '\(name)' must be lowercase letters, digits and dashes, starting with a letter")
+            throw fail(
+                "name", "plugin name '\(name)' must be lowercase letters, digits and dashes, starting with a letter")
         }
         let versionText = try string("version")!
         guard let version = SemanticVersion(versionText), versionText.split(separator: ".").count == 3 else {
-            throw fail("version", "'\(versionText)' is not a semantic version", "Write it as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"")
+            throw fail(
+                "version", "'\(versionText)' is not a semantic version", "Write it as MAJOR.MINOR.PATCH, e.g. \"1.0.0\""
+            )
         }
         let apiText = try string("api", required: false) ?? "^1"
         let api: VersionConstraint
         do { api = try VersionConstraint(apiText) } catch { throw fail("api", "\(error)") }
         var authors: [String] = []
         if let a = toml["authors"] {
-            guard let arr = a.array, arr.allSatisfy({ $0.string != nil }) else { throw fail("authors", "'authors' must be a list of strings") }
+            guard let arr = a.array, arr.allSatisfy({ $0.string != nil }) else {
+                throw fail("authors", "'authors' must be a list of strings")
+            }
             authors = arr.compactMap { $0.string }
         }
         var dependencies: [PluginDependency] = []
         if let d = toml["dependencies"] {
-            guard let deps = d.table else { throw fail("dependencies", "'dependencies' must be a table: [dependencies]") }
+            guard let deps = d.table else {
+                throw fail("dependencies", "'dependencies' must be a table: [dependencies]")
+            }
             for key in deps.keys.sorted() {
                 var constraintText = "*", optional = false
-                if let s = deps[key]!.string { constraintText = s } else if let t = deps[key]!.table {
+                if let s = deps[key]!.string {
+                    constraintText = s
+                } else if let t = deps[key]!.table {
                     constraintText = t["version"]?.string ?? "*"
                     optional = t["optional"]?.bool ?? false
-                } else { throw fail(key, "dependency '\(key)' must be a version string or { version = \"...\", optional = true }") }
+                } else {
+                    throw fail(
+                        key, "dependency '\(key)' must be a version string or { version = \"...\", optional = true }")
+                }
                 do {
-                    dependencies.append(PluginDependency(name: key, constraint: try VersionConstraint(constraintText), optional: optional))
+                    dependencies.append(
+                        PluginDependency(
+                            name: key, constraint: try VersionConstraint(constraintText), optional: optional))
                 } catch { throw fail(key, "dependency '\(key)': \(error)") }
             }
         }
         var params: [ParameterSpec] = []
         if let p = toml["params"] {
-            guard let table = p.table else { throw fail("params", "'params' must be a table of [params.NAME] sections") }
+            guard let table = p.table else {
+                throw fail("params", "'params' must be a table of [params.NAME] sections")
+            }
             for key in table.keys.sorted() {
-                guard let spec = table[key]!.table else { throw fail(key, "parameter '\(key)' must be a [params.\(key)] section") }
+                guard let spec = table[key]!.table else {
+                    throw fail(key, "parameter '\(key)' must be a [params.\(key)] section")
+                }
                 params.append(try ParameterSpec(name: key, toml: spec, fail: { fail(key, $0, $1) }))
             }
         }
-        return PluginManifest(name: name, version: version, api: api, description: try string("description", required: false) ?? "",
-                              authors: authors, license: try string("license", required: false) ?? "", dependencies: dependencies,
-                              params: params, directory: directory)
+        return PluginManifest(
+            name: name, version: version, api: api, description: try string("description", required: false) ?? "",
+            authors: authors, license: try string("license", required: false) ?? "", dependencies: dependencies,
+            params: params, directory: directory)
     }
 }
 

@@ -3,7 +3,11 @@
 public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     public var major: Int, minor: Int, patch: Int
 
-    public init(_ major: Int, _ minor: Int, _ patch: Int) { self.major = major; self.minor = minor; self.patch = patch }
+    public init(_ major: Int, _ minor: Int, _ patch: Int) {
+        self.major = major
+        self.minor = minor
+        self.patch = patch
+    }
 
     /// Parses "1", "1.2" or "1.2.3" (missing parts are 0).
     public init?(_ text: String) {
@@ -11,7 +15,9 @@ public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConve
         guard (1...3).contains(parts.count) else { return nil }
         let numbers = parts.map { Int($0) }
         guard numbers.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
-        major = numbers[0]!; minor = numbers.count > 1 ? numbers[1]! : 0; patch = numbers.count > 2 ? numbers[2]! : 0
+        major = numbers[0]!
+        minor = numbers.count > 1 ? numbers[1]! : 0
+        patch = numbers.count > 2 ? numbers[2]! : 0
     }
 
     public static func < (a: Self, b: Self) -> Bool { (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch) }
@@ -43,12 +49,19 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
             switch op {
             case "^", "":
                 bounds.append((">=", v))
-                bounds.append(("<", v.major > 0 ? SemanticVersion(v.major + 1, 0, 0)
-                                     : given >= 2 && v.minor > 0 ? SemanticVersion(0, v.minor + 1, 0)
-                                     : given >= 2 ? SemanticVersion(0, 0, v.patch + 1) : SemanticVersion(1, 0, 0)))
+                bounds.append(
+                    (
+                        "<",
+                        v.major > 0
+                            ? SemanticVersion(v.major + 1, 0, 0)
+                            : given >= 2 && v.minor > 0
+                                ? SemanticVersion(0, v.minor + 1, 0)
+                                : given >= 2 ? SemanticVersion(0, 0, v.patch + 1) : SemanticVersion(1, 0, 0)
+                    ))
             case "~":
                 bounds.append((">=", v))
-                bounds.append(("<", given >= 2 ? SemanticVersion(v.major, v.minor + 1, 0) : SemanticVersion(v.major + 1, 0, 0)))
+                bounds.append(
+                    ("<", given >= 2 ? SemanticVersion(v.major, v.minor + 1, 0) : SemanticVersion(v.major + 1, 0, 0)))
             default:
                 bounds.append((op, v))
             }

@@ -15,7 +15,8 @@ public enum SelfExecutable {
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else {
             // No /proc (a chroot without it): the best left is argv[0] made absolute.
-            return URL(fileURLWithPath: CommandLine.arguments.first ?? "uptake").standardizedFileURL.resolvingSymlinksInPath().path
+            return URL(fileURLWithPath: CommandLine.arguments.first ?? "uptake").standardizedFileURL
+                .resolvingSymlinksInPath().path
         }
         let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // The kernel marks a binary replaced while it runs (an upgrade); its folder is still right.
@@ -60,7 +61,8 @@ public struct StandardLibrary: Sendable, Equatable {
         }
         if let root = sourceTree(containing: binary) {
             let plugins = root.appendingPathComponent("plugins")
-            return StandardLibrary(directory: plugins, layout: .sourceTree, exists: isDirectory(plugins), executable: binary.path)
+            return StandardLibrary(
+                directory: plugins, layout: .sourceTree, exists: isDirectory(plugins), executable: binary.path)
         }
         return StandardLibrary(directory: installed, layout: .installed, exists: false, executable: binary.path)
     }
@@ -69,7 +71,9 @@ public struct StandardLibrary: Sendable, Equatable {
     /// `.build*` folder, if that folder has the package's `Package.swift`.
     static func sourceTree(containing binary: URL) -> URL? {
         let components = binary.pathComponents
-        guard let build = components.dropLast().lastIndex(where: { $0.hasPrefix(".build") }), build > 0 else { return nil }
+        guard let build = components.dropLast().lastIndex(where: { $0.hasPrefix(".build") }), build > 0 else {
+            return nil
+        }
         let root = URL(fileURLWithPath: NSString.path(withComponents: Array(components[..<build])))
         return FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) ? root : nil
     }
@@ -87,7 +91,8 @@ public struct StandardLibrary: Sendable, Equatable {
             return "the standard library is missing: it belongs in \(directory.path), beside \(executable); "
                 + "reinstall uptake (`make install PREFIX=...` or the .deb package) rather than copying the binary alone"
         case .sourceTree:
-            return "the standard library is missing: the build \(executable) reads the source tree's \(directory.path); "
+            return
+                "the standard library is missing: the build \(executable) reads the source tree's \(directory.path); "
                 + "restore that folder (git checkout plugins)"
         }
     }

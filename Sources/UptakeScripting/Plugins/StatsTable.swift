@@ -20,12 +20,19 @@ enum StatsTable {
     /// keyed by ledger account or by critical-mass level.
     static let extraFields: [(name: String, type: String, doc: String)] = [
         ("tick", "integer", "The tick these aggregates describe."),
-        ("spend", "table<string, number>", "Public spending so far by ledger account, plus `total` (series column `spend_cumulative`)."),
-        ("spend_tick", "table<string, number>",
-         "Public spending in that tick by ledger account (series columns `spend_ACCOUNT`), plus `total` (series column `spend_tick`)."),
-        ("critical_mass", "table<string, integer>",
-         "Tick at which adoption first reached 5, 16, 20, 50 %: keys p5, p16, p20, p50 (absent until reached). "
-            + "The series column `critical_mass` is the highest level reached."),
+        (
+            "spend", "table<string, number>",
+            "Public spending so far by ledger account, plus `total` (series column `spend_cumulative`)."
+        ),
+        (
+            "spend_tick", "table<string, number>",
+            "Public spending in that tick by ledger account (series columns `spend_ACCOUNT`), plus `total` (series column `spend_tick`)."
+        ),
+        (
+            "critical_mass", "table<string, integer>",
+            "Tick at which adoption first reached 5, 16, 20, 50 %: keys p5, p16, p20, p50 (absent until reached). "
+                + "The series column `critical_mass` is the highest level reached."
+        ),
     ]
 
     /// The table of one tick of `sim.history` (or the current one): critical
@@ -36,10 +43,14 @@ enum StatsTable {
             fields.append(("total", .number(FiscalLedger.sum(d))))
             return .table(LuaTable(fields: fields.sorted { $0.0 < $1.0 }))
         }
-        func value(_ x: Double, _ kind: OutputQuantity.Kind) -> LuaValue { kind == .count ? .integer(Int64(x)) : .number(x) }
+        func value(_ x: Double, _ kind: OutputQuantity.Kind) -> LuaValue {
+            kind == .count ? .integer(Int64(x)) : .number(x)
+        }
         var critical: [(String, LuaValue)] = []
         for level in Simulation.criticalMassLevels {
-            if let t = sim.criticalMassTicks[level], t <= s.tick { critical.append(("p\(Int((level * 100).rounded()))", .integer(Int64(t)))) }
+            if let t = sim.criticalMassTicks[level], t <= s.tick {
+                critical.append(("p\(Int((level * 100).rounded()))", .integer(Int64(t))))
+            }
         }
         var fields: [(String, LuaValue)] = [
             ("tick", .integer(Int64(s.tick))),

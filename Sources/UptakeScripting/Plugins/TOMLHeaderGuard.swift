@@ -18,7 +18,7 @@ enum TOMLHeaderGuard {
         var state = State.normal
         var line = 1
         var lineStart = true  // only spaces and tabs so far on this line
-        var depth = 0         // open array brackets of a value
+        var depth = 0  // open array brackets of a value
         var i = 0
         func at(_ k: Int) -> UInt8? { k < bytes.count ? bytes[k] : nil }
         func triple(_ q: UInt8) -> Bool { at(i) == q && at(i + 1) == q && at(i + 2) == q }
@@ -35,17 +35,37 @@ enum TOMLHeaderGuard {
             case .comment:
                 i += 1
             case .basic:
-                if b == 0x5C { i += 2 } else { if b == 0x22 { state = .normal }; i += 1 }  // \ escapes; " ends
+                if b == 0x5C {
+                    i += 2
+                } else {
+                    if b == 0x22 { state = .normal }
+                    i += 1
+                }  // \ escapes; " ends
             case .literal:
                 if b == 0x27 { state = .normal }
                 i += 1
             case .multiBasic:
                 // A backslash at the end of a line joins lines: leave the newline to be counted.
-                if b == 0x5C { i += at(i + 1) == 0x0A ? 1 : 2 } else if triple(0x22) { state = .normal; i += 3 } else { i += 1 }
+                if b == 0x5C {
+                    i += at(i + 1) == 0x0A ? 1 : 2
+                } else if triple(0x22) {
+                    state = .normal
+                    i += 3
+                } else {
+                    i += 1
+                }
             case .multiLiteral:
-                if triple(0x27) { state = .normal; i += 3 } else { i += 1 }
+                if triple(0x27) {
+                    state = .normal
+                    i += 3
+                } else {
+                    i += 1
+                }
             case .normal:
-                if b == 0x20 || b == 0x09 { i += 1; continue }
+                if b == 0x20 || b == 0x09 {
+                    i += 1
+                    continue
+                }
                 if b == 0x5B && lineStart && depth == 0 {
                     // A table header: [name] or [[name]]
                     var k = i + 1
@@ -57,14 +77,30 @@ enum TOMLHeaderGuard {
                     continue
                 }
                 lineStart = false
-                if triple(0x22) { state = .multiBasic; i += 3 }
-                else if triple(0x27) { state = .multiLiteral; i += 3 }
-                else if b == 0x22 { state = .basic; i += 1 }
-                else if b == 0x27 { state = .literal; i += 1 }
-                else if b == 0x23 { state = .comment; i += 1 }
-                else if b == 0x5B { depth += 1; i += 1 }
-                else if b == 0x5D { depth = max(0, depth - 1); i += 1 }
-                else { i += 1 }
+                if triple(0x22) {
+                    state = .multiBasic
+                    i += 3
+                } else if triple(0x27) {
+                    state = .multiLiteral
+                    i += 3
+                } else if b == 0x22 {
+                    state = .basic
+                    i += 1
+                } else if b == 0x27 {
+                    state = .literal
+                    i += 1
+                } else if b == 0x23 {
+                    state = .comment
+                    i += 1
+                } else if b == 0x5B {
+                    depth += 1
+                    i += 1
+                } else if b == 0x5D {
+                    depth = max(0, depth - 1)
+                    i += 1
+                } else {
+                    i += 1
+                }
             }
         }
         return nil

@@ -15,26 +15,37 @@ public struct DeclarativeFile: Sendable {
     /// The command that runs a file of this kind, with FILE for the path.
     public var command: String
 
-    public static let scenario = DeclarativeFile(kind: "scenario", example: "scenarios/baseline.lua", shape: "name = \"...\", ...",
-                                                 command: "uptake run FILE")
-    public static let experiment = DeclarativeFile(kind: "experiment", example: "scenarios/tax-relief-sweep.lua", shape: "scenario = \"baseline.lua\", ...",
-                                                   command: "uptake batch FILE --out results.db")
+    public static let scenario = DeclarativeFile(
+        kind: "scenario", example: "scenarios/baseline.lua", shape: "name = \"...\", ...",
+        command: "uptake run FILE")
+    public static let experiment = DeclarativeFile(
+        kind: "experiment", example: "scenarios/tax-relief-sweep.lua", shape: "scenario = \"baseline.lua\", ...",
+        command: "uptake batch FILE --out results.db")
     /// Every kind: a file of one kind given where another is expected is recognised by its marker.
     public static let all = [scenario, experiment]
 
     public init(kind: String, example: String, shape: String, command: String) {
-        self.kind = kind; self.example = example; self.shape = shape; self.command = command
+        self.kind = kind
+        self.example = example
+        self.shape = shape
+        self.command = command
     }
 
     /// Runs the file in `sandbox` and returns the table it returns, with the
     /// file's text. `log` gets the lines the file prints (default: stderr).
-    public func evaluate(file: String, sandbox: LuaSandbox,
-                         log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> (LuaTable, String) {
+    public func evaluate(
+        file: String, sandbox: LuaSandbox,
+        log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws -> (LuaTable, String) {
         guard let bytes = FileManager.default.contents(atPath: file) else {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
-            let problem = !exists ? "there is no \(kind) file here" : isFolder.boolValue ? "this is a folder, not a \(kind) file" : "cannot read the \(kind) file"
-            throw Diagnostic(file: file, problem: problem, fix: "Check the path; \(kind)s are Lua files like \(example)")
+            let problem =
+                !exists
+                ? "there is no \(kind) file here"
+                : isFolder.boolValue ? "this is a folder, not a \(kind) file" : "cannot read the \(kind) file"
+            throw Diagnostic(
+                file: file, problem: problem, fix: "Check the path; \(kind)s are Lua files like \(example)")
         }
         let lua = sandbox.lua
         let base = lua.top
@@ -42,19 +53,25 @@ public struct DeclarativeFile: Sendable {
         let kind = self.kind
         let refuse: (String) -> (LuaState) throws -> Int32 = { what in { _ in throw ScriptCallError(what) } }
         let source = String(decoding: bytes, as: UTF8.self)
-        try sandbox.pushNewEnvironment(.init(
-            randomSeed: 0,
-            refuseRandom: "\(kind) files cannot draw random numbers; set seed = N instead",
-            require: refuse("\(kind) files cannot require modules" + (kind == "scenario" ? "; list plugins in the scenario's plugins table" : "")),
-            print: { l in
-                log(PluginHost.line(of: l))
-                return 0
-            }))
+        try sandbox.pushNewEnvironment(
+            .init(
+                randomSeed: 0,
+                refuseRandom: "\(kind) files cannot draw random numbers; set seed = N instead",
+                require: refuse(
+                    "\(kind) files cannot require modules"
+                        + (kind == "scenario" ? "; list plugins in the scenario's plugins table" : "")),
+                print: { l in
+                    log(PluginHost.line(of: l))
+                    return 0
+                }))
         let env = lua.top
         // The marker only returns its argument: `scenario { ... }` reads as what it is.
         lua.pushFunction { l in
-            guard lua_type(l.L, 1) == LUA_TTABLE else { throw ScriptCallError("\(kind) expects a table: \(kind) { ... }") }
-            l.setTop(1); return 1
+            guard lua_type(l.L, 1) == LUA_TTABLE else {
+                throw ScriptCallError("\(kind) expects a table: \(kind) { ... }")
+            }
+            l.setTop(1)
+            return 1
         }
         lua.setField(env, kind)
         // The other kinds' markers say which command the file is for,
@@ -68,28 +85,40 @@ public struct DeclarativeFile: Sendable {
             try sandbox.loadChunk(bytes: [UInt8](bytes), chunkName: file, environment: env)
             try lua.call(arguments: 0, results: 1)
         } catch let e as LuaError where e.message.contains("binary chunk") {
-            throw Diagnostic(file: file, line: 1, problem: "the file is compiled Lua (a binary chunk), not Lua source text",
-                             fix: "Give the \(kind)'s .lua source file; compiled chunks are refused because they can crash the interpreter")
-        } catch let e as LuaError where others.contains(where: { e.message.hasSuffix(DeclarativeFile.wrongKindMarker + $0.kind) }) {
+            throw Diagnostic(
+                file: file, line: 1, problem: "the file is compiled Lua (a binary chunk), not Lua source text",
+                fix:
+                    "Give the \(kind)'s .lua source file; compiled chunks are refused because they can crash the interpreter"
+            )
+        } catch let e as LuaError
+            where others.contains(where: { e.message.hasSuffix(DeclarativeFile.wrongKindMarker + $0.kind) })
+        {
             let actual = others.first { e.message.hasSuffix(DeclarativeFile.wrongKindMarker + $0.kind) }!
-            var d = Diagnostic(file: file, line: e.line, problem: "this is \(actual.article) \(actual.kind) file, not \(article) \(kind)",
-                               fix: "Run it with: \(actual.command.replacingOccurrences(of: "FILE", with: file))")
+            var d = Diagnostic(
+                file: file, line: e.line,
+                problem: "this is \(actual.article) \(actual.kind) file, not \(article) \(kind)",
+                fix: "Run it with: \(actual.command.replacingOccurrences(of: "FILE", with: file))")
             d.wrongKind = actual.kind
             throw d
         } catch let e as LuaError {
-            throw Diagnostic(file: e.file(resolvingAgainst: [file]) ?? file, line: e.line,
-                             problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
-                             fix: e.kind == .syntax ? "Fix the syntax at that line (a missing comma, bracket or 'end' is the usual cause)"
-                                                    : "Fix the \(kind) at that line")
+            throw Diagnostic(
+                file: e.file(resolvingAgainst: [file]) ?? file, line: e.line,
+                problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
+                fix: e.kind == .syntax
+                    ? "Fix the syntax at that line (a missing comma, bracket or 'end' is the usual cause)"
+                    : "Fix the \(kind) at that line")
         }
         let value: LuaValue
         do { value = try lua.value(at: -1) } catch {
-            throw Diagnostic(file: file, problem: "the \(kind) cannot be read: \(error)", fix: "Return plain data: numbers, strings, booleans and tables of them")
+            throw Diagnostic(
+                file: file, problem: "the \(kind) cannot be read: \(error)",
+                fix: "Return plain data: numbers, strings, booleans and tables of them")
         }
         guard let table = value.table else {
-            throw Diagnostic(file: file, line: source.components(separatedBy: "\n").count,
-                             problem: "the \(kind) returned \(value.typeName) instead of a table",
-                             fix: "End the file with: return \(kind) { \(shape) }")
+            throw Diagnostic(
+                file: file, line: source.components(separatedBy: "\n").count,
+                problem: "the \(kind) returned \(value.typeName) instead of a table",
+                fix: "End the file with: return \(kind) { \(shape) }")
         }
         return (table, source)
     }

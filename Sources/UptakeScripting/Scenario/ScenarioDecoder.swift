@@ -7,18 +7,23 @@ public enum ScenarioDecoder {
     public static let ruleNames = ["rogers", "bass", "threshold"]
     public static let networkNames = ["mean-field", "small-world", "erdos-renyi", "scale-free", "lattice", "edges"]
 
-    public static func decode(_ table: LuaTable, file: String, context: ValidationContext,
-                              seedOverride: UInt64? = nil, threads: Int = 1) throws -> Scenario {
+    public static func decode(
+        _ table: LuaTable, file: String, context: ValidationContext,
+        seedOverride: UInt64? = nil, threads: Int = 1
+    ) throws -> Scenario {
         try decode(table, file: file, context: context, seedOverride: seedOverride, threads: threads, recorder: nil)
     }
 
     /// Decodes with a recorder that notes every key read and its default
     /// (how `ModelTables` generates the table of defaults in docs/model.md).
-    static func decode(_ table: LuaTable, file: String, context: ValidationContext,
-                       seedOverride: UInt64?, threads: Int, recorder: KeyRecorder?) throws -> Scenario {
+    static func decode(
+        _ table: LuaTable, file: String, context: ValidationContext,
+        seedOverride: UInt64?, threads: Int, recorder: KeyRecorder?
+    ) throws -> Scenario {
         var top = TableReader(table, path: [], context: context)
         top.recorder = recorder
-        let name = try top.string("name", default: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)!
+        let name = try top.string(
+            "name", default: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)!
         let description = try top.string("description", default: "")!
         let unitName = try top.string("unit", default: "quarter", oneOf: TickCalendar.Unit.allCases.map(\.rawValue))!
         let start = try top.string("start", default: "2023Q1")!
@@ -40,11 +45,13 @@ public enum ScenarioDecoder {
         let limits = try decodeLimits(&top)
         try top.rejectUnknownKeys()
 
-        let config = SimulationConfig(ticks: ticks, calendar: calendar, seed: seedOverride ?? UInt64(seed), population: population,
-                                      network: network, edgeList: edgeList, homophily: homophily, model: model, macro: macro,
-                                      threads: threads)
-        return Scenario(file: file, name: name, description: description, config: config, plugins: plugins,
-                        limits: limits, context: context)
+        let config = SimulationConfig(
+            ticks: ticks, calendar: calendar, seed: seedOverride ?? UInt64(seed), population: population,
+            network: network, edgeList: edgeList, homophily: homophily, model: model, macro: macro,
+            threads: threads)
+        return Scenario(
+            file: file, name: name, description: description, config: config, plugins: plugins,
+            limits: limits, context: context)
     }
 
     static func decodeFirms(_ top: inout TableReader, baseDirectory: URL, model: ModelSpec) throws -> PopulationSpec {
@@ -52,7 +59,9 @@ public enum ScenarioDecoder {
         guard let raw = top.raw("firms") else { return spec }
         if let n = raw.double {
             guard n >= 1, n == n.rounded(), n <= 50_000_000 else {
-                throw top.error("firms", "'firms' = \(raw) is not a number of firms", fix: "Write a whole number from 1 to 50000000, or a table { count = ..., file = ... }")
+                throw top.error(
+                    "firms", "'firms' = \(raw) is not a number of firms",
+                    fix: "Write a whole number from 1 to 50000000, or a table { count = ..., file = ... }")
             }
             spec.count = Int(n)
             return spec
@@ -80,11 +89,18 @@ public enum ScenarioDecoder {
         for key in reader.table.keys {
             guard var s = try reader.subtable(key) else { continue }
             let existing = result.firstIndex { $0.name == key }
-            var p = existing.map { result[$0] } ?? SectorProfile(name: key, share: 0, sizeMix: [0.85, 0.12, 0.03], adoptionCost: 50_000,
-                                                               expectedBenefit: 35_000, relativeAdvantage: 1, compatibility: 0.5, complexity: 0.5,
-                                                               trialability: 0.5, computeIntensity: 1, productivityGain: 0.07)
+            var p =
+                existing.map { result[$0] }
+                ?? SectorProfile(
+                    name: key, share: 0, sizeMix: [0.85, 0.12, 0.03], adoptionCost: 50_000,
+                    expectedBenefit: 35_000, relativeAdvantage: 1, compatibility: 0.5, complexity: 0.5,
+                    trialability: 0.5, computeIntensity: 1, productivityGain: 0.07)
             if existing == nil && s.table["share"] == nil {
-                throw s.error(nil, "new sector '\(key)' needs a 'share'", fix: "Add share = <share of firms>, or use one of the default sectors: \(SectorProfile.defaults.map(\.name).joined(separator: ", "))")
+                throw s.error(
+                    nil, "new sector '\(key)' needs a 'share'",
+                    fix:
+                        "Add share = <share of firms>, or use one of the default sectors: \(SectorProfile.defaults.map(\.name).joined(separator: ", "))"
+                )
             }
             p.share = try s.number("share", default: p.share, in: 0...1)!
             if let mix = try s.subtable("size_mix") {
@@ -107,12 +123,15 @@ public enum ScenarioDecoder {
             try s.rejectUnknownKeys()
             if let i = existing { result[i] = p } else { result.append(p) }
         }
-        if result.map(\.share).reduce(0, +) <= 0 { throw reader.error(nil, "sector shares add up to 0", fix: "Give at least one sector a positive share") }
+        if result.map(\.share).reduce(0, +) <= 0 {
+            throw reader.error(nil, "sector shares add up to 0", fix: "Give at least one sector a positive share")
+        }
         return result
     }
 
     static func decodeNetwork(_ top: inout TableReader, population: PopulationSpec, baseDirectory: URL) throws
-        -> (NetworkKind, (sources: [UInt32], targets: [UInt32], directed: Bool)?) {
+        -> (NetworkKind, (sources: [UInt32], targets: [UInt32], directed: Bool)?)
+    {
         guard var n = try top.subtable("network") else { return (.smallWorld(degree: 8, rewire: 0.1), nil) }
         let kind = try n.string("kind", default: "small-world", oneOf: networkNames)!
         var result: NetworkKind
@@ -121,7 +140,11 @@ public enum ScenarioDecoder {
         case "mean-field": result = .meanField
         case "small-world":
             let degree = try n.integer("degree", default: 8, in: 2...1000)!
-            guard degree % 2 == 0 else { throw n.error("degree", "a small-world network needs an even degree, not \(degree)", fix: "Use \(degree + 1) or \(degree - 1)") }
+            guard degree % 2 == 0 else {
+                throw n.error(
+                    "degree", "a small-world network needs an even degree, not \(degree)",
+                    fix: "Use \(degree + 1) or \(degree - 1)")
+            }
             result = .smallWorld(degree: degree, rewire: try n.number("rewire", default: 0.1, in: 0...1)!)
         case "erdos-renyi": result = .erdosRenyi(meanDegree: try n.number("degree", default: 8, in: 0...10_000)!)
         case "scale-free": result = .scaleFree(attach: try n.integer("attach", default: 4, in: 1...1000)!)
@@ -131,16 +154,20 @@ public enum ScenarioDecoder {
         default:
             result = .edges
             guard let path = try n.string("file") else {
-                throw n.error(nil, "an 'edges' network needs a file", fix: "Add file = \"edges.csv\" (columns source,target)")
+                throw n.error(
+                    nil, "an 'edges' network needs a file", fix: "Add file = \"edges.csv\" (columns source,target)")
             }
             let directed = try n.bool("directed", default: false)!
-            edges = try EdgesFile.read(path: path, baseDirectory: baseDirectory, firmIDs: population.records?.map(\.id),
-                                       firmCount: population.records?.count ?? population.count, directed: directed, reader: n)
+            edges = try EdgesFile.read(
+                path: path, baseDirectory: baseDirectory, firmIDs: population.records?.map(\.id),
+                firmCount: population.records?.count ?? population.count, directed: directed, reader: n)
         }
         try n.rejectUnknownKeys()
         // Degree against firm count (e.g. a lattice of 4 firms) is checked here so the
         // message points at the scenario's line, not at the run.
-        if let problem = NetworkBuilder.problem(building: result, firmCount: population.records?.count ?? population.count) {
+        if let problem = NetworkBuilder.problem(
+            building: result, firmCount: population.records?.count ?? population.count)
+        {
             throw n.error(result.name == "lattice" ? "degree" : nil, problem.problem, fix: problem.fix)
         }
         return (result, edges)
@@ -149,7 +176,8 @@ public enum ScenarioDecoder {
     static func decodeModel(_ top: inout TableReader) throws -> ModelSpec {
         var innovation = Innovation()
         if var inn = try top.subtable("innovation") {
-            innovation.relativeAdvantage = try inn.number("relative_advantage", default: innovation.relativeAdvantage, in: 0...10)!
+            innovation.relativeAdvantage = try inn.number(
+                "relative_advantage", default: innovation.relativeAdvantage, in: 0...10)!
             innovation.compatibility = try inn.number("compatibility", default: innovation.compatibility, in: 0...10)!
             innovation.complexity = try inn.number("complexity", default: innovation.complexity, in: 0...10)!
             innovation.trialability = try inn.number("trialability", default: innovation.trialability, in: 0...1)!
@@ -157,7 +185,8 @@ public enum ScenarioDecoder {
             try inn.rejectUnknownKeys()
         }
         guard var m = try top.subtable("model") else {
-            var p = RogersParameters(); p.innovation = innovation
+            var p = RogersParameters()
+            p.innovation = innovation
             return .rogers(p)
         }
         let rule = try m.string("rule", default: "rogers", oneOf: ruleNames)!
@@ -190,7 +219,8 @@ public enum ScenarioDecoder {
             p.trialNoise = try m.number("trial_noise", default: p.trialNoise, in: 0...10)!
             p.trialRiskRelief = try m.number("trial_risk_relief", default: p.trialRiskRelief, in: 0...1)!
             p.confirmTicks = try m.integer("confirm_ticks", default: p.confirmTicks, in: 0...100)!
-            p.discontinueProbability = try m.number("discontinue_probability", default: p.discontinueProbability, in: 0...1)!
+            p.discontinueProbability = try m.number(
+                "discontinue_probability", default: p.discontinueProbability, in: 0...1)!
             p.reentryMargin = try m.number("reentry_margin", default: p.reentryMargin, in: 0...100)!
             p.reentryRate = try m.number("reentry_rate", default: p.reentryRate, in: 0...1)!
             p.horizonYears = try m.number("horizon_years", default: p.horizonYears, in: 0...100)!
@@ -232,7 +262,9 @@ public enum ScenarioDecoder {
     static func decodePlugins(_ top: inout TableReader) throws -> [PluginUse] {
         guard let raw = top.raw("plugins") else { return [] }
         guard let list = raw.table, list.fields.isEmpty else {
-            throw top.error("plugins", "'plugins' must be a list like { { \"tax-relief\", rate = 0.15 }, ... }, not \(raw.typeName) \(raw)")
+            throw top.error(
+                "plugins",
+                "'plugins' must be a list like { { \"tax-relief\", rate = 0.15 }, ... }, not \(raw.typeName) \(raw)")
         }
         var uses: [PluginUse] = []
         for (i, entry) in list.items.enumerated() {
@@ -241,16 +273,25 @@ public enum ScenarioDecoder {
                 continue
             }
             guard var t = entry.table, let name = t.items.first?.string, t.items.count == 1 else {
-                throw top.error("plugins", "plugin entry \(i + 1) must start with the plugin's name, like { \"tax-relief\", rate = 0.15 }")
+                throw top.error(
+                    "plugins",
+                    "plugin entry \(i + 1) must start with the plugin's name, like { \"tax-relief\", rate = 0.15 }")
             }
             var version: String? = nil, every: Int? = nil
             if let v = t["version"] {
-                guard let s = v.string else { throw top.context.diagnostic(path: ["plugins", name, "version"], problem: "'version' of plugin '\(name)' must be a string like \"^1.0\"") }
+                guard let s = v.string else {
+                    throw top.context.diagnostic(
+                        path: ["plugins", name, "version"],
+                        problem: "'version' of plugin '\(name)' must be a string like \"^1.0\"")
+                }
                 version = s
             }
             if let e = t["every"] {
                 guard let d = e.double, d >= 1, d <= 1_000_000, d == d.rounded() else {
-                    throw top.context.diagnostic(path: ["plugins", name, "every"], problem: "'every' of plugin '\(name)' must be a whole number of ticks from 1 to 1000000, not \(e)")
+                    throw top.context.diagnostic(
+                        path: ["plugins", name, "every"],
+                        problem:
+                            "'every' of plugin '\(name)' must be a whole number of ticks from 1 to 1000000, not \(e)")
                 }
                 every = Int(d)
             }
@@ -260,7 +301,9 @@ public enum ScenarioDecoder {
         }
         let names = uses.map(\.name)
         if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
-            throw top.context.diagnostic(path: ["plugins", dup], problem: "plugin '\(dup)' is listed twice", fix: "List each plugin once and give it all its parameters there")
+            throw top.context.diagnostic(
+                path: ["plugins", dup], problem: "plugin '\(dup)' is listed twice",
+                fix: "List each plugin once and give it all its parameters there")
         }
         return uses
     }
@@ -268,7 +311,8 @@ public enum ScenarioDecoder {
     static func decodeLimits(_ top: inout TableReader) throws -> LuaState.Limits {
         var limits = LuaState.Limits()
         guard var l = try top.subtable("limits") else { return limits }
-        limits.instructions = try l.integer("instructions", default: limits.instructions, in: 0...Int(Int32.max) * 1000)!
+        limits.instructions = try l.integer(
+            "instructions", default: limits.instructions, in: 0...Int(Int32.max) * 1000)!
         limits.memoryBytes = try l.integer("memory_mb", default: limits.memoryBytes >> 20, in: 0...65_536)! << 20
         limits.seconds = try l.number("seconds", default: limits.seconds, in: 0...31_536_000)!
         try l.rejectUnknownKeys()

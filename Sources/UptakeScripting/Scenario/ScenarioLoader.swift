@@ -6,14 +6,18 @@ import UptakeKernel
 public enum ScenarioLoader {
     /// Runs the file in `sandbox` and returns the table it returns; `log`
     /// gets the lines it prints (default: stderr).
-    public static func evaluate(file: String, sandbox: LuaSandbox, log: ((String) -> Void)? = nil) throws -> (LuaTable, String) {
+    public static func evaluate(file: String, sandbox: LuaSandbox, log: ((String) -> Void)? = nil) throws -> (
+        LuaTable, String
+    ) {
         if let log { return try DeclarativeFile.scenario.evaluate(file: file, sandbox: sandbox, log: log) }
         return try DeclarativeFile.scenario.evaluate(file: file, sandbox: sandbox)
     }
 
     /// Loads, overrides and validates a scenario.
-    public static func load(file: String, sandbox: LuaSandbox, overrides: [ParameterOverride] = [], seed: UInt64? = nil,
-                            threads: Int = 1, log: ((String) -> Void)? = nil) throws -> Scenario {
+    public static func load(
+        file: String, sandbox: LuaSandbox, overrides: [ParameterOverride] = [], seed: UInt64? = nil,
+        threads: Int = 1, log: ((String) -> Void)? = nil
+    ) throws -> Scenario {
         var (table, source) = try evaluate(file: file, sandbox: sandbox, log: log)
         var overridden: [String: String] = [:]
         var seed = seed
@@ -24,7 +28,9 @@ public enum ScenarioLoader {
                 continue
             }
             try o.apply(to: &table)
-            overridden[o.isPluginParameter ? "plugins." + o.path.joined(separator: ".") : o.path.joined(separator: ".")] = o.text
+            overridden[
+                o.isPluginParameter ? "plugins." + o.path.joined(separator: ".") : o.path.joined(separator: ".")] =
+                o.text
         }
         let context = ValidationContext(locator: SourceLocator(file: file, source: source), overridden: overridden)
         return try ScenarioDecoder.decode(table, file: file, context: context, seedOverride: seed, threads: threads)

@@ -23,14 +23,19 @@ public enum PluginArchive {
         try outputs.stage(at: archiveURL) { temporary in
             let archive: Archive
             do { archive = try Archive(url: temporary, accessMode: .create) } catch {
-                throw Diagnostic(file: archiveURL.path, problem: "cannot create the archive: \(error)", fix: "Check that the folder is writable")
+                throw Diagnostic(
+                    file: archiveURL.path, problem: "cannot create the archive: \(error)",
+                    fix: "Check that the folder is writable")
             }
             do {
                 for f in files {
-                    try archive.addEntry(with: "\(manifest.name)/\(f)", fileURL: pluginDirectory.appendingPathComponent(f))
+                    try archive.addEntry(
+                        with: "\(manifest.name)/\(f)", fileURL: pluginDirectory.appendingPathComponent(f))
                 }
                 let data = Data(sums.utf8)
-                try archive.addEntry(with: "\(manifest.name)/\(checksumsFile)", type: .file, uncompressedSize: Int64(data.count)) { position, size in
+                try archive.addEntry(
+                    with: "\(manifest.name)/\(checksumsFile)", type: .file, uncompressedSize: Int64(data.count)
+                ) { position, size in
                     data.subdata(in: Int(position)..<Int(position) + size)
                 }
             } catch {
@@ -48,7 +53,9 @@ public enum PluginArchive {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: source.path, isDirectory: &isDirectory) else {
-            throw Diagnostic(file: source.path, problem: "no such plugin folder or archive", fix: "Give the path of a plugin folder or of a .zip made by `uptake plugin pack`")
+            throw Diagnostic(
+                file: source.path, problem: "no such plugin folder or archive",
+                fix: "Give the path of a plugin folder or of a .zip made by `uptake plugin pack`")
         }
         var staged = source
         var cleanup: URL? = nil
@@ -65,9 +72,11 @@ public enum PluginArchive {
             let existing = try? PluginManifest.load(directory: target)
             if (try? ContentHash.directory(target).total) == incoming { return .alreadyInstalled(target) }
             guard force else {
-                throw Diagnostic(file: target.path, plugin: manifest.name,
-                                 problem: "a different copy of plugin '\(manifest.name)' (\(existing.map { $0.version.description } ?? "unreadable")) is already installed here; installing \(manifest.version) would replace it",
-                                 fix: "Add --force to replace it, or install into another folder with --to")
+                throw Diagnostic(
+                    file: target.path, plugin: manifest.name,
+                    problem:
+                        "a different copy of plugin '\(manifest.name)' (\(existing.map { $0.version.description } ?? "unreadable")) is already installed here; installing \(manifest.version) would replace it",
+                    fix: "Add --force to replace it, or install into another folder with --to")
             }
         }
         // Copied under a temporary name beside the target, then renamed: no half-copied plugin.
@@ -86,25 +95,34 @@ public enum PluginArchive {
     static func unpack(_ archiveURL: URL, into temp: URL) throws -> URL {
         let archive: Archive
         do { archive = try Archive(url: archiveURL, accessMode: .read) } catch {
-            throw Diagnostic(file: archiveURL.path, problem: "not a readable plugin archive (\(error))", fix: "Make it again with `uptake plugin pack`")
+            throw Diagnostic(
+                file: archiveURL.path, problem: "not a readable plugin archive (\(error))",
+                fix: "Make it again with `uptake plugin pack`")
         }
         let fm = FileManager.default
         var roots = Set<String>()
         for entry in archive where entry.type == .file {
             let path = entry.path
             guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), path.contains("/") else {
-                throw Diagnostic(file: archiveURL.path, problem: "the archive holds an unsafe path '\(path)'", fix: "Only install archives made by `uptake plugin pack`")
+                throw Diagnostic(
+                    file: archiveURL.path, problem: "the archive holds an unsafe path '\(path)'",
+                    fix: "Only install archives made by `uptake plugin pack`")
             }
             roots.insert(String(path.split(separator: "/")[0]))
             _ = try archive.extract(entry, to: temp.appendingPathComponent(path))
         }
         guard roots.count == 1, let root = roots.first else {
-            throw Diagnostic(file: archiveURL.path, problem: "the archive should hold exactly one plugin folder, found \(roots.sorted())", fix: "Make it again with `uptake plugin pack`")
+            throw Diagnostic(
+                file: archiveURL.path,
+                problem: "the archive should hold exactly one plugin folder, found \(roots.sorted())",
+                fix: "Make it again with `uptake plugin pack`")
         }
         let folder = temp.appendingPathComponent(root)
         let sumsURL = folder.appendingPathComponent(checksumsFile)
         guard let sums = try? String(contentsOf: sumsURL, encoding: .utf8) else {
-            throw Diagnostic(file: archiveURL.path, problem: "the archive has no \(checksumsFile)", fix: "Make it again with `uptake plugin pack`")
+            throw Diagnostic(
+                file: archiveURL.path, problem: "the archive has no \(checksumsFile)",
+                fix: "Make it again with `uptake plugin pack`")
         }
         var listed = Set<String>()
         for line in sums.split(separator: "\n") {
@@ -114,14 +132,18 @@ public enum PluginArchive {
             listed.insert(file)
             let actual = try? ContentHash.file(folder.appendingPathComponent(file))
             guard actual == String(parts[0]) else {
-                throw Diagnostic(file: archiveURL.path, problem: "checksum mismatch for \(root)/\(file): the archive is damaged or was altered",
-                                 fix: "Get a fresh copy of the archive from its author")
+                throw Diagnostic(
+                    file: archiveURL.path,
+                    problem: "checksum mismatch for \(root)/\(file): the archive is damaged or was altered",
+                    fix: "Get a fresh copy of the archive from its author")
             }
         }
         try fm.removeItem(at: sumsURL)
         let present = Set(ContentHash.files(in: folder))
         if let extra = present.subtracting(listed).sorted().first {
-            throw Diagnostic(file: archiveURL.path, problem: "\(root)/\(extra) is in the archive but not in its checksums", fix: "Get a fresh copy of the archive from its author")
+            throw Diagnostic(
+                file: archiveURL.path, problem: "\(root)/\(extra) is in the archive but not in its checksums",
+                fix: "Get a fresh copy of the archive from its author")
         }
         return folder
     }

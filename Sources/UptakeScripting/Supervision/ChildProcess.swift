@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process started with `posix_spawn`, for supervision: its pid,
@@ -55,7 +55,10 @@ public final class ChildProcess {
         for (k, v) in environment { env[k] = v }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
         var child: pid_t = 0
         let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
         if pipes {
@@ -63,7 +66,10 @@ public final class ChildProcess {
             close(results[1])
         }
         guard status == 0 else {
-            if pipes { close(commands[1]); close(results[0]) }
+            if pipes {
+                close(commands[1])
+                close(results[0])
+            }
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(status)))")
         }
         pid = child
@@ -82,8 +88,14 @@ public final class ChildProcess {
     }
 
     public func closePipes() {
-        if commandFD >= 0 { close(commandFD); commandFD = -1 }
-        if resultFD >= 0 { close(resultFD); resultFD = -1 }
+        if commandFD >= 0 {
+            close(commandFD)
+            commandFD = -1
+        }
+        if resultFD >= 0 {
+            close(resultFD)
+            resultFD = -1
+        }
     }
 
     /// Sends one line to the child's stdin; false if the child is gone.
@@ -152,9 +164,11 @@ public final class ChildProcess {
 
     /// "SIGSEGV" for 11, and so on.
     public static func signalName(_ number: Int32) -> String {
-        let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
-                                      SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
-                                      SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGXCPU: "SIGXCPU"]
+        let names: [Int32: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+            SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+            SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGXCPU: "SIGXCPU",
+        ]
         return names[number] ?? "signal \(number)"
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small record shared between a supervised process and its supervisor
@@ -21,12 +21,12 @@ import Glibc
 public final class RunTrace: @unchecked Sendable {
     /// Field offsets in the mapped page.
     private enum Offset {
-        static let heartbeat = 0       // UInt64, incremented by the writer's heartbeat thread
-        static let run = 8             // Int64, -1 between runs
-        static let tick = 16           // Int64, -1 before the first tick
-        static let limitSeconds = 24   // Double, the run's wall-clock limit (0 = none)
-        static let plugin = 64         // 64 bytes, NUL-terminated
-        static let hook = 128          // 32 bytes, NUL-terminated
+        static let heartbeat = 0  // UInt64, incremented by the writer's heartbeat thread
+        static let run = 8  // Int64, -1 between runs
+        static let tick = 16  // Int64, -1 before the first tick
+        static let limitSeconds = 24  // Double, the run's wall-clock limit (0 = none)
+        static let plugin = 64  // 64 bytes, NUL-terminated
+        static let hook = 128  // 32 bytes, NUL-terminated
         static let size = 256
     }
 
@@ -43,7 +43,8 @@ public final class RunTrace: @unchecked Sendable {
         if create, ftruncate(fd, off_t(Offset.size)) != 0 {
             throw TraceError(message: "cannot size \(path): \(String(cString: strerror(errno)))")
         }
-        guard let mapped = mmap(nil, Offset.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+        guard let mapped = mmap(nil, Offset.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED
+        else {
             throw TraceError(message: "cannot map \(path): \(String(cString: strerror(errno)))")
         }
         base = mapped

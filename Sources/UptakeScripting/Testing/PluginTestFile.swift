@@ -6,7 +6,10 @@ public struct PluginTestFile: Sendable, Equatable {
     /// The plugin folder (with plugin.toml) the file belongs to, if any.
     public var pluginDirectory: URL?
 
-    public init(url: URL, pluginDirectory: URL?) { self.url = url; self.pluginDirectory = pluginDirectory }
+    public init(url: URL, pluginDirectory: URL?) {
+        self.url = url
+        self.pluginDirectory = pluginDirectory
+    }
 
     /// The path as the user should see it: relative to the working directory when inside it.
     public var displayPath: String {
@@ -17,13 +20,16 @@ public struct PluginTestFile: Sendable, Equatable {
 
     /// The folder holding the plugin under test first (so `t.run` finds this
     /// very copy of it), then the usual search path as seen from the file.
-    public func standardSearchPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> PluginSearchPath {
+    public func standardSearchPath(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> PluginSearchPath
+    {
         let standard = PluginSearchPath.standard(scenarioFile: url.path, environment: environment)
         var dirs = standard.directories
         if let plugin = pluginDirectory { dirs.insert(plugin.deletingLastPathComponent(), at: 0) }
         var seen = Set<String>()
-        return PluginSearchPath(directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted },
-                                standardLibrary: standard.standardLibrary)
+        return PluginSearchPath(
+            directories: dirs.filter { seen.insert($0.standardizedFileURL.path).inserted },
+            standardLibrary: standard.standardLibrary)
     }
 
     /// Finds the test files of the given paths: a test file itself, a plugin
@@ -35,7 +41,8 @@ public struct PluginTestFile: Sendable, Equatable {
         func isPlugin(_ dir: URL) -> Bool { fm.fileExists(atPath: dir.appendingPathComponent("plugin.toml").path) }
         func testsOf(plugin dir: URL) {
             let testDir = dir.appendingPathComponent("test")
-            let names = ((try? fm.contentsOfDirectory(atPath: testDir.path)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+            let names = ((try? fm.contentsOfDirectory(atPath: testDir.path)) ?? []).filter { $0.hasSuffix(".lua") }
+                .sorted()
             if names.isEmpty { untested.append(dir) }
             files += names.map { PluginTestFile(url: testDir.appendingPathComponent($0), pluginDirectory: dir) }
         }
@@ -43,13 +50,18 @@ public struct PluginTestFile: Sendable, Equatable {
             let url = URL(fileURLWithPath: path).standardizedFileURL
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                throw Diagnostic(file: path, problem: "no such file or folder",
-                                 fix: paths.isEmpty ? "Run uptake test in the project's folder (the one with plugins/), or name a plugin folder"
-                                                    : "Name a plugin folder, a folder of plugins, or a test file like plugins/tax-relief/test/tax_relief_test.lua")
+                throw Diagnostic(
+                    file: path, problem: "no such file or folder",
+                    fix: paths.isEmpty
+                        ? "Run uptake test in the project's folder (the one with plugins/), or name a plugin folder"
+                        : "Name a plugin folder, a folder of plugins, or a test file like plugins/tax-relief/test/tax_relief_test.lua"
+                )
             }
             if !isDirectory.boolValue {
                 guard url.pathExtension == "lua" else {
-                    throw Diagnostic(file: path, problem: "not a Lua test file", fix: "Test files are Lua files in a plugin's test/ folder")
+                    throw Diagnostic(
+                        file: path, problem: "not a Lua test file",
+                        fix: "Test files are Lua files in a plugin's test/ folder")
                 }
                 // The plugin is the nearest folder above with a plugin.toml.
                 var dir = url.deletingLastPathComponent()
@@ -61,8 +73,9 @@ public struct PluginTestFile: Sendable, Equatable {
                 let entries = ((try? fm.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
                 let plugins = entries.map { url.appendingPathComponent($0) }.filter(isPlugin)
                 guard !plugins.isEmpty else {
-                    throw Diagnostic(file: path, problem: "this folder is neither a plugin (no plugin.toml) nor a folder of plugins",
-                                     fix: "Name a plugin folder like plugins/tax-relief, or the plugins/ folder")
+                    throw Diagnostic(
+                        file: path, problem: "this folder is neither a plugin (no plugin.toml) nor a folder of plugins",
+                        fix: "Name a plugin folder like plugins/tax-relief, or the plugins/ folder")
                 }
                 plugins.forEach(testsOf(plugin:))
             }

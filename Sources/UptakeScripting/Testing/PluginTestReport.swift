@@ -11,7 +11,8 @@ public struct PluginTestReport: Sendable {
     public var untested: [String] = []
 
     public init(outcomes: [PluginTestOutcome] = [], untested: [String] = []) {
-        self.outcomes = outcomes; self.untested = untested
+        self.outcomes = outcomes
+        self.untested = untested
     }
 
     public var passed: Int { outcomes.filter(\.passed).count }
@@ -27,7 +28,9 @@ public struct PluginTestReport: Sendable {
 
     public var summary: String {
         var text = "\(passed) passed, \(failed) failed"
-        if !untested.isEmpty { text += "\nno tests in: " + untested.joined(separator: ", ") + " (add test/*.lua; see docs/plugins.md)" }
+        if !untested.isEmpty {
+            text += "\nno tests in: " + untested.joined(separator: ", ") + " (add test/*.lua; see docs/plugins.md)"
+        }
         return text
     }
 

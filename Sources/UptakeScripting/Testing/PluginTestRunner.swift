@@ -27,7 +27,10 @@ public struct PluginTestRunner {
     public func run(_ file: PluginTestFile) -> [PluginTestOutcome] {
         let chunk = file.displayPath
         guard let source = try? String(contentsOf: file.url, encoding: .utf8) else {
-            return [.init(name: "(reading the file)", file: chunk, line: nil, failure: "\(chunk): cannot read the test file")]
+            return [
+                .init(
+                    name: "(reading the file)", file: chunk, line: nil, failure: "\(chunk): cannot read the test file")
+            ]
         }
         do {
             let lua = try LuaState()
@@ -44,7 +47,8 @@ public struct PluginTestRunner {
                     try lua.call(arguments: 1, results: 0)
                     return PluginTestOutcome(name: test.name, file: chunk, line: test.line, failure: nil)
                 } catch let e as LuaError {
-                    return PluginTestOutcome(name: test.name, file: chunk, line: test.line, failure: Self.describe(e, chunk: chunk))
+                    return PluginTestOutcome(
+                        name: test.name, file: chunk, line: test.line, failure: Self.describe(e, chunk: chunk))
                 } catch {
                     return PluginTestOutcome(name: test.name, file: chunk, line: test.line, failure: "\(error)")
                 }
@@ -56,30 +60,40 @@ public struct PluginTestRunner {
         }
     }
 
-    struct LoadedTest { let name: String; let line: Int; let ref: Int32 }
+    struct LoadedTest {
+        let name: String
+        let line: Int
+        let ref: Int32
+    }
 
     /// Runs the file's chunk and takes its table of test functions, ordered by line.
     func loadTests(source: String, chunk: String, lua: LuaState, sandbox: LuaSandbox) throws -> [LoadedTest] {
-        try sandbox.pushNewEnvironment(.init(
-            randomSeed: 0, refuseRandom: "tests draw no random numbers of their own; give t.run a seed instead",
-            require: { _ in throw ScriptCallError("test files cannot require modules; run the plugin with t.run{ plugins = { ... } }") },
-            print: { l in
-                print(PluginHost.line(of: l))
-                return 0
-            }))
+        try sandbox.pushNewEnvironment(
+            .init(
+                randomSeed: 0, refuseRandom: "tests draw no random numbers of their own; give t.run a seed instead",
+                require: { _ in
+                    throw ScriptCallError(
+                        "test files cannot require modules; run the plugin with t.run{ plugins = { ... } }")
+                },
+                print: { l in
+                    print(PluginHost.line(of: l))
+                    return 0
+                }))
         let env = lua.top
         do {
             try sandbox.loadChunk(source: source, chunkName: chunk, environment: env)
             try lua.call(arguments: 0, results: 1)
         } catch let e as LuaError {
-            throw Diagnostic(file: e.file(resolvingAgainst: [chunk]) ?? chunk, line: e.line,
-                             problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
-                             fix: e.kind == .syntax ? "Fix the syntax at that line" : "Fix the test file at that line")
+            throw Diagnostic(
+                file: e.file(resolvingAgainst: [chunk]) ?? chunk, line: e.line,
+                problem: e.kind == .syntax ? "Lua syntax error: \(e.message)" : e.message,
+                fix: e.kind == .syntax ? "Fix the syntax at that line" : "Fix the test file at that line")
         }
         guard lua_type(lua.L, -1) == LUA_TTABLE else {
-            throw Diagnostic(file: chunk, line: source.components(separatedBy: "\n").count,
-                             problem: "the test file returned \(lua.scalar(at: -1).typeName) instead of a table of tests",
-                             fix: "End the file with: return tests  (a table like tests[\"what it checks\"] = function(t) ... end)")
+            throw Diagnostic(
+                file: chunk, line: source.components(separatedBy: "\n").count,
+                problem: "the test file returned \(lua.scalar(at: -1).typeName) instead of a table of tests",
+                fix: "End the file with: return tests  (a table like tests[\"what it checks\"] = function(t) ... end)")
         }
         let table = lua.top
         var tests: [LoadedTest] = []
@@ -89,35 +103,44 @@ public struct PluginTestRunner {
             let key = lua.scalar(at: -2)
             guard let name = key.string else {
                 lua.pop()
-                throw Diagnostic(file: chunk, problem: "the test table has a key \(key) that is not a name",
-                                 fix: "Name every test: tests[\"what it checks\"] = function(t) ... end")
+                throw Diagnostic(
+                    file: chunk, problem: "the test table has a key \(key) that is not a name",
+                    fix: "Name every test: tests[\"what it checks\"] = function(t) ... end")
             }
-            if name.hasPrefix("_") { lua.pop(); continue }  // room for helpers the tests share
+            if name.hasPrefix("_") {
+                lua.pop()
+                continue
+            }  // room for helpers the tests share
             guard lua_type(lua.L, -1) == LUA_TFUNCTION else {
                 let typeName = lua.scalar(at: -1).typeName
                 lua.pop()
-                throw Diagnostic(file: chunk, line: SourceLocator(file: chunk, source: source).line(of: [name]),
-                                 problem: "test '\(name)' is a \(typeName), not a function",
-                                 fix: "Write it as tests[\"\(name)\"] = function(t) ... end, or start the name with _ for a helper")
+                throw Diagnostic(
+                    file: chunk, line: SourceLocator(file: chunk, source: source).line(of: [name]),
+                    problem: "test '\(name)' is a \(typeName), not a function",
+                    fix: "Write it as tests[\"\(name)\"] = function(t) ... end, or start the name with _ for a helper")
             }
             lua_pushvalue(lua.L, -1)
             var info = lua_Debug()
             lua_getinfo(lua.L, ">S", &info)  // pops the copy
-            tests.append(LoadedTest(name: name, line: Int(info.linedefined), ref: sandbox.reference()))  // pops the value
+            // reference() pops the value.
+            tests.append(LoadedTest(name: name, line: Int(info.linedefined), ref: sandbox.reference()))
         }
         lua.setTop(env - 1)
         return tests.sorted { ($0.line, $0.name) < ($1.line, $1.name) }
     }
 
     /// Builds the read-only helper `t`: the assertions plus `t.run`. Returns its reference.
-    func pushHelper(lua: LuaState, sandbox: LuaSandbox, file: PluginTestFile, chunk: String, source: String) throws -> Int32 {
+    func pushHelper(lua: LuaState, sandbox: LuaSandbox, file: PluginTestFile, chunk: String, source: String) throws
+        -> Int32
+    {
         try lua.load(source: TestAssertions.prelude, chunkName: "=uptake-test")
         try lua.call(arguments: 0, results: 1)
         let helper = lua.top
         let searchPath = self.searchPath(file)
         lua.pushFunction { l in
             guard lua_type(l.L, 1) == LUA_TTABLE, let table = try l.value(at: 1).table else {
-                throw ScriptCallError("t.run expects a scenario table: t.run{ ticks = 8, plugins = { { \"tax-relief\", rate = 0.5 } } }")
+                throw ScriptCallError(
+                    "t.run expects a scenario table: t.run{ ticks = 8, plugins = { { \"tax-relief\", rate = 0.5 } } }")
             }
             do {
                 let run = try TestScenarioRun(table: table, file: chunk, source: source, searchPath: searchPath)

@@ -1,7 +1,7 @@
 import Foundation
 import UptakeScripting
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The worker side of a supervised batch: the process `uptake worker`
@@ -30,7 +30,8 @@ public enum BatchWorker {
         watch(parent: parent)
         let results = FileHandle(fileDescriptor: resultDescriptor, closeOnDealloc: false)
         while let line = readLine() {
-            guard line.hasPrefix("run "), let run = Int(line.dropFirst(4)), (0..<executor.plan.runCount).contains(run) else {
+            guard line.hasPrefix("run "), let run = Int(line.dropFirst(4)), (0..<executor.plan.runCount).contains(run)
+            else {
                 FileHandle.standardError.write(Data("uptake worker: unexpected command '\(line.prefix(80))'\n".utf8))
                 return 2
             }
@@ -76,8 +77,12 @@ public struct InjectedFault: Sendable {
             let pair = word.split(separator: "=")
             if pair.count == 2, let n = Int(pair[1]) { values[String(pair[0])] = n }
         }
-        guard let first = words.first, let kind = Kind(rawValue: String(first)), let run = values["run"], let tick = values["tick"] else {
-            throw RunTrace.TraceError(message: "UPTAKE_INJECT_FAULT must read like \"crash run=3 tick=2\" or \"hang run=3 tick=2\", not '\(text)'")
+        guard let first = words.first, let kind = Kind(rawValue: String(first)), let run = values["run"],
+            let tick = values["tick"]
+        else {
+            throw RunTrace.TraceError(
+                message:
+                    "UPTAKE_INJECT_FAULT must read like \"crash run=3 tick=2\" or \"hang run=3 tick=2\", not '\(text)'")
         }
         return InjectedFault(kind: kind, run: run, tick: tick)
     }

@@ -16,13 +16,22 @@ enum WorkerMessage {
 
     /// One line, newline included.
     static func encode(_ r: RunResult) -> Data {
-        var fields: [String] = [String(r.run), String(r.point), String(r.replicate), String(r.seed),
-                                r.status == .ok ? "ok" : "failed", r.error.map(escape) ?? "-", String(r.ticks),
-                                hex(r.durationSeconds), String(r.outputs.count)]
+        var fields: [String] = [
+            String(r.run), String(r.point), String(r.replicate), String(r.seed),
+            r.status == .ok ? "ok" : "failed", r.error.map(escape) ?? "-", String(r.ticks),
+            hex(r.durationSeconds), String(r.outputs.count),
+        ]
         fields.reserveCapacity(fields.count + 2 * r.outputs.count + 1 + 3 * r.series.count)
-        for o in r.outputs { fields.append(escape(o.metric)); fields.append(hex(o.value)) }
+        for o in r.outputs {
+            fields.append(escape(o.metric))
+            fields.append(hex(o.value))
+        }
         fields.append(String(r.series.count))
-        for s in r.series { fields.append(String(s.tick)); fields.append(escape(s.metric)); fields.append(hex(s.value)) }
+        for s in r.series {
+            fields.append(String(s.tick))
+            fields.append(escape(s.metric))
+            fields.append(hex(s.value))
+        }
         return Data((fields.joined(separator: "\t") + "\n").utf8)
     }
 
@@ -36,12 +45,16 @@ enum WorkerMessage {
         }
         func int() throws -> Int {
             let f = try next()
-            guard let n = Int(f) else { throw DecodingError(description: "a worker's result has '\(f.prefix(20))' for a number") }
+            guard let n = Int(f) else {
+                throw DecodingError(description: "a worker's result has '\(f.prefix(20))' for a number")
+            }
             return n
         }
         func double() throws -> Double {
             let f = try next()
-            guard let bits = UInt64(f, radix: 16) else { throw DecodingError(description: "a worker's result has '\(f.prefix(20))' for a value") }
+            guard let bits = UInt64(f, radix: 16) else {
+                throw DecodingError(description: "a worker's result has '\(f.prefix(20))' for a value")
+            }
             return Double(bitPattern: bits)
         }
         let run = try int(), point = try int(), replicate = try int()
@@ -56,8 +69,9 @@ enum WorkerMessage {
         for _ in 0..<max(0, try int()) { outputs.append((unescape(try next()), try double())) }
         var series: [(tick: Int, metric: String, value: Double)] = []
         for _ in 0..<max(0, try int()) { series.append((try int(), unescape(try next()), try double())) }
-        return RunResult(run: run, point: point, replicate: replicate, seed: seed, status: ok ? .ok : .failed, error: error,
-                         ticks: ticks, durationSeconds: duration, outputs: outputs, series: series)
+        return RunResult(
+            run: run, point: point, replicate: replicate, seed: seed, status: ok ? .ok : .failed, error: error,
+            ticks: ticks, durationSeconds: duration, outputs: outputs, series: series)
     }
 
     static func hex(_ d: Double) -> String { String(d.bitPattern, radix: 16) }
@@ -65,7 +79,9 @@ enum WorkerMessage {
     /// Tabs, newlines and backslashes would break the line: they travel as \t, \n and \\.
     static func escape(_ s: String) -> String {
         if s == "-" { return "\\-" }  // "-" alone stands for no message
-        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\\" || $0 == "\r" }) else { return s.isEmpty ? "\\e" : s }
+        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\\" || $0 == "\r" }) else {
+            return s.isEmpty ? "\\e" : s
+        }
         var out = ""
         for c in s {
             switch c {

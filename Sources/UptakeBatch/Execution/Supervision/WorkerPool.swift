@@ -1,7 +1,7 @@
 import Foundation
 import UptakeScripting
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a batch's runs in a pool of worker processes (`uptake worker`), so
@@ -45,9 +45,13 @@ final class WorkerPool {
     private let scratch: URL
 
     init(executable: String, experimentFile: String, plan: DesignPlan, jobs: Int, limits: Limits) throws {
-        self.executable = executable; self.experimentFile = experimentFile; self.plan = plan
-        self.jobs = max(1, jobs); self.limits = limits
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-workers-\(getpid())-\(UUID().uuidString.prefix(8))")
+        self.executable = executable
+        self.experimentFile = experimentFile
+        self.plan = plan
+        self.jobs = max(1, jobs)
+        self.limits = limits
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "uptake-workers-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     }
 
@@ -69,7 +73,10 @@ final class WorkerPool {
         var startedAt = 0.0
         var lastBeat: UInt64 = 0
         var lastBeatAt = 0.0
-        init(process: ChildProcess, trace: RunTrace) { self.process = process; self.trace = trace }
+        init(process: ChildProcess, trace: RunTrace) {
+            self.process = process
+            self.trace = trace
+        }
     }
 
     struct PoolError: Error, CustomStringConvertible { let description: String }
@@ -82,8 +89,9 @@ final class WorkerPool {
         slotCounter += 1
         let tracePath = scratch.appendingPathComponent("worker-\(slotCounter).trace").path
         let trace = try RunTrace(path: tracePath, create: true)
-        let process = try ChildProcess(executable: executable, arguments: ["worker", experimentFile, "--trace", tracePath],
-                                       environment: ChildProcess.quietCrashReports, pipes: true)
+        let process = try ChildProcess(
+            executable: executable, arguments: ["worker", experimentFile, "--trace", tracePath],
+            environment: ChildProcess.quietCrashReports, pipes: true)
         let worker = Worker(process: process, trace: trace)
         worker.lastBeatAt = Self.now()
         return worker
@@ -97,7 +105,12 @@ final class WorkerPool {
         var attempts: [Int: Int] = [:]
         var idleDeaths = 0
         var workers: [Worker] = []
-        defer { for w in workers { w.process.closePipes(); w.process.terminate() } }
+        defer {
+            for w in workers {
+                w.process.closePipes()
+                w.process.terminate()
+            }
+        }
 
         func nextRun() -> Int? {
             if !retries.isEmpty { return retries.removeFirst() }
@@ -130,7 +143,10 @@ final class WorkerPool {
             } else {
                 idleDeaths += 1
                 if idleDeaths > 3 * jobs + 3 {
-                    throw PoolError(description: "worker processes keep ending before they run anything (the last one \(cause)); run 'uptake worker' by hand to see why")
+                    throw PoolError(
+                        description:
+                            "worker processes keep ending before they run anything (the last one \(cause)); run 'uptake worker' by hand to see why"
+                    )
                 }
             }
             workers[index] = try spawn()
@@ -154,7 +170,10 @@ final class WorkerPool {
                             w.buffer.removeSubrange(w.buffer.startIndex...newline)
                             let message = try WorkerMessage.decode(Data(line))  // a RunResult
                             guard message.run == w.run else {
-                                throw PoolError(description: "a worker answered for run \(message.run) while it had run \(w.run.map(String.init) ?? "none")")
+                                throw PoolError(
+                                    description:
+                                        "a worker answered for run \(message.run) while it had run \(w.run.map(String.init) ?? "none")"
+                                )
                             }
                             w.runs.removeFirst()
                             w.startedAt = now
@@ -172,15 +191,26 @@ final class WorkerPool {
                 }
                 guard w.run != nil else { continue }
                 let beat = w.trace.heartbeat
-                if beat != w.lastBeat { w.lastBeat = beat; w.lastBeatAt = now }
+                if beat != w.lastBeat {
+                    w.lastBeat = beat
+                    w.lastBeatAt = now
+                }
                 let scenarioLimit = w.trace.limitSeconds
                 let hardLimit = limits.runTimeout ?? (scenarioLimit > 0 ? scenarioLimit + limits.grace : nil)
                 if let hardLimit, now - w.startedAt > hardLimit {
-                    try retire(index, cause: "was killed: the run took longer than its wall-clock limit of \(Self.seconds(hardLimit))", retry: false)
+                    try retire(
+                        index,
+                        cause:
+                            "was killed: the run took longer than its wall-clock limit of \(Self.seconds(hardLimit))",
+                        retry: false)
                 } else if now - w.lastBeatAt > limits.answerTimeout {
-                    try retire(index, cause: "stopped answering for \(Self.seconds(limits.answerTimeout)) and was killed", retry: true)
+                    try retire(
+                        index, cause: "stopped answering for \(Self.seconds(limits.answerTimeout)) and was killed",
+                        retry: true)
                 } else if let memory = limits.memoryBytes, w.process.residentBytes > memory {
-                    try retire(index, cause: "was killed: it used more than the worker memory limit of \(memory >> 20) MiB", retry: false)
+                    try retire(
+                        index, cause: "was killed: it used more than the worker memory limit of \(memory >> 20) MiB",
+                        retry: false)
                 } else {
                     continue
                 }
@@ -200,8 +230,10 @@ final class WorkerPool {
             if case .table = o.value { return nil }
             return " --set \(o.path.joined(separator: "."))=\(o.value.string ?? o.value.description)"
         }.joined()
-        let message = "the run's worker process \(cause), \(position); reproduce with: uptake run \(plan.experiment.scenarioFile) --seed \(seed)\(sets)"
-        return RunResult(run: run, point: point, replicate: replicate, seed: seed, status: .failed, error: message, ticks: 0,
-                         durationSeconds: 0, outputs: [], series: [])
+        let message =
+            "the run's worker process \(cause), \(position); reproduce with: uptake run \(plan.experiment.scenarioFile) --seed \(seed)\(sets)"
+        return RunResult(
+            run: run, point: point, replicate: replicate, seed: seed, status: .failed, error: message, ticks: 0,
+            durationSeconds: 0, outputs: [], series: [])
     }
 }
