@@ -6,11 +6,6 @@ import UptakeScripting
 /// every key with `TableReader`, so a typo is a one-line error with the line
 /// and a "did you mean". The keys are documented in docs/batch.md.
 public enum ExperimentLoader {
-    static let topKeys = [
-        "name", "scenario", "seed", "set", "levers", "uncertainties", "design", "replicates",
-        "common_random_numbers", "baseline", "record", "stop",
-    ]
-
     /// `limits` bounds the file's Lua (the defaults of a run; the fuzzer gives smaller ones).
     public static func load(file: String, limits: LuaState.Limits = LuaState.Limits()) throws -> Experiment {
         let (table, source) = try evaluate(file: file, limits: limits)

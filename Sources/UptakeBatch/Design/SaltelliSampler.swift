@@ -8,8 +8,6 @@
 /// low-discrepancy sequence: the estimators are unbiased either way; the
 /// bootstrap intervals say how many base samples are enough.
 public enum SaltelliSampler {
-    public static func rowsPerBlock(dimensions d: Int) -> Int { d + 2 }
-
     public static func sample(_ n: Int, dimensions d: Int, seed: UInt64) -> [[Double]] {
         let draws = DesignDraws(seed: seed, purpose: 3)
         var rows: [[Double]] = []

@@ -215,9 +215,6 @@ public final class LuaState {
         return try body()
     }
 
-    /// Sets a global in the state's real globals table. [-1, +0]
-    public func setGlobal(_ name: String) { lua_setglobal(L, name) }
-    public func getGlobal(_ name: String) { _ = lua_getglobal(L, name) }
 
     public func collectGarbage() { uptake_gc_collect(L) }
 }
