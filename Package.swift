@@ -73,14 +73,19 @@ let package = Package(
         ),
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "uptake-fuzz", dependencies: ["UptakeFuzzTargets", "UptakeLocks", "CLibFuzzer"]),
+        // What test targets share (throw-away projects and folders, the repository's folder, running the built uptake); a leaf.
+        .target(name: "UptakeTestSupport", path: "Tests/UptakeTestSupport"),
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
-        .testTarget(name: "UptakeFilesTests", dependencies: ["UptakeFiles"]),
+        .testTarget(name: "UptakeFilesTests", dependencies: ["UptakeFiles", "UptakeTestSupport"]),
         .testTarget(name: "UptakeLocksTests", dependencies: ["UptakeLocks"]),
-        .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel"]),
+        .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel", "UptakeTestSupport"]),
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
-        .testTarget(name: "UptakeBatchTests", dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting"]),
-        .testTarget(name: "uptakeTests", dependencies: ["uptake", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "UptakeBatchTests",
+            dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting", "UptakeTestSupport"]),
+        .testTarget(name: "uptakeTests", dependencies: ["uptake", "UptakeLocks", "UptakeTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
