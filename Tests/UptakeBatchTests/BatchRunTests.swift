@@ -1,11 +1,12 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeBatch
 import UptakeKernel
 import UptakeScripting
 
 final class BatchRunTests: XCTestCase {
     /// A sweep of the word-of-mouth strength under an uncertain homophily, with replicates and a series.
-    func sweep(_ f: BatchFixture, crn: Bool = true) throws -> Experiment {
+    func sweep(_ f: TemporaryProject, crn: Bool = true) throws -> Experiment {
         try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },")
         return try f.experiment("""
           scenario = "scenario.lua", seed = 3, replicates = 3, common_random_numbers = \(crn),
@@ -18,21 +19,21 @@ final class BatchRunTests: XCTestCase {
     }
 
     func testOneAndTwoJobsGiveIdenticalDatabases() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
         let (one, a) = try f.batch(e, jobs: 1, out: "one.db")
         let (_, b) = try f.batch(e, jobs: 2, out: "two.db")
         XCTAssertEqual(one.ranNow, 12)
         XCTAssertEqual(one.failed, 0)
-        XCTAssertEqual(try BatchFixture.dump(a), try BatchFixture.dump(b))
+        XCTAssertEqual(try ResultStore.dump(a), try ResultStore.dump(b))
         // Whole runs were stored: 5 final values each and series every 2 ticks plus the last (ticks 0, 2, 4, 5).
-        XCTAssertEqual(try BatchFixture.count(a, "SELECT count(*) FROM outputs"), 12 * 5)
-        XCTAssertEqual(try BatchFixture.count(a, "SELECT count(DISTINCT tick) FROM series"), 4)
-        XCTAssertEqual(try BatchFixture.count(a, "SELECT count(DISTINCT seed) FROM runs"), 3, "CRN: one seed per replicate")
+        XCTAssertEqual(try ResultStore.count(a, "SELECT count(*) FROM outputs"), 12 * 5)
+        XCTAssertEqual(try ResultStore.count(a, "SELECT count(DISTINCT tick) FROM series"), 4)
+        XCTAssertEqual(try ResultStore.count(a, "SELECT count(DISTINCT seed) FROM runs"), 3, "CRN: one seed per replicate")
     }
 
     func testResumeRunsExactlyTheMissingRunsWithIdenticalResults() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f, crn: false)
         let (_, full) = try f.batch(e, out: "full.db")
         // An interrupted batch: only the first shard of three got done (the CLI test kills a real process).
@@ -42,22 +43,22 @@ final class BatchRunTests: XCTestCase {
         let (resumed, _) = try f.batch(e, resume: true, out: "partial.db")
         XCTAssertEqual(resumed.alreadyRecorded, partial)
         XCTAssertEqual(resumed.ranNow, 12 - partial)
-        XCTAssertEqual(try BatchFixture.dump(full), try BatchFixture.dump(db))
-        XCTAssertEqual(try BatchFixture.count(db, "SELECT count(DISTINCT seed) FROM runs"), 12, "two runs share a seed")
+        XCTAssertEqual(try ResultStore.dump(full), try ResultStore.dump(db))
+        XCTAssertEqual(try ResultStore.count(db, "SELECT count(DISTINCT seed) FROM runs"), 12, "two runs share a seed")
     }
 
     /// Deletes some runs from a finished database, as a crash would leave it (whole runs only).
-    func interrupted(_ f: BatchFixture) throws -> (Int, String) {
+    func interrupted(_ f: TemporaryProject) throws -> (Int, String) {
         let db = f.path("partial.db")
         let store = try ResultStore.open(db)
         try store.write { db in
             for table in ["runs", "outputs", "series"] { try db.execute(sql: "DELETE FROM \(table) WHERE run % 3 != 0") }
         }
-        return (try BatchFixture.count(db, "SELECT count(*) FROM runs"), db)
+        return (try ResultStore.count(db, "SELECT count(*) FROM runs"), db)
     }
 
     func testResumeRefusesChangedInputs() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
         _ = try f.batch(e, shard: try Shard(parsing: "1/2"), out: "r.db")
         try f.scenario(plugins: "{ \"tax-relief\", rate = 0.1 },")
@@ -68,7 +69,7 @@ final class BatchRunTests: XCTestCase {
     }
 
     func testAFailingPluginFailsItsRunsWithTheMessageAndTheBatchGoesOn() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.plugin("fragile", numbers: ["x"], initLua: """
         local m = {}
         function m.on_tick(ctx)
@@ -95,14 +96,14 @@ final class BatchRunTests: XCTestCase {
     }
 
     func testShardsMergeIntoTheSameResultsAndMixedExperimentsAreRefused() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
         let (_, full) = try f.batch(e, jobs: 2, out: "full.db")
         var shards: [String] = []
         for k in 1...3 { shards.append(try f.batch(e, shard: Shard(index: k, count: 3), out: "s\(k).db").1) }
         let report = try ResultsMerger.merge(shards, into: f.path("merged.db"))
         XCTAssertEqual(report.runs, 12)
-        XCTAssertEqual(try BatchFixture.dump(full), try BatchFixture.dump(f.path("merged.db")))
+        XCTAssertEqual(try ResultStore.dump(full), try ResultStore.dump(f.path("merged.db")))
 
         let other = try f.experiment("""
           scenario = "scenario.lua", seed = 4,
@@ -118,7 +119,7 @@ final class BatchRunTests: XCTestCase {
     }
 
     func testPairedDifferencesAndCostEffectivenessAgainstTheBaseline() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let (_, db) = try f.batch(try sweep(f))
         let summary = ResultsSummary(try ResultsData(store: try ResultStore.open(db, readOnly: true)))
         // Points 0-1 are the baseline (rate 0) under two uncertainty samples; points 2-3 the relief.
@@ -134,7 +135,7 @@ final class BatchRunTests: XCTestCase {
     }
 
     func testAValueOutOfRangeIsOneErrorAtTheExperimentLineBeforeAnyRun() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },")
         let e = try f.experiment("""
           scenario = "scenario.lua",
@@ -153,7 +154,7 @@ final class BatchRunTests: XCTestCase {
     }
 
     func testStopConditionEndsRunsEarly() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario(ticks: 30)
         let e = try f.experiment("""
           scenario = "scenario.lua",
@@ -170,7 +171,7 @@ final class BatchRunTests: XCTestCase {
 
     /// A stop condition can watch any column of the outputs, a breakdown's too.
     func testStopConditionWatchesABreakdownColumn() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario(ticks: 30)
         let e = try f.experiment("""
           scenario = "scenario.lua",
@@ -186,7 +187,7 @@ final class BatchRunTests: XCTestCase {
 
     /// A misspelt stop metric fails each run with a did-you-mean, instead of never stopping.
     func testUnknownStopMetricFailsTheRunWithASuggestion() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario(ticks: 5)
         let e = try f.experiment("""
           scenario = "scenario.lua",
@@ -203,7 +204,7 @@ final class BatchRunTests: XCTestCase {
 
     /// Outputs are stored as the run computed them: every digit, no text in between.
     func testOutputsKeepEveryDigit() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario(ticks: 8)
         let e = try f.experiment("""
           scenario = "scenario.lua",

@@ -1,4 +1,5 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeBatch
 import UptakeScripting
 
@@ -49,7 +50,7 @@ final class DesignTests: XCTestCase {
     }
 
     func plan(_ body: String) throws -> DesignPlan {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario()
         return DesignPlan(try f.experiment("scenario = \"scenario.lua\",\n" + body))
     }

@@ -2,14 +2,13 @@ import Foundation
 import XCTest
 @testable import UptakeBatch
 import UptakeScripting
+import UptakeTestSupport
 
 /// The editor definitions (`uptake api --luals`) declare every key the
 /// scenario and experiment decoders accept: every key of the project's own
 /// scenario and experiment files resolves to a declared field, as
 /// lua-language-server would resolve it, and a misspelt key does not.
 final class EditorDefinitionsTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// The definitions as uptake api --luals writes them.
     static func definitions() throws -> String {
         APIReference.luals() + "\n" + (try ScenarioDefinitions.luals()) + (try ExperimentDefinitions.luals())
@@ -62,7 +61,7 @@ final class EditorDefinitionsTests: XCTestCase {
     func testEveryKeyOfTheProjectsScenariosAndExperimentsIsDeclared() throws {
         let classes = Self.classes(try Self.definitions())
         XCTAssertNotNil(classes["uptake.Scenario.firms.sectors.item"])
-        let folder = Self.repository.appendingPathComponent("scenarios")
+        let folder = Repository.root.appendingPathComponent("scenarios")
         var checked = 0
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".lua") {
             let file = folder.appendingPathComponent(name).path

@@ -1,10 +1,11 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeBatch
 import UptakeScripting
 
 final class ExperimentFileTests: XCTestCase {
     func failure(_ body: String, line: UInt = #line) throws -> Diagnostic {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario()
         do {
             _ = try f.experiment(body)
@@ -60,7 +61,7 @@ final class ExperimentFileTests: XCTestCase {
     }
 
     func testRangesAreExactAndDecodedInOrder() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario()
         let e = try f.experiment("""
           scenario = "scenario.lua", seed = 4, replicates = 2,

@@ -1,4 +1,5 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeBatch
 import UptakeScripting
 
@@ -8,8 +9,8 @@ final class ProgramBuildTests: XCTestCase {
     static let other = ProgramBuild(version: "0.2.0", commit: "9c1d2e4f00000000000000000000000000000000")
 
     func testABuildIsSaidWithItsVersionAndShortCommit() {
-        XCTAssertEqual(BatchFixture.build.description, "uptake 0.2.0 (commit 3e6b581)")
-        let dirty = ProgramBuild(version: "0.2.0", commit: BatchFixture.build.commit, changes: "595c0059bd")
+        XCTAssertEqual(ProgramBuild.fixture.description, "uptake 0.2.0 (commit 3e6b581)")
+        let dirty = ProgramBuild(version: "0.2.0", commit: ProgramBuild.fixture.commit, changes: "595c0059bd")
         XCTAssertEqual(dirty.description, "uptake 0.2.0 (commit 3e6b581+dirty)")
         XCTAssertEqual(dirty.detailedDescription, "uptake 0.2.0 (commit 3e6b581, changes 595c0059bd)")
         XCTAssertEqual(ProgramBuild(version: "0.2.0", commit: "unknown").description, "uptake 0.2.0 (commit unknown)")
@@ -17,15 +18,15 @@ final class ProgramBuildTests: XCTestCase {
     }
 
     func testTheStoredIdentityReadsBackAsTheSameBuild() {
-        let dirty = ProgramBuild(version: "0.2.0", commit: BatchFixture.build.commit, changes: "595c0059bd")
-        for build in [BatchFixture.build, dirty, ProgramBuild(version: "0.2.0", commit: "unknown")] {
+        let dirty = ProgramBuild(version: "0.2.0", commit: ProgramBuild.fixture.commit, changes: "595c0059bd")
+        for build in [ProgramBuild.fixture, dirty, ProgramBuild(version: "0.2.0", commit: "unknown")] {
             XCTAssertEqual(ProgramBuild(version: build.version, identity: build.identity), build)
         }
         // uptake 0.1 stored no commit: its databases read as "commit unknown".
         XCTAssertEqual(ProgramBuild(version: "0.1.0", identity: "").description, "uptake 0.1.0 (commit unknown)")
     }
 
-    func sweep(_ f: BatchFixture) throws -> Experiment {
+    func sweep(_ f: TemporaryProject) throws -> Experiment {
         try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },", firms: 100, ticks: 3)
         return try f.experiment("""
           scenario = "scenario.lua", seed = 3, replicates = 2,
@@ -34,34 +35,34 @@ final class ProgramBuildTests: XCTestCase {
     }
 
     func testTheDatabaseRecordsTheBuildThatMadeIt() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let (_, db) = try f.batch(try sweep(f))
         let store = try ResultStore.open(db, readOnly: true)
-        XCTAssertEqual(try store.provenance().program, BatchFixture.build)
+        XCTAssertEqual(try store.provenance().program, ProgramBuild.fixture)
         let meta = try store.metadata()
         XCTAssertEqual(meta["program_version"], "0.2.0")
-        XCTAssertEqual(meta["program_commit"], BatchFixture.build.commit)
+        XCTAssertEqual(meta["program_commit"], ProgramBuild.fixture.commit)
     }
 
     func testResumeRefusesAnotherBuildSayingBothAndTheFixAndChangesNothing() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
         let (_, db) = try f.batch(e, shard: Shard(index: 1, count: 2), out: "r.db")
-        let before = try BatchFixture.dump(db)
+        let before = try ResultStore.dump(db)
         XCTAssertThrowsError(try f.batch(e, shard: Shard(index: 1, count: 2), resume: true, out: "r.db", program: Self.other)) { error in
             XCTAssertEqual("\(error)", "\(db): cannot resume: another build of uptake made these results "
                            + "(uptake 0.2.0 (commit 3e6b581); this is uptake 0.2.0 (commit 9c1d2e4)), "
                            + "and runs of two builds should not be mixed in one database. Resume with the build that made them, "
                            + "start a new batch with another --out, or add --allow-other-build to mix them anyway (the database then lists both builds)")
         }
-        XCTAssertEqual(try BatchFixture.dump(db), before)
+        XCTAssertEqual(try ResultStore.dump(db), before)
     }
 
     func testTwoDirtyBuildsOfOneCommitAreToldApartByTheirChanges() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
-        let mine = ProgramBuild(version: "0.2.0", commit: BatchFixture.build.commit, changes: "1111111111")
-        let yours = ProgramBuild(version: "0.2.0", commit: BatchFixture.build.commit, changes: "2222222222")
+        let mine = ProgramBuild(version: "0.2.0", commit: ProgramBuild.fixture.commit, changes: "1111111111")
+        let yours = ProgramBuild(version: "0.2.0", commit: ProgramBuild.fixture.commit, changes: "2222222222")
         _ = try f.batch(e, shard: Shard(index: 1, count: 2), out: "r.db", program: mine)
         XCTAssertThrowsError(try f.batch(e, shard: Shard(index: 1, count: 2), resume: true, out: "r.db", program: yours)) { error in
             XCTAssertTrue("\(error)".contains("(uptake 0.2.0 (commit 3e6b581, changes 1111111111); this is uptake 0.2.0 (commit 3e6b581, changes 2222222222))"),
@@ -71,7 +72,7 @@ final class ProgramBuildTests: XCTestCase {
     }
 
     func testResumeWithAllowOtherBuildGoesOnAndListsTheOtherBuild() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
         let (_, db) = try f.batch(e, out: "r.db")
         let store = try ResultStore.open(db)
@@ -81,12 +82,12 @@ final class ProgramBuildTests: XCTestCase {
         let (summary, _) = try f.batch(e, resume: true, out: "r.db", program: Self.other, allowOtherBuild: true)
         XCTAssertEqual(summary.ranNow, 2)
         let after = try ResultStore.open(db, readOnly: true)
-        XCTAssertEqual(try after.provenance().program, BatchFixture.build, "the database still says which build made it")
+        XCTAssertEqual(try after.provenance().program, ProgramBuild.fixture, "the database still says which build made it")
         XCTAssertEqual(try after.metadata()["other_builds"], "uptake 0.2.0 (commit 9c1d2e4)")
     }
 
     func testADatabaseOfUptake01IsAnotherBuild() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
         let (_, db) = try f.batch(e, out: "r.db")
         let store = try ResultStore.open(db)
@@ -100,7 +101,7 @@ final class ProgramBuildTests: XCTestCase {
     }
 
     func testMergeRefusesShardsOfAnotherBuildUnlessAllowedAndThenListsIt() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let e = try sweep(f)
         let first = try f.batch(e, shard: Shard(index: 1, count: 2), out: "s1.db").1
         let second = try f.batch(e, shard: Shard(index: 2, count: 2), out: "s2.db", program: Self.other).1
@@ -114,7 +115,7 @@ final class ProgramBuildTests: XCTestCase {
         let report = try ResultsMerger.merge([first, second], into: f.path("m.db"), allowOtherBuild: true)
         XCTAssertEqual(report.runs, 4)
         let merged = try ResultStore.open(f.path("m.db"), readOnly: true)
-        XCTAssertEqual(try merged.provenance().program, BatchFixture.build)
+        XCTAssertEqual(try merged.provenance().program, ProgramBuild.fixture)
         XCTAssertEqual(try merged.metadata()["other_builds"], "uptake 0.2.0 (commit 9c1d2e4)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 @testable import UptakeBatch
 import UptakeReport
 import UptakeScripting
@@ -8,7 +9,7 @@ import UptakeScripting
 /// round-trips exactly, dated series, and the policy summary.
 final class ResultsExportTests: XCTestCase {
     /// A batch of 2 policies x 2 replicates whose x = 1 runs fail at tick 2.
-    func batch(_ f: BatchFixture, uncertainties: String = "") throws -> String {
+    func batch(_ f: TemporaryProject, uncertainties: String = "") throws -> String {
         try f.plugin("fragile", numbers: ["x"], initLua: """
         local m = {}
         function m.on_tick(ctx)
@@ -28,7 +29,7 @@ final class ResultsExportTests: XCTestCase {
     }
 
     func testSeedsRoundTripExactlyThroughCSVAndJSON() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let db = try batch(f)
         let store = try ResultStore.open(db, readOnly: true)
         let data = try ResultsData(store: store)
@@ -64,7 +65,7 @@ final class ResultsExportTests: XCTestCase {
     }
 
     func testPoliciesCSVAndDatedSeries() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let db = try batch(f)
         let store = try ResultStore.open(db, readOnly: true)
         try TidyExport.writeCSV(ResultsSummary(try ResultsData(store: store)), store: store, to: f.path("tables"))
@@ -84,7 +85,7 @@ final class ResultsExportTests: XCTestCase {
     }
 
     func testRunsWithDifferentCalendarsGetNoDates() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let db = try batch(f, uncertainties: "uncertainties = { start = { \"2023Q1\", \"2030Q1\" } },")
         let store = try ResultStore.open(db, readOnly: true)
         XCTAssertNil(try ResultsData(store: store).calendar)

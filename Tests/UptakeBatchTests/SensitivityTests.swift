@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 @testable import UptakeBatch
 
 /// Sobol and Morris estimates on the Ishigami function, computed by a test
@@ -9,7 +10,7 @@ final class SensitivityTests: XCTestCase {
 
     /// A batch of the Ishigami function with `design`; x1 may get a narrower range than [-pi, pi].
     func run(design: String, x1: String = "min = -math.pi, max = math.pi") throws -> SensitivityAnalysis {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         let scenario = try f.ishigami()
         let e = try f.experiment("""
           scenario = "\(URL(fileURLWithPath: scenario).lastPathComponent)", seed = 17,
@@ -141,7 +142,7 @@ final class SensitivityTests: XCTestCase {
     }
 
     func testSensitivityRefusesADesignWithoutIndices() throws {
-        let f = try BatchFixture()
+        let f = try TemporaryProject()
         try f.scenario()
         let (_, db) = try f.batch(try f.experiment("scenario = \"scenario.lua\", levers = { [\"model.word_of_mouth\"] = { 0.3 } },"))
         XCTAssertThrowsError(try SensitivityAnalysis(try ResultsData(store: try ResultStore.open(db, readOnly: true)))) {

@@ -1,16 +1,13 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 @testable import UptakeFiles
 
 /// Outputs appear whole or not at all, folders are made, and every refusal
 /// names the path, the reason in words and a fix. Tests run as root, so a
 /// folder that refuses writes is made with a file in the way or /proc.
 final class OutputFileTests: XCTestCase {
-    func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake files \(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func scratch() throws -> URL { try TemporaryFolder.make(prefix: "uptake files ") }
 
     func entries(_ folder: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 import UptakeFuzzTargets
 import UptakeScripting
 
@@ -9,8 +10,7 @@ import UptakeScripting
 /// answer to bad input; a crash ends the test run, a slow input fails here.
 /// `make fuzz` (scripts/fuzz.sh) finds new inputs; docs/security.md#fuzzing.
 final class FuzzReplayTests: XCTestCase {
-    static let fuzzFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fuzz")
+    static let fuzzFolder = Repository.root.appendingPathComponent("Tests/Fuzz")
 
     /// Inputs of one kind for a target, sorted by name.
     func inputs(_ kind: String, _ target: FuzzTarget) -> [URL] {

@@ -1,11 +1,12 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// The reference and the editor definitions come from APIReference; these
 /// tests tie APIReference to what a plugin really finds in ctx.
 final class APIReferenceTests: XCTestCase {
     func keysSeenByAPlugin() throws -> [String: [String]] {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("inspector", initLua: """
         local function keys(t) local out = {} for k in pairs(t) do out[#out + 1] = k end return table.concat(out, ",") end
         local M = {}
@@ -38,7 +39,7 @@ final class APIReferenceTests: XCTestCase {
     }
 
     func testDocsAPIPageIsCurrent() throws {
-        let page = TempProject.repository.appendingPathComponent("docs/api.md")
+        let page = Repository.root.appendingPathComponent("docs/api.md")
         let text = try String(contentsOf: page, encoding: .utf8)
         XCTAssertEqual(text, APIReference.markdown(), "docs/api.md is stale: run `uptake api --markdown docs/api.md`")
     }
@@ -53,7 +54,7 @@ final class APIReferenceTests: XCTestCase {
 
     /// The test helper's reference lists exactly what a test function finds in t, in t.run's result and in an assertion.
     func testReferenceListsExactlyWhatTestsFind() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("quiet", initLua: "return {}")
         let path = try p.write("plugins/quiet/test/keys_test.lua", """
         local tests = {}

@@ -1,4 +1,5 @@
 import XCTest
+import UptakeTestSupport
 import UptakeKernel
 @testable import UptakeScripting
 
@@ -8,7 +9,7 @@ final class DataFileTests: XCTestCase {
     /// Granovetter's crowd: thresholds 0..99 in firm counts. Firm k adopts
     /// once k others have, so one adopter a tick: a full cascade in 100 ticks.
     func crowd(raising firm: Int? = nil) throws -> Simulation {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         var rows = ["id,threshold"]
         for k in 0..<100 {
             let count = k == firm ? k + 1 : k
@@ -53,7 +54,7 @@ final class DataFileTests: XCTestCase {
         let seeds = Set([3, 17, 42, 60])
         var firms = ["id,threshold,stage"]
         for i in 0..<n { firms.append("n\(i),\(thresholds[i]),\(seeds.contains(i) ? "adopted" : "unaware")") }
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.write("data/firms.csv", firms.joined(separator: "\n") + "\n")
         try p.write("data/edges.csv", (["source,target"] + edges.map { "n\($0.0),n\($0.1)" }).joined(separator: "\n") + "\n")
         let file = try p.write("graph.lua", """
@@ -83,7 +84,7 @@ final class DataFileTests: XCTestCase {
 
     /// In a directed edge list, source observes target: only the source is influenced.
     func testDirectedEdgesInfluenceTheObserverOnly() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         // a watches b; b watches nobody; c watches a. b has adopted; thresholds 0.5.
         try p.write("firms.csv", "id,threshold,stage\na,0.5,unaware\nb,0.5,adopted\nc,0.5,unaware\nd,0.5,unaware\n")
         try p.write("edges.csv", "source,target\na,b\nc,a\nd,c\n")
@@ -114,7 +115,7 @@ final class DataFileTests: XCTestCase {
     }
 
     func testBassKeysAsDocumented() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.write("bass.lua", """
         return scenario {
           ticks = 10, firms = 2000,
@@ -130,7 +131,7 @@ final class DataFileTests: XCTestCase {
     }
 
     func testBadFirmsFileIsReportedWithItsLine() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.write("firms.csv", "id,sector,size\na,retail,small\nb,retail,huge\n")
         let file = try p.write("s.lua", "return scenario { firms = { file = \"firms.csv\" } }\n")
         let d = try XCTUnwrap(p.failure(file))
@@ -140,7 +141,7 @@ final class DataFileTests: XCTestCase {
     }
 
     func testFirmsFileAttributesAreUsed() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.write("firms.csv", "id,sector,size,region,innovativeness\nx1,finance,large,north,2.5\nx2,agriculture,small,south,-1\nx3,retail,medium,,\n")
         let file = try p.write("s.lua", "return scenario { ticks = 2, firms = { file = \"firms.csv\" } }\n")
         let s = try p.session(file)

@@ -1,4 +1,5 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// Where the sandbox keeps a standard function, it keeps Lua 5.4's meaning:
@@ -9,7 +10,7 @@ import XCTest
 final class LuaSemanticsTests: XCTestCase {
     /// Runs `code` as the body of a plugin's setup; fails the test if the run fails.
     func runs(_ code: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("plain", initLua: "local M = {}\nfunction M.setup(ctx)\n\(code)\nend\nreturn M\n")
         do {
             try p.session(try p.scenario("\"plain\",")).run()
@@ -74,7 +75,7 @@ final class LuaSemanticsTests: XCTestCase {
     }
 
     func testRandomStreamsArePerPluginAndFollowTheRunSeed() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         for name in ["one", "two"] {
             try p.plugin(name, initLua: "return { after_tick = function(ctx) ctx.record('\(name)', math.random(1000000)) end }")
         }
@@ -200,7 +201,7 @@ final class LuaSemanticsTests: XCTestCase {
     }
 
     func testModulesLoadAsBytesInAnyEncoding() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         // A module written in Latin-1: "é" is the single byte 0xE9.
         var latin1 = Array("return { s = \"".utf8)
         latin1.append(0xE9)

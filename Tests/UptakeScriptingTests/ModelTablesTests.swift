@@ -1,4 +1,5 @@
 import XCTest
+import UptakeTestSupport
 import UptakeKernel
 @testable import UptakeScripting
 
@@ -7,7 +8,7 @@ import UptakeKernel
 final class ModelTablesTests: XCTestCase {
     func testGeneratedTablesInTheDocsAreCurrent() throws {
         for (page, tables) in [("docs/model.md", ModelTables.names), ("docs/plugins.md", ["lever-use"])] {
-            let url = TempProject.repository.appendingPathComponent(page)
+            let url = Repository.root.appendingPathComponent(page)
             let text = try String(contentsOf: url, encoding: .utf8)
             for name in tables {
                 XCTAssertTrue(text.contains("<!-- generated: \(name) "), "\(page) has no generated table '\(name)'")
@@ -28,7 +29,7 @@ final class ModelTablesTests: XCTestCase {
     }
 
     func testInitialAdoptionDefaultsToNoneUnderBassOnly() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         for (rule, share, adopters) in [("bass", 0.0, 0), ("threshold", 0.03, 12), ("rogers", 0.03, 12)] {
             let s = try p.session(try p.scenario(extra: "model = { rule = \"\(rule)\" },"))
             XCTAssertEqual(s.scenario.config.population.initialAdoption, share, rule)
@@ -44,9 +45,9 @@ final class ModelTablesTests: XCTestCase {
 /// run says so once per lever, and books nothing for the ignored ones.
 final class LeverUseTests: XCTestCase {
     func run(rule: String, plugins: String) throws -> (warnings: [String], simulation: Simulation) {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.scenario(plugins, extra: "model = { rule = \"\(rule)\" },")
-        let library = PluginSearchPath(directories: [TempProject.repository.appendingPathComponent("plugins")])
+        let library = PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])
         let s = try RunSession(file: file, options: .init(searchPath: library))
         var lines: [String] = []
         s.host.logSink = { lines.append($0) }

@@ -1,5 +1,6 @@
 import XCTest
 import UptakeKernel
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// One name per quantity: what a plugin reads in ctx.stats is, by name and
@@ -9,7 +10,7 @@ final class OutputSchemaTests: XCTestCase {
     /// and one key of each breakdown under a probe name; the series must hold
     /// the same numbers in the schema's columns.
     func testStatsFieldsAreTheSeriesColumnsByNameAndValue() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let names = OutputSchema.quantities.filter { $0.luaPath == nil }.map(\.name)
         try p.plugin("probe", initLua: """
         local names = { \(names.map { "\"\($0)\"" }.joined(separator: ", ")) }
@@ -26,7 +27,7 @@ final class OutputSchemaTests: XCTestCase {
         return M
         """)
         let plugins = PluginSearchPath(directories: [p.root.appendingPathComponent("plugins"),
-                                                     TempProject.repository.appendingPathComponent("plugins")])
+                                                     Repository.root.appendingPathComponent("plugins")])
         let s = try RunSession(file: try p.scenario("\"probe\", { \"tax-relief\", rate = 0.2 },"), options: .init(searchPath: plugins))
         try s.run()
         let table = OutputTable(s.simulation)
@@ -46,7 +47,7 @@ final class OutputSchemaTests: XCTestCase {
     /// Spending booked in after_tick counts in that tick's columns, so the
     /// ticks' spending adds up to the cumulative total.
     func testSpendingAfterTheTallyBelongsToItsTick() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("late", initLua: "return { after_tick = function(ctx) ctx.spend(250, \"late\") end }")
         let s = try p.session(try p.scenario("\"late\","))
         try s.run()
@@ -61,7 +62,7 @@ final class OutputSchemaTests: XCTestCase {
     /// The names of Lua API 1.0 still read the right value, and say once,
     /// with the file and line, what to read instead.
     func testOldStatsNamesWarnOnceAndReadTheNewField() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("old-reader", initLua: """
         local M = {}
         function M.after_tick(ctx)
@@ -95,7 +96,7 @@ final class OutputSchemaTests: XCTestCase {
     /// A recorded metric cannot take a column's name, nor an account column's prefix.
     func testRecordRefusesTheSchemasNames() throws {
         for name in ["energy_gwh", "adoption_large", "stage_aware", "tick", "date", "spend_extra"] {
-            let p = try TempProject()
+            let p = try TemporaryProject()
             try p.plugin("clash", initLua: "return { after_tick = function(ctx) ctx.record(\"\(name)\", 1) end }")
             let d = try XCTUnwrap(p.failure(try p.scenario("\"clash\",")), name)
             let expected = name.hasPrefix("spend_") ? "names starting with 'spend_'" : "'\(name)' is a built-in column of series.csv"
@@ -105,8 +106,8 @@ final class OutputSchemaTests: XCTestCase {
 
     /// docs/model.md's outputs table lists every column of a run of the policy package (sectors and accounts as KEY/ACCOUNT).
     func testOutputsTableNamesEveryColumn() throws {
-        let file = TempProject.repository.appendingPathComponent("scenarios/policy-package.lua").path
-        let s = try RunSession(file: file, options: .init(searchPath: PluginSearchPath(directories: [TempProject.repository.appendingPathComponent("plugins")])))
+        let file = Repository.root.appendingPathComponent("scenarios/policy-package.lua").path
+        let s = try RunSession(file: file, options: .init(searchPath: PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])))
         try s.run()
         let doc = ModelTables.outputs()
         let sectors = Set(s.simulation.sectors.map(\.name))

@@ -1,19 +1,20 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// The Lua test runner behind `uptake test`: passing and failing tests are
 /// reported with the test file and the line of the failing assertion.
 final class PluginTestRunnerTests: XCTestCase {
     /// A project with one plugin that sets `subsidy` for small firms.
-    func project() throws -> TempProject {
-        let p = try TempProject()
+    func project() throws -> TemporaryProject {
+        let p = try TemporaryProject()
         try p.plugin("small-subsidy", params: numberParam, initLua: """
         return { on_tick = function(ctx) ctx.set("subsidy", ctx.params.rate, { size = "small" }) end }
         """)
         return p
     }
 
-    func run(_ p: TempProject, _ testFile: String, _ source: String) throws -> [PluginTestOutcome] {
+    func run(_ p: TemporaryProject, _ testFile: String, _ source: String) throws -> [PluginTestOutcome] {
         let path = try p.write("plugins/small-subsidy/test/\(testFile)", source)
         let file = PluginTestFile(url: URL(fileURLWithPath: path), pluginDirectory: p.root.appendingPathComponent("plugins/small-subsidy"))
         return PluginTestRunner(searchPath: { _ in p.searchPath }).run(file)

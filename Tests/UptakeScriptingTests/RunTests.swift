@@ -1,10 +1,11 @@
 import XCTest
+import UptakeTestSupport
 import UptakeKernel
 @testable import UptakeScripting
 
 final class RunTests: XCTestCase {
-    let baseline = TempProject.repository.appendingPathComponent("scenarios/baseline.lua").path
-    var repoPlugins: PluginSearchPath { PluginSearchPath(directories: [TempProject.repository.appendingPathComponent("plugins")]) }
+    let baseline = Repository.root.appendingPathComponent("scenarios/baseline.lua").path
+    var repoPlugins: PluginSearchPath { PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")]) }
 
     func run(_ file: String, _ overrides: [String] = [], seed: UInt64? = nil) throws -> Simulation {
         let s = try RunSession(file: file, options: .init(seed: seed, overrides: overrides.map { try ParameterOverride(parsing: $0) },
@@ -26,7 +27,7 @@ final class RunTests: XCTestCase {
     }
 
     func testQuarterDatedPluginsWorkInMonthlyScenarios() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.write("monthly.lua", """
         return scenario {
           unit = "month", start = "2023-01", ticks = 30, firms = 300,
@@ -46,7 +47,7 @@ final class RunTests: XCTestCase {
     }
 
     func testTrainingCampaignStopsAtItsBudget() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.scenario("{ \"training-campaign\", budget = 3e6, target = { category = \"late_majority\" } },")
         let s = try RunSession(file: file, options: .init(searchPath: repoPlugins))
         try s.run()
@@ -69,7 +70,7 @@ final class RunTests: XCTestCase {
     /// series.csv has the same columns for one scenario and plugin set, whatever a run spent:
     /// every kernel account, and the account of a plugin that books 0 while idle, are there as 0.
     func testSeriesColumnsDoNotDependOnWhatARunSpent() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.scenario("""
         { "tax-relief", rate = 0 },
         { "data-sharing", coverage = 0.3, cost = 1e6, from = "2024Q1" },
@@ -97,8 +98,8 @@ final class CalibrationTests: XCTestCase {
     /// The baseline lands in the spec's ranges: about 5-8% of firms in 2023,
     /// 13-20% by 2025, large firms well ahead of small ones (Eurostat 2025: 55% vs 17%).
     func testBaselineLandsInTheCalibrationRanges() throws {
-        let file = TempProject.repository.appendingPathComponent("scenarios/baseline.lua").path
-        let s = try RunSession(file: file, options: .init(searchPath: PluginSearchPath(directories: [TempProject.repository.appendingPathComponent("plugins")])))
+        let file = Repository.root.appendingPathComponent("scenarios/baseline.lua").path
+        let s = try RunSession(file: file, options: .init(searchPath: PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])))
         try s.run()
         let sim = s.simulation
         let end2023 = sim.history[sim.calendar.lastTick(ofYear: 2023)], end2025 = sim.history[sim.calendar.lastTick(ofYear: 2025)]
@@ -113,7 +114,7 @@ final class CalibrationTests: XCTestCase {
 
 final class HookScheduleTests: XCTestCase {
     func testEveryNAndEventsBetweenPlugins() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("sender", initLua: """
         local M = {}
         function M.on_tick(ctx) ctx.emit("pulse", { at = ctx.tick }) end

@@ -1,4 +1,5 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// Plugins come from other teams: whatever they do, the host survives and
@@ -6,7 +7,7 @@ import XCTest
 final class SandboxTests: XCTestCase {
     /// Runs a scenario whose only plugin has `body` as its on_tick (failing at tick 2).
     func failure(onTick body: String, limits: (Int?, Int?) = (nil, nil), file: StaticString = #filePath, line: UInt = #line) throws -> Diagnostic {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("rogue", initLua: """
         local M = {}
         function M.on_tick(ctx)
@@ -101,7 +102,7 @@ final class SandboxTests: XCTestCase {
     }
 
     func testPluginsCannotSeeOrWriteEachOthersGlobals() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("alpha", initLua: """
         secret = "alpha's"
         local M = {}
@@ -154,14 +155,14 @@ final class SandboxTests: XCTestCase {
 
     func testHostSurvivesAndCanRunAgainAfterAFailure() throws {
         _ = try failure(onTick: "while true do end", limits: (1_000_000, nil))
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let s = try p.session(try p.scenario())
         XCTAssertNoThrow(try s.run())
         XCTAssertEqual(s.simulation.history.count, 12)
     }
 
     func testRequireIsLimitedToOwnModulesAndDependencies() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.write("plugins/helper-lib/util.lua", "return { double = function(x) return 2 * x end }")
         try p.plugin("helper-lib", initLua: "return {}")
         try p.write("plugins/user/lib/math2.lua", "return { triple = function(x) return 3 * x end }")
@@ -182,7 +183,7 @@ final class SandboxTests: XCTestCase {
     }
 
     func testPairsOrderIsFixedAndNextSeesThroughReadOnlyViews() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("walker", params: "[params.names]\ntype = \"list\"\ndefault = [\"b\", \"a\"]\n", initLua: """
         local M = {}
         function M.setup(ctx)

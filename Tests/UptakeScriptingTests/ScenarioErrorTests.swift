@@ -1,11 +1,12 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// Every mistake a scenario can hold ends the run with one diagnostic that
 /// names the file and line (and the plugin, hook and tick where they apply).
 final class ScenarioErrorTests: XCTestCase {
     func testLuaSyntaxErrorNamesFileAndLine() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.write("broken.lua", "return scenario {\n  name = \"x\",\n  ticks = 12\n  seed = 3,\n}\n")
         let d = try XCTUnwrap(p.failure(file))
         XCTAssertEqual(d.file, file)
@@ -15,7 +16,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testAnExperimentFileIsRecognisedAndAnImitationOfItsErrorIsNot() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let experiment = try p.write("sweep.lua", "local x = 1\nreturn experiment { scenario = \"s.lua\" }\n")
         let d = try XCTUnwrap(p.failure(experiment))
         XCTAssertEqual(d.line, 2)
@@ -30,7 +31,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testUnknownPluginIsNamedWithItsLine() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
         let file = try p.scenario("{ \"tax-releif\", rate = 0.2 },")
         let d = try XCTUnwrap(p.failure(file))
@@ -41,7 +42,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testUnknownPluginParameter() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
         let file = try p.scenario("{ \"tax-relief\",\n rat = 0.2 },")
         let d = try XCTUnwrap(p.failure(file))
@@ -53,7 +54,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testParameterOfTheWrongType() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
         let file = try p.scenario("{ \"tax-relief\", rate = \"high\" },")
         let d = try XCTUnwrap(p.failure(file))
@@ -64,7 +65,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testParameterOutOfRangeFromTheCommandLine() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
         let file = try p.scenario("{ \"tax-relief\", rate = 0.2 },")
         let d = try XCTUnwrap(p.failure(file, overrides: ["tax-relief.rate=7"]))
@@ -73,7 +74,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testPluginErrorInOnTickNamesPluginHookTickAndLine() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("faulty", initLua: """
         local M = {}
         function M.on_tick(ctx)
@@ -96,7 +97,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testUnknownScenarioKeySuggestsTheRightOne() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.write("typo.lua", "return scenario {\n  name = \"x\",\n  tiks = 12,\n}\n")
         let d = try XCTUnwrap(p.failure(file))
         XCTAssertEqual(d.line, 3)
@@ -105,7 +106,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testNestedValueOfTheWrongType() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let file = try p.write("net.lua", "return scenario {\n  firms = 300,\n  network = {\n    kind = \"small-world\",\n    degree = \"eight\",\n  },\n}\n")
         let d = try XCTUnwrap(p.failure(file))
         XCTAssertEqual(d.line, 5)
@@ -113,7 +114,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testLatticeTooSmallOrOfTheWrongDegreeNamesTheAllowedValues() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let tiny = try p.write("tiny.lua", "return scenario {\n  firms = 4,\n  network = {\n    kind = \"lattice\",\n    degree = 4,\n  },\n}\n")
         let d = try XCTUnwrap(p.failure(tiny))
         XCTAssertEqual(d.line, 5)
@@ -125,7 +126,7 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testUnknownHookNameIsRejected() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("typo", initLua: "return {\n  on_tik = function(ctx) end,\n}\n")
         let file = try p.scenario("\"typo\",")
         let d = try XCTUnwrap(p.failure(file))

@@ -1,4 +1,5 @@
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// Versions, dependencies, lockfiles, archives: what teams rely on to share plugins.
@@ -14,7 +15,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testDependenciesLoadFirstAndVersionsAreChosenByConstraint() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("base-lib", version: "1.4.0", initLua: "return { setup = function(ctx) end }")
         try p.write("plugins/base-lib-old/plugin.toml", "name = \"base-lib\"\nversion = \"0.9.0\"\n")
         try p.write("plugins/base-lib-old/init.lua", "return {}")
@@ -28,7 +29,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testMissingDependencyNamesWhoNeedsIt() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("needy", dependencies: "ghost = \"^1\"\n", initLua: "return {}")
         let d = try XCTUnwrap(p.failure(try p.scenario("\"needy\",")))
         XCTAssertTrue(d.problem.contains("'ghost'") && d.problem.contains("plugin 'needy'"), d.description)
@@ -36,7 +37,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testVersionThatFitsNoConstraint() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("base-lib", version: "2.0.0", initLua: "return {}")
         try p.plugin("user", dependencies: "base-lib = \"^1.0\"\n", initLua: "return {}")
         let d = try XCTUnwrap(p.failure(try p.scenario("\"user\",")))
@@ -45,7 +46,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testDependencyCycleIsNamed() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("ping", dependencies: "pong = \"*\"\n", initLua: "return {}")
         try p.plugin("pong", dependencies: "ping = \"*\"\n", initLua: "return {}")
         let d = try XCTUnwrap(p.failure(try p.scenario("\"ping\",")))
@@ -53,7 +54,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testOptionalDependencyLoadsOnlyWhenUsed() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("extra", initLua: "return {}")
         try p.plugin("main-plugin", dependencies: "extra = { version = \"^1\", optional = true }\n", initLua: """
         local ok = pcall(require, "extra")
@@ -72,7 +73,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testLockfileRefusesAChangedPluginAndSaysWhichFile() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("steady", initLua: "return {}")
         let file = try p.scenario("\"steady\",")
         let session = try p.session(file)
@@ -91,12 +92,12 @@ final class SharingTests: XCTestCase {
     }
 
     func testPackAndInstallRoundTripWithChecksums() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("shared-policy", initLua: "return { on_tick = function(ctx) end }")
         try p.write("plugins/shared-policy/test/t.lua", "return {}")
         let archive = try PluginArchive.pack(p.root.appendingPathComponent("plugins/shared-policy"), into: p.root.appendingPathComponent("dist"))
         XCTAssertEqual(archive.lastPathComponent, "shared-policy-1.0.0.zip")
-        let other = try TempProject()
+        let other = try TemporaryProject()
         let result = try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins"))
         guard case .installed(let where_) = result else { return XCTFail("\(result)") }
         XCTAssertEqual(where_.path, other.root.appendingPathComponent("plugins/shared-policy").path)
@@ -113,7 +114,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testTamperedArchiveIsRefused() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("shared-policy", initLua: "return {}")
         let archive = try PluginArchive.pack(p.root.appendingPathComponent("plugins/shared-policy"), into: p.root)
         // Flip bytes of a stored file: the zip's own CRC or our checksums must catch it.
@@ -121,13 +122,13 @@ final class SharingTests: XCTestCase {
         let needle = Data("return {}".utf8)
         if let r = data.range(of: needle) { data.replaceSubrange(r, with: Data("return {1".utf8)) }
         try data.write(to: archive)
-        let other = try TempProject()
+        let other = try TemporaryProject()
         XCTAssertThrowsError(try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins")))
         XCTAssertFalse(FileManager.default.fileExists(atPath: other.root.appendingPathComponent("plugins/shared-policy").path))
     }
 
     func testScaffoldIsRefusedByCheckUntilItsPlaceholdersAreReplaced() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         let folder = try PluginScaffold.create(name: "my-policy", in: p.root.appendingPathComponent("plugins"))
         XCTAssertThrowsError(try PluginChecker.check(folder, searchPath: p.searchPath)) { e in
             XCTAssertTrue("\(e)".hasSuffix("plugin.toml:4: in plugin 'my-policy': the manifest still has the placeholder text of `uptake plugin new` in: "
@@ -149,7 +150,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testCheckFindsABadDefault() throws {
-        let p = try TempProject()
+        let p = try TemporaryProject()
         try p.plugin("bad-default", params: "[params.rate]\ntype = \"number\"\ndefault = 5\nmax = 1\n", initLua: "return {}")
         XCTAssertThrowsError(try PluginChecker.check(p.root.appendingPathComponent("plugins/bad-default"), searchPath: p.searchPath)) { e in
             XCTAssertTrue("\(e)".contains("default of parameter 'rate'"), "\(e)")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
 /// Where an uptake finds the standard plugin library: from its own location,
@@ -7,11 +8,7 @@ import XCTest
 /// library is not there.
 final class StandardLibraryTests: XCTestCase {
     /// A folder with a space in its name, as users' folders have.
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake lib \(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder() throws -> URL { try TemporaryFolder.make(prefix: "uptake lib ") }
 
     func make(_ root: URL, _ relative: String, directory: Bool = false) throws {
         let url = root.appendingPathComponent(relative)
@@ -61,7 +58,7 @@ final class StandardLibraryTests: XCTestCase {
         let expected = lone.appendingPathComponent("share/uptake/plugins").path
         XCTAssertEqual(library.directory.path, expected)
 
-        let project = try TempProject()
+        let project = try TemporaryProject()
         let scenario = try project.scenario("{ \"energy-cap\" },")
         let searchPath = PluginSearchPath.standard(scenarioFile: scenario, environment: ["HOME": lone.path], standardLibrary: library)
         XCTAssertFalse(searchPath.directories.map(\.path).contains(expected), "a missing folder is not searched")
@@ -79,9 +76,9 @@ final class StandardLibraryTests: XCTestCase {
         try make(prefix, "bin/uptake")
         let plugins = prefix.appendingPathComponent("share/uptake/plugins")
         try FileManager.default.createDirectory(at: plugins.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: plugins, withDestinationURL: TempProject.repository.appendingPathComponent("plugins"))
+        try FileManager.default.createSymbolicLink(at: plugins, withDestinationURL: Repository.root.appendingPathComponent("plugins"))
         let library = StandardLibrary.locate(executable: prefix.appendingPathComponent("bin/uptake").path)
-        let project = try TempProject()
+        let project = try TemporaryProject()
         let scenario = try project.scenario("{ \"energy-cap\" },")
         let searchPath = PluginSearchPath.standard(scenarioFile: scenario, environment: ["HOME": prefix.path], standardLibrary: library)
         XCTAssertEqual(searchPath.directories.last?.path, plugins.path)

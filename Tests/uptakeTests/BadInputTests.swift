@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 
 /// The catalogue of wrong inputs: for each, the exact one-line message and
 /// exit status a user gets, and that nothing already there is lost or
@@ -100,7 +101,7 @@ final class BadInputTests: XCTestCase {
 
     func testEachWrongInputGetsItsMessageAndExitStatusAndChangesNothing() throws {
         for c in Self.cases {
-            let dir = try UptakeCLI.temporaryDirectory()
+            let dir = try TemporaryFolder.make()
             for (path, data) in c.files { try data.write(to: dir.appendingPathComponent(path)) }
             // Results of an earlier run in the output folder must survive the failed one.
             let out = dir.appendingPathComponent("out")
@@ -147,7 +148,7 @@ final class BadInputTests: XCTestCase {
 
     /// A full disk: a 64 KiB tmpfs (needs root to mount; skipped where it cannot be made).
     func testAFullDiskLosesNothingAndSaysSo() throws {
-        let mountPoint = try UptakeCLI.temporaryDirectory()
+        let mountPoint = try TemporaryFolder.make()
         let mount = Process()
         mount.executableURL = URL(fileURLWithPath: "/bin/mount")
         mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint.path]

@@ -1,13 +1,13 @@
 import Foundation
 import GRDB
 import XCTest
+import UptakeTestSupport
 
 /// `uptake batch`, `results`, `sensitivity`, `merge` and `slurm` run as a user would.
 final class BatchCommandTests: XCTestCase {
     /// The built binary, run in a folder of this class's.
     struct CLI {
         func uptake(_ arguments: [String], in directory: URL) throws -> UptakeCLI.Result { try UptakeCLI.run(arguments, in: directory) }
-        func temporaryDirectory() throws -> URL { try UptakeCLI.temporaryDirectory() }
     }
     let cli = CLI()
 
@@ -17,40 +17,29 @@ final class BatchCommandTests: XCTestCase {
     }
 
     static func project(firms: Int = 300, ticks: Int = 6, values: Int = 4, replicates: Int = 2, pluginBody: String = "") throws -> URL {
-        let dir = try UptakeCLI.temporaryDirectory()
-        func write(_ name: String, _ text: String) throws {
-            let url = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        try write("plugins/probe/plugin.toml", """
-        name = "probe"
-        version = "1.0.0"
-        api = "^1"
-        description = "test plugin"
-
+        let project = try TemporaryProject()
+        try project.plugin("probe", params: """
         [params.x]
         type = "number"
         default = 0
         min = 0
         max = 100
-        """)
-        try write("plugins/probe/init.lua", "local m = {}\n\(pluginBody)\nfunction m.after_tick(ctx) ctx.record(\"probe_x\", ctx.params.x) end\nreturn m\n")
-        try write("scenario.lua", """
+        """, initLua: "local m = {}\n\(pluginBody)\nfunction m.after_tick(ctx) ctx.record(\"probe_x\", ctx.params.x) end\nreturn m\n")
+        try project.write("scenario.lua", """
         return scenario {
           name = "small", ticks = \(ticks), seed = 5, firms = \(firms),
           network = { kind = "small-world", degree = 6 },
           plugins = { { "probe" } },
         }
         """)
-        try write("experiment.lua", """
+        try project.write("experiment.lua", """
         return experiment {
           name = "probe sweep", scenario = "scenario.lua", seed = 8, replicates = \(replicates),
           levers = { ["probe.x"] = { from = 1, step = 1, to = \(values) } },
           record = { final = { "adoption", "probe_x" }, series = { "adopters" }, every = 3 },
         }
         """)
-        return dir
+        return project.root
     }
 
     static func dump(_ path: String) throws -> String {

@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 
 /// scripts/build-stamp.sh, which the BuildStamp plugin runs before every
 /// build: the commit a tree is built from, "+dirty" changes told apart, and
 /// "unknown" wherever git cannot vouch for this very package.
 final class BuildStampTests: XCTestCase {
-    static let script = InstallLayoutTests.repository.appendingPathComponent("scripts/build-stamp.sh").path
+    static let script = Repository.root.appendingPathComponent("scripts/build-stamp.sh").path
 
     struct Stamp: Equatable { let commit: String; let changes: String }
 
@@ -35,11 +36,7 @@ final class BuildStampTests: XCTestCase {
         return Stamp(commit: value("commit"), changes: value("changes"))
     }
 
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake stamp \(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder() throws -> URL { try TemporaryFolder.make(prefix: "uptake stamp ") }
 
     func testTheStampIsTheCommitPlusAFingerprintOfChangesAndUnknownOutsideThePackagesOwnRepository() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/git") else { throw XCTSkip("git is not installed") }

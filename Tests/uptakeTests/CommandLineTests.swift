@@ -1,21 +1,17 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 
 /// Runs the built `uptake` binary as a user would.
 final class CommandLineTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     typealias Result = UptakeCLI.Result
-    static var productsDirectory: URL { UptakeCLI.productsDirectory }
 
-    func uptake(_ arguments: [String], in directory: URL = repository) throws -> Result {
+    func uptake(_ arguments: [String], in directory: URL = Repository.root) throws -> Result {
         try UptakeCLI.run(arguments, in: directory)
     }
 
-    func temporaryDirectory() throws -> URL { try UptakeCLI.temporaryDirectory() }
-
     func testRunPrintsSummaryAndWritesSeries() throws {
-        let out = try temporaryDirectory()
+        let out = try TemporaryFolder.make()
         let r = try uptake(["run", "scenarios/baseline.lua", "--out", out.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("Adoption: share of firms"), r.stdout)
@@ -28,7 +24,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testSameSeedGivesByteIdenticalSeriesFiles() throws {
-        let a = try temporaryDirectory(), b = try temporaryDirectory()
+        let a = try TemporaryFolder.make(), b = try TemporaryFolder.make()
         XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", a.path, "--quiet"]).status, 0)
         XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", b.path, "--quiet", "--threads", "2"]).status, 0)
         let da = try Data(contentsOf: a.appendingPathComponent("series.csv")), db = try Data(contentsOf: b.appendingPathComponent("series.csv"))
@@ -36,7 +32,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testASeedAsExportedFilesWriteItIsTheSameSeed() throws {
-        let a = try temporaryDirectory(), b = try temporaryDirectory()
+        let a = try TemporaryFolder.make(), b = try TemporaryFolder.make()
         XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9451341060835768564", "--out", a.path, "--quiet"]).status, 0)
         XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "s9451341060835768564", "--out", b.path, "--quiet"]).status, 0)
         XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent("series.csv")), try Data(contentsOf: b.appendingPathComponent("series.csv")))
@@ -44,7 +40,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testErrorsExitNonZeroWithOneLine() throws {
-        let dir = try temporaryDirectory()
+        let dir = try TemporaryFolder.make()
         try "return scenario {\n  ticks = 4,\n  firms = 100\n  seed = 1,\n}\n".write(to: dir.appendingPathComponent("bad.lua"), atomically: true, encoding: .utf8)
         let r = try uptake(["run", dir.appendingPathComponent("bad.lua").path, "--out", dir.path])
         XCTAssertNotEqual(r.status, 0)
@@ -58,7 +54,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testFirmsOutWritesOneRowPerFirm() throws {
-        let dir = try temporaryDirectory()
+        let dir = try TemporaryFolder.make()
         let file = dir.appendingPathComponent("firms.csv")
         let r = try uptake(["run", "scenarios/baseline.lua", "--set", "firms.count=500", "--out", dir.path, "--firms-out", file.path, "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -71,7 +67,7 @@ final class CommandLineTests: XCTestCase {
     /// between two processes; Uptake's `pairs` and per-plugin random streams
     /// must make the output identical anyway.
     func testPairsAndRandomAreDeterministicAcrossProcesses() throws {
-        let dir = try temporaryDirectory()
+        let dir = try TemporaryFolder.make()
         let plugin = dir.appendingPathComponent("plugins/walker")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
         try "name = \"walker\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)
@@ -105,7 +101,7 @@ final class CommandLineTests: XCTestCase {
 
     /// A lever the rule does not use is named once on stderr; --quiet silences it like the plugins' log lines.
     func testALeverTheRuleIgnoresIsWarnedOnceAndQuietSilencesIt() throws {
-        let dir = try UptakeCLI.temporaryDirectory()
+        let dir = try TemporaryFolder.make()
         try """
         return scenario {
           ticks = 6, firms = 500,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import UptakeFiles
 import UptakeScripting
+import UptakeTestSupport
 import XCTest
 @testable import uptake
 
@@ -85,7 +86,7 @@ final class ErrorReportTests: XCTestCase {
     /// A command that ended the process, or wrote its own "Error:" line, would
     /// bypass the mapping: only the exits `ErrorReport` lists may do so.
     func testNoCommandEndsTheProcessOrTellsAnErrorItself() throws {
-        let folder = CommandLineTests.repository.appendingPathComponent("Sources/uptake")
+        let folder = Repository.root.appendingPathComponent("Sources/uptake")
         let mapperFile = "ErrorReport.swift"
         let mapper = try String(contentsOf: folder.appendingPathComponent(mapperFile), encoding: .utf8)
         let exit = try NSRegularExpression(pattern: #"(^|[^\w.])_?exit\(|Foundation\.exit\(|ExitCode\("#)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 
 /// A new user's first hour (issue 10): the progress line on a terminal and
 /// only there, --quiet that is quiet, run --json, seeds that --set and

@@ -1,6 +1,7 @@
 import Foundation
 import UptakeLocks
 import XCTest
+import UptakeTestSupport
 
 /// Hostile plugins against the real `uptake` binary.
 ///
@@ -559,35 +560,25 @@ final class HostilePluginTests: XCTestCase {
 
     /// Writes the case's project and runs `uptake run scenario.lua --out out` in it.
     static func run(_ c: Case) throws -> (MeasuredProcess.Result, URL) {
-        let dir = try UptakeCLI.temporaryDirectory()
-        func write(_ text: String, _ path: String) throws { try write(Data(text.utf8), path) }
-        func write(_ data: Data, _ path: String) throws {
-            let url = dir.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url)
+        let project = try TemporaryProject()
+        let dir = project.root
+        func plugin(_ name: String, dependencies: String = "", initLua: String) throws {
+            try project.plugin(name, description: "Hostile-plugin test: \(name).", dependencies: dependencies, initLua: initLua)
         }
-        func manifest(_ name: String, dependencies: String = "") -> String {
-            "name = \"\(name)\"\nversion = \"1.0.0\"\napi = \"^1\"\ndescription = \"Hostile-plugin test: \(name).\"\n" + dependencies
-        }
-        try write(manifest("witness"), "plugins/witness/plugin.toml")
-        try write(witnessLua, "plugins/witness/init.lua")
-        try write(manifest("hostile", dependencies: c.dependsOnWitness ? "\n[dependencies]\nwitness = \"^1\"\n" : ""), "plugins/hostile/plugin.toml")
-        try write(c.initLua, "plugins/hostile/init.lua")
-        if case .module = c.placement { try write(c.code + "\nreturn {}\n", "plugins/hostile/attack.lua") }
-        for (name, data) in c.files { try write(data, "plugins/hostile/\(name)") }
-        for (name, lua) in c.extraPlugins {
-            try write(manifest(name), "plugins/\(name)/plugin.toml")
-            try write(lua, "plugins/\(name)/init.lua")
-        }
+        try plugin("witness", initLua: witnessLua)
+        try plugin("hostile", dependencies: c.dependsOnWitness ? "witness = \"^1\"\n" : "", initLua: c.initLua)
+        if case .module = c.placement { try project.write("plugins/hostile/attack.lua", c.code + "\nreturn {}\n") }
+        for (name, data) in c.files { try project.write("plugins/hostile/\(name)", data: data) }
+        for (name, lua) in c.extraPlugins { try plugin(name, initLua: lua) }
         let plugins = (["hostile"] + c.extraPlugins.map(\.0) + ["witness"]).map { "\"\($0)\"" }.joined(separator: ", ")
-        try write("""
+        try project.write("scenario.lua", """
             return scenario {
               name = "hostile", ticks = 6, seed = 5, firms = 400,
               limits = \(c.limits),
               plugins = { \(plugins) },
             }
 
-            """, "scenario.lua")
+            """)
         let r = try MeasuredProcess.run(binary, ["run", "scenario.lua", "--out", dir.appendingPathComponent("out").path],
                                         in: dir, timeout: timeout)
         return (r, dir)

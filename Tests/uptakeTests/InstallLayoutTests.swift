@@ -1,21 +1,17 @@
 import Foundation
 import GRDB
 import XCTest
+import UptakeTestSupport
 
 /// uptake run as an installed tool: called by bare name through a symlink on
 /// PATH, copied into a PREFIX/bin with its share folder, or copied alone;
 /// `--version`; and results databases that remember which build made them.
 final class InstallLayoutTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// The built binary with symlinks resolved (.build/debug is a link to the triple's folder).
     static let binary = UptakeCLI.productsDirectory.appendingPathComponent("uptake").resolvingSymlinksInPath()
 
     /// A folder with spaces in its path, away from the source tree.
-    func folder(_ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake \(name) \(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder(_ name: String) throws -> URL { try TemporaryFolder.make(prefix: "uptake \(name) ") }
 
     /// `uptake ARGS` typed by bare name, found on a PATH whose first folder is `bin`.
     func byName(_ arguments: [String], bin: URL, in directory: URL, home: URL) throws -> UptakeCLI.Result {
@@ -43,7 +39,7 @@ final class InstallLayoutTests: XCTestCase {
     }
 
     func testVersionSaysTheReleaseAndTheCommitItWasBuiltFrom() throws {
-        let r = try UptakeCLI.run(["--version"], in: Self.repository)
+        let r = try UptakeCLI.run(["--version"], in: Repository.root)
         XCTAssertEqual(r.status, 0, r.stderr)
         let line = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let pattern = #"^uptake \d+\.\d+\.\d+ \(commit ([0-9a-f]{7}(\+dirty)?|unknown)\)$"#
@@ -53,7 +49,7 @@ final class InstallLayoutTests: XCTestCase {
         func git(_ arguments: [String]) -> (status: Int32, output: String)? {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", Self.repository.path] + arguments
+            process.arguments = ["git", "-C", Repository.root.path] + arguments
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -63,7 +59,7 @@ final class InstallLayoutTests: XCTestCase {
             return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         guard let top = git(["rev-parse", "--show-toplevel"]), top.status == 0,
-              URL(fileURLWithPath: top.output).resolvingSymlinksInPath() == Self.repository.resolvingSymlinksInPath() else { return }
+              URL(fileURLWithPath: top.output).resolvingSymlinksInPath() == Repository.root.resolvingSymlinksInPath() else { return }
         let commit = line.replacingOccurrences(of: #"^.*\(commit ([0-9a-f]*|unknown).*$"#, with: "$1", options: .regularExpression)
         XCTAssertNotEqual(commit, "unknown", "built in a git checkout, the commit is known: \(line)")
         XCTAssertEqual(git(["cat-file", "-e", "\(commit)^{commit}"])?.status, 0, "\(commit) is not a commit of this repository")
@@ -79,7 +75,7 @@ final class InstallLayoutTests: XCTestCase {
         let run = try byName(["run", standard, "--out", "out", "--quiet"], bin: bin, in: work, home: home)
         XCTAssertEqual(run.status, 0, run.stderr)
         let info = try byName(["plugin", "info", "energy-cap", "--scenario", standard], bin: bin, in: work, home: home)
-        XCTAssertTrue(info.stdout.contains("(\(Self.repository.appendingPathComponent("plugins/energy-cap").path))"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("(\(Repository.root.appendingPathComponent("plugins/energy-cap").path))"), info.stdout)
 
         let slurm = try byName(["slurm", "experiment.lua", "--shards", "2", "--out", "sweep"], bin: bin, in: work, home: home)
         XCTAssertEqual(slurm.status, 0, slurm.stderr)
@@ -106,7 +102,7 @@ final class InstallLayoutTests: XCTestCase {
 
         // With its share folder (a link to the source tree's plugins, standing in for an installed copy).
         try FileManager.default.createDirectory(at: prefix.appendingPathComponent("share/uptake"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: expected, withDestinationPath: Self.repository.appendingPathComponent("plugins").path)
+        try FileManager.default.createSymbolicLink(atPath: expected, withDestinationPath: Repository.root.appendingPathComponent("plugins").path)
         let run = try byName(["run", standard, "--out", "out", "--quiet"], bin: bin, in: work, home: home)
         XCTAssertEqual(run.status, 0, run.stderr)
         let info = try byName(["plugin", "info", "energy-cap", "--scenario", standard], bin: bin, in: work, home: home)

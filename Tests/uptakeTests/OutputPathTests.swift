@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 
 /// Every output path of every command: missing folders are made (with
 /// spaces in their names too), a file or folder in the way and a file
@@ -140,7 +141,7 @@ final class OutputPathTests: XCTestCase {
     /// Ctrl-C in the other commands: the temporary files of outputs being
     /// written are removed (see OutputFileTests) and the status is 130.
     func testAnInterruptedCommandEndsWith130AndWritesNothing() throws {
-        let dir = try UptakeCLI.temporaryDirectory()
+        let dir = try TemporaryFolder.make()
         let plugin = dir.appendingPathComponent("plugins/slow")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("scenarios"), withIntermediateDirectories: true)

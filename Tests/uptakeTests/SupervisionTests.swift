@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+import UptakeTestSupport
 
 /// Runs happen in supervised processes: a crash or a hang costs one run,
 /// never the batch, and is reported with the plugin, hook and tick. Faults

@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 
 /// `uptake test` as a user runs it: one line per test, a summary, exit status 1 on failure.
 extension CommandLineTests {
     func testTestCommandReportsEachTestAndFailsWhenOneFails() throws {
-        let dir = try temporaryDirectory()
+        let dir = try TemporaryFolder.make()
         let plugin = dir.appendingPathComponent("plugins/noop")
         try FileManager.default.createDirectory(at: plugin.appendingPathComponent("test"), withIntermediateDirectories: true)
         try "name = \"noop\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)

@@ -1,36 +1,18 @@
 import Foundation
 import GRDB
 import XCTest
+import UptakeTestSupport
 @testable import UptakeBatch
 import UptakeScripting
 
-/// A throw-away project for batch tests: tiny scenarios, test plugins and
-/// experiment files in a temporary folder.
-struct BatchFixture {
-    let root: URL
-
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("plugins"), withIntermediateDirectories: true)
-    }
-
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    @discardableResult
-    func write(_ relative: String, _ text: String) throws -> String {
-        let url = root.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
-    func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
+/// What the batch tests do in a throw-away project: tiny scenarios, test
+/// plugins with number parameters, experiment files, and batches run into
+/// results databases there.
+extension TemporaryProject {
     /// A test plugin with number parameters (each min..max, default 0) and an init.lua.
     func plugin(_ name: String, numbers: [String], range: (Double, Double) = (-10, 10), initLua: String) throws {
         let params = numbers.map { "[params.\($0)]\ntype = \"number\"\ndefault = 0\nmin = \(range.0)\nmax = \(range.1)\n" }.joined(separator: "\n")
-        try write("plugins/\(name)/plugin.toml", "name = \"\(name)\"\nversion = \"1.0.0\"\napi = \"^1\"\ndescription = \"test plugin\"\n\n\(params)")
-        try write("plugins/\(name)/init.lua", initLua)
+        try plugin(name, params: params, initLua: initLua)
     }
 
     /// The Ishigami function as a plugin: y = sin(x1) + 7 sin(x2)^2 + 0.1 x3^4 sin(x1).
@@ -61,27 +43,32 @@ struct BatchFixture {
         """)
     }
 
-    /// The build the fixture's batches claim to be.
-    static let build = ProgramBuild(version: "0.2.0", commit: "3e6b58177a687b37eb21a52a8684787791389293")
-
+    /// The project's own plugins, then the repository's standard ones.
     var searchPath: PluginSearchPath {
-        PluginSearchPath(directories: [root.appendingPathComponent("plugins"), BatchFixture.repository.appendingPathComponent("plugins")])
+        PluginSearchPath(directories: [plugins, Repository.root.appendingPathComponent("plugins")])
     }
 
     func experiment(_ body: String, name: String = "experiment.lua") throws -> Experiment {
         try ExperimentLoader.load(file: try write(name, "return experiment {\n\(body)\n}\n"))
     }
 
-    /// Runs a batch into a new database in the fixture folder and returns the summary and path.
+    /// Runs a batch into a new database in the project folder and returns the summary and path.
     func batch(_ experiment: Experiment, jobs: Int = 1, shard: Shard = .all, resume: Bool = false, out: String = "results.db",
-               program: ProgramBuild = BatchFixture.build, allowOtherBuild: Bool = false) throws -> (BatchRunner.Summary, String) {
+               program: ProgramBuild = .fixture, allowOtherBuild: Bool = false) throws -> (BatchRunner.Summary, String) {
         let db = path(out)
         let options = BatchRunner.Options(jobs: jobs, shard: shard, resume: resume, program: program, allowOtherBuild: allowOtherBuild,
                                           searchPath: searchPath)
         let summary = try BatchRunner(experiment: experiment, options: options).run(out: db)
         return (summary, db)
     }
+}
 
+extension ProgramBuild {
+    /// The build the tests' batches claim to be.
+    static let fixture = ProgramBuild(version: "0.2.0", commit: "3e6b58177a687b37eb21a52a8684787791389293")
+}
+
+extension ResultStore {
     /// Every row of every table, ordered, without timings and timestamps: equal dumps mean equal results.
     static func dump(_ path: String) throws -> String {
         let store = try ResultStore.open(path, readOnly: true)
@@ -99,6 +86,7 @@ struct BatchFixture {
         }
     }
 
+    /// The number the query `sql` (a count) gives on the database at `path`.
     static func count(_ path: String, _ sql: String) throws -> Int {
         try ResultStore.open(path, readOnly: true).read { try Int.fetchOne($0, sql: sql) ?? 0 }
     }

@@ -1,40 +1,11 @@
 import Foundation
 import XCTest
+import UptakeTestSupport
 @testable import UptakeScripting
 
-/// A throw-away project folder with a scenario and plugins, for tests.
-struct TempProject {
-    let root: URL
-
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("plugins"), withIntermediateDirectories: true)
-    }
-
-    /// The repository's own folder (for its plugins/ and scenarios/).
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    @discardableResult
-    func write(_ relative: String, _ text: String) throws -> String {
-        let url = root.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
-    /// A plugin with a manifest (params given as TOML sections) and an init.lua.
-    func plugin(_ name: String, version: String = "1.0.0", params: String = "", dependencies: String = "", initLua: String) throws {
-        try write("plugins/\(name)/plugin.toml", """
-        name = "\(name)"
-        version = "\(version)"
-        api = "^1"
-        description = "test plugin"
-        \(dependencies.isEmpty ? "" : "[dependencies]\n" + dependencies)
-        \(params)
-        """)
-        try write("plugins/\(name)/init.lua", initLua)
-    }
-
+/// What the scripting tests do in a throw-away project: write a small
+/// scenario and run it with the project's own plugins.
+extension TemporaryProject {
     /// A small scenario using the given plugin entries (Lua source of the list).
     func scenario(_ plugins: String = "", extra: String = "", name: String = "scenario.lua") throws -> String {
         try write(name, """
@@ -51,7 +22,8 @@ struct TempProject {
         """)
     }
 
-    var searchPath: PluginSearchPath { PluginSearchPath(directories: [root.appendingPathComponent("plugins")]) }
+    /// Only the project's own plugins: no standard library, no user folders.
+    var searchPath: PluginSearchPath { PluginSearchPath(directories: [plugins]) }
 
     func session(_ file: String, overrides: [String] = [], seed: UInt64? = nil, limits: (Int?, Int?) = (nil, nil)) throws -> RunSession {
         try RunSession(file: file, options: .init(seed: seed, overrides: overrides.map { try ParameterOverride(parsing: $0) },
@@ -75,6 +47,7 @@ struct TempProject {
     }
 }
 
+/// A plugin parameter `rate`, a number in 0...1, as a manifest's TOML.
 let numberParam = """
 [params.rate]
 type = "number"

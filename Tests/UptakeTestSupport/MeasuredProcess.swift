@@ -24,40 +24,41 @@ import Glibc
 /// - Only the first and last `outputLimit / 2` bytes of stdout and stderr are
 ///   kept (the middle is replaced by a marker line); `stdoutBytes` and
 ///   `stderrBytes` are the full sizes.
-enum MeasuredProcess {
-    struct Result {
-        enum Status: Equatable, CustomStringConvertible {
+public enum MeasuredProcess {
+    public struct Result: Sendable {
+        public enum Status: Equatable, Sendable, CustomStringConvertible {
             case exited(Int32)
             case signaled(Int32)
-            var description: String {
+            public var description: String {
                 switch self {
                 case .exited(let code): return "exit \(code)"
                 case .signaled(let signal): return "killed by signal \(signal)"
                 }
             }
         }
-        var status: Status
-        var stdout: String
-        var stderr: String
-        var stdoutBytes: Int
-        var stderrBytes: Int
+        public var status: Status
+        public var stdout: String
+        public var stderr: String
+        public var stdoutBytes: Int
+        public var stderrBytes: Int
         /// Peak RSS in bytes from `wait4`'s rusage (see the caveat above).
-        var peakRSSBytes: Int
+        public var peakRSSBytes: Int
         /// The parent's RSS when the child was spawned: a floor of `peakRSSBytes`.
-        var inheritedFloorBytes: Int
+        public var inheritedFloorBytes: Int
         /// Whether the child ran past the timeout and was killed with SIGKILL.
-        var timedOut: Bool
-        var seconds: Double
+        public var timedOut: Bool
+        public var seconds: Double
     }
 
-    struct SpawnError: Error, CustomStringConvertible {
-        let description: String
+    public struct SpawnError: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The marker that replaces the middle of an output longer than `outputLimit`.
-    static let omissionMarker = "[... MeasuredProcess: output cut here ...]"
+    public static let omissionMarker = "[... MeasuredProcess: output cut here ...]"
 
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL,
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL,
                     timeout: TimeInterval, outputLimit: Int = 2 << 20) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("measured-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

@@ -2,11 +2,18 @@ import Foundation
 import XCTest
 
 /// Runs the built `uptake` binary as a user would, for the command-line tests.
-enum UptakeCLI {
-    struct Result { let status: Int32; let stdout: String; let stderr: String }
+///
+///     let r = try UptakeCLI.run(["run", "scenarios/baseline.lua", "--quiet"], in: Repository.root)
+///     XCTAssertEqual(r.status, 0, r.stderr)
+public enum UptakeCLI {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
 
     /// The folder with the built products (next to the test bundle).
-    static var productsDirectory: URL {
+    public static var productsDirectory: URL {
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             return bundle.bundleURL.deletingLastPathComponent()
         }
@@ -14,7 +21,7 @@ enum UptakeCLI {
     }
 
     /// Runs `uptake` (or `executable`: a copy or link of it, or /usr/bin/env to find it on PATH) in `directory`.
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable ?? productsDirectory.appendingPathComponent("uptake")
         process.arguments = arguments
@@ -32,14 +39,8 @@ enum UptakeCLI {
     }
 
     /// The first line of standard error that is not a plugin's log line ("[tick 3 2023Q4] ...").
-    static func errorLine(_ stderr: String) -> String {
+    public static func errorLine(_ stderr: String) -> String {
         stderr.split(separator: "\n").filter { !$0.hasPrefix("[") }.map(String.init).first ?? ""
-    }
-
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
     }
 }
 
@@ -50,11 +51,15 @@ import Glibc
 extension UptakeCLI {
     /// What a run on a terminal showed: everything written to the terminal
     /// (standard error, a pseudo-terminal here) and standard output (a pipe).
-    struct TerminalResult { let status: Int32; let terminal: String; let stdout: String }
+    public struct TerminalResult: Sendable {
+        public let status: Int32
+        public let terminal: String
+        public let stdout: String
+    }
 
     /// Runs `uptake` with its standard error on a pseudo-terminal, as when
     /// a user types the command, and its standard output into a pipe.
-    static func runOnTerminal(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> TerminalResult {
+    public static func runOnTerminal(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> TerminalResult {
         // glibc's pseudo-terminal functions are not in Swift's Glibc module (they need _XOPEN_SOURCE): look them up.
         typealias Open = @convention(c) (Int32) -> Int32
         typealias Prepare = @convention(c) (Int32) -> Int32
@@ -95,12 +100,12 @@ extension UptakeCLI {
 
     /// `uptake` running in the background, to be signalled; its standard
     /// output and error go to one file, read while it runs.
-    final class Background {
-        let process = Process()
-        let errorFile: URL
+    public final class Background {
+        public let process = Process()
+        public let errorFile: URL
 
-        init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
-            errorFile = try UptakeCLI.temporaryDirectory().appendingPathComponent("stderr")
+        public init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+            errorFile = try TemporaryFolder.make(prefix: "uptake-output-").appendingPathComponent("stderr")
             _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
             process.executableURL = UptakeCLI.productsDirectory.appendingPathComponent("uptake")
             process.arguments = arguments
@@ -113,10 +118,10 @@ extension UptakeCLI {
         }
 
         /// Standard output and error so far.
-        var output: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+        public var output: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
         /// Waits until the output contains `text` (a condition, not a duration); false if the process ended first.
-        func waitFor(_ text: String, timeout: TimeInterval = 120) -> Bool {
+        public func waitFor(_ text: String, timeout: TimeInterval = 120) -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
             while !output.contains(text) {
                 guard process.isRunning, Date() < deadline else { return output.contains(text) }
@@ -127,7 +132,7 @@ extension UptakeCLI {
 
         /// Waits for the end; the exit status, or -1 if it was still running
         /// after `timeout` seconds and had to be killed (a test that would hang fails instead).
-        func finish(timeout: TimeInterval = 60) -> Int32 {
+        public func finish(timeout: TimeInterval = 60) -> Int32 {
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline { usleep(10_000) }
             if process.isRunning {
