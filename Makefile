@@ -18,7 +18,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: setup build demo test unit-test doc-test slurm-test salib-test package-test install uninstall deb bench fuzz sanitize clean
+.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -31,7 +31,12 @@ build: setup
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: unit-test doc-test slurm-test salib-test package-test
+test: lint unit-test doc-test slurm-test salib-test package-test
+
+# Code layout as .swift-format says (swift-format comes with the Swift toolchain): 120 columns, no ';'-joined
+# statements. `swift format format -i -r -p Sources Tests Package.swift` fixes what it reports.
+lint:
+	$(SWIFT) format lint --strict -r -p Sources Tests Package.swift
 
 # Every `uptake` command in README.md and docs/*.md, run as written (scripts/doctest.py).
 doc-test: setup

@@ -9,7 +9,7 @@ import PackageDescription
 let package = Package(
     name: "Uptake",
     products: [
-        .executable(name: "uptake", targets: ["uptake"]),
+        .executable(name: "uptake", targets: ["uptake"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,7 +46,10 @@ let package = Package(
         .target(
             name: "UptakeBatch",
             // UptakeReport for the one way numbers are written for people (Readable) and the seed's text form.
-            dependencies: ["UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeFiles", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeFiles", "UptakeLocks",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "uptake",
@@ -69,7 +72,10 @@ let package = Package(
         // uptake-fuzz is their libFuzzer binary (scripts/fuzz.sh) or, built normally, a replay driver.
         .target(
             name: "UptakeFuzzTargets",
-            dependencies: ["UptakeScripting", "UptakeBatch", "UptakeKernel", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "UptakeScripting", "UptakeBatch", "UptakeKernel", "UptakeLocks",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "uptake-fuzz", dependencies: ["UptakeFuzzTargets", "UptakeLocks", "CLibFuzzer"]),
@@ -78,16 +84,25 @@ let package = Package(
         .testTarget(name: "UptakeKernelTests", dependencies: ["UptakeKernel"]),
         .testTarget(name: "UptakeFilesTests", dependencies: ["UptakeFiles", "UptakeTestSupport"]),
         .testTarget(name: "UptakeLocksTests", dependencies: ["UptakeLocks"]),
-        .testTarget(name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel", "UptakeTestSupport"]),
+        .testTarget(
+            name: "UptakeScriptingTests", dependencies: ["UptakeScripting", "UptakeKernel", "UptakeTestSupport"]),
         .testTarget(name: "UptakeReportTests", dependencies: ["UptakeReport", "UptakeKernel"]),
         .testTarget(
             name: "UptakeBatchTests",
-            dependencies: ["UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
-        .testTarget(name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting", "UptakeTestSupport"]),
-        .testTarget(name: "uptakeTests", dependencies: ["uptake", "UptakeLocks", "UptakeScripting", "UptakeFiles", "UptakeTestSupport",
-                                                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                                 .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting", "UptakeTestSupport"]),
+        .testTarget(
+            name: "uptakeTests",
+            dependencies: [
+                "uptake", "UptakeLocks", "UptakeScripting", "UptakeFiles", "UptakeTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,14 +8,15 @@ final class BatchRunTests: XCTestCase {
     /// A sweep of the word-of-mouth strength under an uncertain homophily, with replicates and a series.
     func sweep(_ f: TemporaryProject, crn: Bool = true) throws -> Experiment {
         try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },")
-        return try f.experiment("""
-          scenario = "scenario.lua", seed = 3, replicates = 3, common_random_numbers = \(crn),
-          levers = { ["tax-relief.rate"] = { 0, 0.5 } },
-          uncertainties = { homophily = { min = 0.2, max = 0.8 } },
-          design = { kind = "lhs", samples = 2 },
-          baseline = { ["tax-relief.rate"] = 0 },
-          record = { series = { "adoption", "adopters" }, every = 2 },
-        """)
+        return try f.experiment(
+            """
+              scenario = "scenario.lua", seed = 3, replicates = 3, common_random_numbers = \(crn),
+              levers = { ["tax-relief.rate"] = { 0, 0.5 } },
+              uncertainties = { homophily = { min = 0.2, max = 0.8 } },
+              design = { kind = "lhs", samples = 2 },
+              baseline = { ["tax-relief.rate"] = 0 },
+              record = { series = { "adoption", "adopters" }, every = 2 },
+            """)
     }
 
     func testOneAndTwoJobsGiveIdenticalDatabases() throws {
@@ -29,7 +30,8 @@ final class BatchRunTests: XCTestCase {
         // Whole runs were stored: 5 final values each and series every 2 ticks plus the last (ticks 0, 2, 4, 5).
         XCTAssertEqual(try ResultStore.count(a, "SELECT count(*) FROM outputs"), 12 * 5)
         XCTAssertEqual(try ResultStore.count(a, "SELECT count(DISTINCT tick) FROM series"), 4)
-        XCTAssertEqual(try ResultStore.count(a, "SELECT count(DISTINCT seed) FROM runs"), 3, "CRN: one seed per replicate")
+        XCTAssertEqual(
+            try ResultStore.count(a, "SELECT count(DISTINCT seed) FROM runs"), 3, "CRN: one seed per replicate")
     }
 
     func testResumeRunsExactlyTheMissingRunsWithIdenticalResults() throws {
@@ -52,7 +54,9 @@ final class BatchRunTests: XCTestCase {
         let db = f.path("partial.db")
         let store = try ResultStore.open(db)
         try store.write { db in
-            for table in ["runs", "outputs", "series"] { try db.execute(sql: "DELETE FROM \(table) WHERE run % 3 != 0") }
+            for table in ["runs", "outputs", "series"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE run % 3 != 0")
+            }
         }
         return (try ResultStore.count(db, "SELECT count(*) FROM runs"), db)
     }
@@ -70,18 +74,21 @@ final class BatchRunTests: XCTestCase {
 
     func testAFailingPluginFailsItsRunsWithTheMessageAndTheBatchGoesOn() throws {
         let f = try TemporaryProject()
-        try f.plugin("fragile", numbers: ["x"], initLua: """
-        local m = {}
-        function m.on_tick(ctx)
-          if ctx.params.x > 0.5 and ctx.tick == 2 then error("x is too large for this plugin") end
-        end
-        return m
-        """)
+        try f.plugin(
+            "fragile", numbers: ["x"],
+            initLua: """
+                local m = {}
+                function m.on_tick(ctx)
+                  if ctx.params.x > 0.5 and ctx.tick == 2 then error("x is too large for this plugin") end
+                end
+                return m
+                """)
         try f.scenario(plugins: "{ \"fragile\" },")
-        let e = try f.experiment("""
-          scenario = "scenario.lua", replicates = 2,
-          levers = { ["fragile.x"] = { 0, 1, 0.25 } },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua", replicates = 2,
+              levers = { ["fragile.x"] = { 0, 1, 0.25 } },
+            """)
         let (summary, db) = try f.batch(e, jobs: 2)
         XCTAssertEqual(summary.ranNow, 6)
         XCTAssertEqual(summary.failed, 2)
@@ -89,7 +96,9 @@ final class BatchRunTests: XCTestCase {
         XCTAssertEqual(data.failures.map(\.point), [1, 1])
         for failure in data.failures {
             let message = failure.error ?? ""
-            XCTAssertTrue(message.contains("x is too large") && message.contains("fragile") && message.contains("tick 2"), message)
+            XCTAssertTrue(
+                message.contains("x is too large") && message.contains("fragile") && message.contains("tick 2"), message
+            )
         }
         XCTAssertEqual(data.runs.filter { $0.status == "ok" }.count, 4)
         XCTAssertTrue(ResultsSummary(data).text.contains("Failed runs (2)"))
@@ -105,10 +114,11 @@ final class BatchRunTests: XCTestCase {
         XCTAssertEqual(report.runs, 12)
         XCTAssertEqual(try ResultStore.dump(full), try ResultStore.dump(f.path("merged.db")))
 
-        let other = try f.experiment("""
-          scenario = "scenario.lua", seed = 4,
-          levers = { ["tax-relief.rate"] = { 0, 0.5 } },
-        """, name: "other.lua")
+        let other = try f.experiment(
+            """
+              scenario = "scenario.lua", seed = 4,
+              levers = { ["tax-relief.rate"] = { 0, 0.5 } },
+            """, name: "other.lua")
         let foreign = try f.batch(other, shard: Shard(index: 2, count: 3), out: "foreign.db").1
         XCTAssertThrowsError(try ResultsMerger.merge([shards[0], foreign], into: f.path("bad.db"))) {
             XCTAssertTrue("\($0)".contains("another experiment"), "\($0)")
@@ -129,38 +139,45 @@ final class BatchRunTests: XCTestCase {
         XCTAssertEqual(spend.statistics.count, 3)
         XCTAssertGreaterThan(spend.statistics.mean, 0, "tax relief forgoes revenue")
         let ce = try XCTUnwrap(summary.costEffectiveness.first { $0.point == 3 })
-        XCTAssertEqual(ce.extraSpend, summary.differences.first { $0.point == 3 && $0.metric == "spend_cumulative" }!.statistics.mean)
+        XCTAssertEqual(
+            ce.extraSpend,
+            summary.differences.first { $0.point == 3 && $0.metric == "spend_cumulative" }!.statistics.mean)
         XCTAssertNotNil(ce.adoptersPerMillionYuan)
-        XCTAssertTrue(summary.text(details: true).contains("extra adopters per million yuan"), summary.text(details: true))
+        XCTAssertTrue(
+            summary.text(details: true).contains("extra adopters per million yuan"), summary.text(details: true))
     }
 
     func testAValueOutOfRangeIsOneErrorAtTheExperimentLineBeforeAnyRun() throws {
         let f = try TemporaryProject()
         try f.scenario(plugins: "{ \"tax-relief\", rate = 0 },")
-        let e = try f.experiment("""
-          scenario = "scenario.lua",
-          replicates = 2,
-          levers = {
-            ["tax-relief.rate"] = { 0, 0.5, 7 },
-          },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua",
+              replicates = 2,
+              levers = {
+                ["tax-relief.rate"] = { 0, 0.5, 7 },
+              },
+            """)
         XCTAssertThrowsError(try f.batch(e)) { error in
             let d = error as? Diagnostic
             XCTAssertEqual(d?.file, e.file)
             XCTAssertEqual(d?.line, 5)
-            XCTAssertTrue("\(error)".contains("with tax-relief.rate=7") && "\(error)".contains("above its maximum 2"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("with tax-relief.rate=7") && "\(error)".contains("above its maximum 2"), "\(error)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: f.path("results.db")), "no database for a refused experiment")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: f.path("results.db")), "no database for a refused experiment")
     }
 
     func testStopConditionEndsRunsEarly() throws {
         let f = try TemporaryProject()
         try f.scenario(ticks: 30)
-        let e = try f.experiment("""
-          scenario = "scenario.lua",
-          levers = { ["model.word_of_mouth"] = { 0.5 } },
-          stop = { metric = "adoption", at_least = 0.06 },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua",
+              levers = { ["model.word_of_mouth"] = { 0.5 } },
+              stop = { metric = "adoption", at_least = 0.06 },
+            """)
         let (_, db) = try f.batch(e)
         let data = try ResultsData(store: try ResultStore.open(db, readOnly: true))
         let run = try XCTUnwrap(data.runs.first)
@@ -173,12 +190,13 @@ final class BatchRunTests: XCTestCase {
     func testStopConditionWatchesABreakdownColumn() throws {
         let f = try TemporaryProject()
         try f.scenario(ticks: 30)
-        let e = try f.experiment("""
-          scenario = "scenario.lua",
-          levers = { ["model.word_of_mouth"] = { 0.5 } },
-          record = { final = { "adoption_large", "stage_adopted" } },
-          stop = { metric = "adoption_large", at_least = 0.2 },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua",
+              levers = { ["model.word_of_mouth"] = { 0.5 } },
+              record = { final = { "adoption_large", "stage_adopted" } },
+              stop = { metric = "adoption_large", at_least = 0.2 },
+            """)
         let (_, db) = try f.batch(e)
         let run = try XCTUnwrap(try ResultsData(store: try ResultStore.open(db, readOnly: true)).runs.first)
         XCTAssertLessThan(try XCTUnwrap(run.outputs["ticks_run"]), 30)
@@ -189,16 +207,19 @@ final class BatchRunTests: XCTestCase {
     func testUnknownStopMetricFailsTheRunWithASuggestion() throws {
         let f = try TemporaryProject()
         try f.scenario(ticks: 5)
-        let e = try f.experiment("""
-          scenario = "scenario.lua",
-          levers = { ["model.word_of_mouth"] = { 0.5 } },
-          stop = { metric = "adoptoin", at_least = 0.2 },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua",
+              levers = { ["model.word_of_mouth"] = { 0.5 } },
+              stop = { metric = "adoptoin", at_least = 0.2 },
+            """)
         let (_, db) = try f.batch(e)
         let run = try XCTUnwrap(try ResultsData(store: try ResultStore.open(db, readOnly: true)).runs.first)
         XCTAssertEqual(run.status, "failed")
         let error = try XCTUnwrap(run.error)
-        XCTAssertTrue(error.contains("the stop metric 'adoptoin' is neither an output of the run nor a metric a plugin recorded"), error)
+        XCTAssertTrue(
+            error.contains("the stop metric 'adoptoin' is neither an output of the run nor a metric a plugin recorded"),
+            error)
         XCTAssertTrue(error.contains("Did you mean 'adoption'?"), error)
     }
 
@@ -206,23 +227,28 @@ final class BatchRunTests: XCTestCase {
     func testOutputsKeepEveryDigit() throws {
         let f = try TemporaryProject()
         try f.scenario(ticks: 8)
-        let e = try f.experiment("""
-          scenario = "scenario.lua",
-          levers = { ["model.word_of_mouth"] = { 0.5 } },
-          record = { final = { "productivity_index", "readiness" } },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua",
+              levers = { ["model.word_of_mouth"] = { 0.5 } },
+              record = { final = { "productivity_index", "readiness" } },
+            """)
         let (_, db) = try f.batch(e)
         let run = try XCTUnwrap(try ResultsData(store: try ResultStore.open(db, readOnly: true)).runs.first)
         let seed = try XCTUnwrap(SeedText.seed(run.seed))
-        let session = try RunSession(file: f.path("scenario.lua"),
-                                     options: .init(seed: seed, overrides: [try ParameterOverride(parsing: "model.word_of_mouth=0.5")],
-                                                    searchPath: f.searchPath))
+        let session = try RunSession(
+            file: f.path("scenario.lua"),
+            options: .init(
+                seed: seed, overrides: [try ParameterOverride(parsing: "model.word_of_mouth=0.5")],
+                searchPath: f.searchPath))
         try session.run()
         let table = OutputTable(session.simulation)
         for name in ["productivity_index", "readiness"] {
             let expected = table.rows.last![try XCTUnwrap(table.column(name))]
             XCTAssertEqual(run.outputs[name]?.bitPattern, expected.bitPattern, name)
-            XCTAssertNotEqual(Double(String(format: "%.9g", expected)), expected, "\(name) has more than 9 digits, so text would lose some")
+            XCTAssertNotEqual(
+                Double(String(format: "%.9g", expected)), expected,
+                "\(name) has more than 9 digits, so text would lose some")
         }
     }
 }

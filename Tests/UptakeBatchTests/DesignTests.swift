@@ -14,8 +14,10 @@ final class DesignTests: XCTestCase {
             }
         }
         // Seeded: the same seed gives the same design, another seed another.
-        XCTAssertEqual(LatinHypercube.sample(20, dimensions: 2, seed: 3), LatinHypercube.sample(20, dimensions: 2, seed: 3))
-        XCTAssertNotEqual(LatinHypercube.sample(20, dimensions: 2, seed: 3), LatinHypercube.sample(20, dimensions: 2, seed: 4))
+        XCTAssertEqual(
+            LatinHypercube.sample(20, dimensions: 2, seed: 3), LatinHypercube.sample(20, dimensions: 2, seed: 3))
+        XCTAssertNotEqual(
+            LatinHypercube.sample(20, dimensions: 2, seed: 3), LatinHypercube.sample(20, dimensions: 2, seed: 4))
     }
 
     func testSaltelliBlocksHoldABMatricesInSALibOrder() {
@@ -56,24 +58,32 @@ final class DesignTests: XCTestCase {
     }
 
     func testReplicateSeedsAreDistinctAndCommonRandomNumbersShareThemAcrossPoints() throws {
-        let independent = try plan("levers = { [\"model.word_of_mouth\"] = { 0.2, 0.4, 0.6 } }, replicates = 4, seed = 9")
-        let seeds = (0..<independent.runCount).map { independent.seed(point: independent.run($0).point, replicate: independent.run($0).replicate) }
+        let independent = try plan(
+            "levers = { [\"model.word_of_mouth\"] = { 0.2, 0.4, 0.6 } }, replicates = 4, seed = 9")
+        let seeds = (0..<independent.runCount).map {
+            independent.seed(point: independent.run($0).point, replicate: independent.run($0).replicate)
+        }
         XCTAssertEqual(Set(seeds).count, 12, "two runs share a seed")
 
-        let crn = try plan("levers = { [\"model.word_of_mouth\"] = { 0.2, 0.4, 0.6 } }, replicates = 4, seed = 9, common_random_numbers = true")
+        let crn = try plan(
+            "levers = { [\"model.word_of_mouth\"] = { 0.2, 0.4, 0.6 } }, replicates = 4, seed = 9, common_random_numbers = true"
+        )
         for r in 0..<4 {
-            XCTAssertEqual(Set((0..<3).map { crn.seed(point: $0, replicate: r) }).count, 1, "replicate \(r) differs between points")
+            XCTAssertEqual(
+                Set((0..<3).map { crn.seed(point: $0, replicate: r) }).count, 1, "replicate \(r) differs between points"
+            )
         }
         XCTAssertEqual(Set((0..<4).map { crn.seed(point: 0, replicate: $0) }).count, 4, "two replicates share a seed")
     }
 
     func testGridCrossesListsAndEveryPolicySeesTheSameUncertaintySample() throws {
-        let p = try plan("""
-        levers = { ["model.word_of_mouth"] = { from = 0.2, step = 0.1, to = 0.4 } },
-        uncertainties = { ["homophily"] = { min = 0, max = 1 } },
-        design = { kind = "lhs", samples = 5 },
-        baseline = { ["model.word_of_mouth"] = 0.3 },
-        """)
+        let p = try plan(
+            """
+            levers = { ["model.word_of_mouth"] = { from = 0.2, step = 0.1, to = 0.4 } },
+            uncertainties = { ["homophily"] = { min = 0, max = 1 } },
+            design = { kind = "lhs", samples = 5 },
+            baseline = { ["model.word_of_mouth"] = 0.3 },
+            """)
         XCTAssertEqual(p.cellCount, 3)
         XCTAssertEqual(p.pointCount, 15)
         let levers = Set((0..<15).map { p.point($0).values[0].description })

@@ -20,12 +20,17 @@ final class EditorDefinitionsTests: XCTestCase {
         var current: String?
         for line in text.split(separator: "\n") {
             let words = line.split(separator: " ", maxSplits: 2).map(String.init)
-            if words.first == "---@class", words.count >= 2 { current = words[1]; result[words[1]] = [:] }
+            if words.first == "---@class", words.count >= 2 {
+                current = words[1]
+                result[words[1]] = [:]
+            }
             if words.first == "---@field", words.count >= 3, let c = current {
                 let name = words[1].hasSuffix("?") ? String(words[1].dropLast()) : words[1]
                 // The type is the first word, or a whole table<K, V> (which has a space).
                 let rest = words[2]
-                let type = rest.hasPrefix("table<") ? String(rest[...rest.firstIndex(of: ">")!]) : String(rest.split(separator: " ").first ?? "")
+                let type =
+                    rest.hasPrefix("table<")
+                    ? String(rest[...rest.firstIndex(of: ">")!]) : String(rest.split(separator: " ").first ?? "")
                 result[c]![name] = type
             }
         }
@@ -33,14 +38,21 @@ final class EditorDefinitionsTests: XCTestCase {
     }
 
     /// The paths of `table` that the class does not declare, following nested classes.
-    static func undeclared(_ table: LuaTable, in className: String, classes: [String: [String: String]], path: String = "") -> [String] {
+    static func undeclared(
+        _ table: LuaTable, in className: String, classes: [String: [String: String]], path: String = ""
+    ) -> [String] {
         guard let fields = classes[className] else { return [] }
         var problems: [String] = []
         for field in table.fields {
             let here = path.isEmpty ? field.key : path + "." + field.key
-            guard let type = fields[field.key] else { problems.append(here); continue }
+            guard let type = fields[field.key] else {
+                problems.append(here)
+                continue
+            }
             guard case .table(let inner) = field.value else { continue }
-            if type.hasPrefix("table<string, "), case let item = String(type.dropFirst("table<string, ".count).dropLast()), classes[item] != nil {
+            if type.hasPrefix("table<string, "),
+                case let item = String(type.dropFirst("table<string, ".count).dropLast()), classes[item] != nil
+            {
                 for entry in inner.fields {
                     if case .table(let t) = entry.value {
                         problems += undeclared(t, in: item, classes: classes, path: here + "." + entry.key)
@@ -63,7 +75,8 @@ final class EditorDefinitionsTests: XCTestCase {
         XCTAssertNotNil(classes["uptake.Scenario.firms.sectors.item"])
         let folder = Repository.root.appendingPathComponent("scenarios")
         var checked = 0
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".lua") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        where name.hasSuffix(".lua") {
             let file = folder.appendingPathComponent(name).path
             let text = try String(contentsOfFile: file, encoding: .utf8)
             if text.contains("return experiment") {
@@ -84,14 +97,36 @@ final class EditorDefinitionsTests: XCTestCase {
         let scenario = LuaTable(fields: [
             ("netwrok", .table(LuaTable())),
             ("network", .table(LuaTable(fields: [("degre", .integer(4)), ("degree", .integer(4))]))),
-            ("firms", .table(LuaTable(fields: [("sectors", .table(LuaTable(fields: [
-                ("retail", .table(LuaTable(fields: [("shar", .number(0.1)), ("size_mix", .table(LuaTable(fields: [("tiny", .number(1))])))]))),
-            ])))]))),
+            (
+                "firms",
+                .table(
+                    LuaTable(fields: [
+                        (
+                            "sectors",
+                            .table(
+                                LuaTable(fields: [
+                                    (
+                                        "retail",
+                                        .table(
+                                            LuaTable(fields: [
+                                                ("shar", .number(0.1)),
+                                                ("size_mix", .table(LuaTable(fields: [("tiny", .number(1))]))),
+                                            ]))
+                                    )
+                                ]))
+                        )
+                    ]))
+            ),
         ])
-        XCTAssertEqual(Set(Self.undeclared(scenario, in: "uptake.Scenario", classes: classes)),
-                       ["netwrok", "network.degre", "firms.sectors.retail.shar", "firms.sectors.retail.size_mix.tiny"])
-        let experiment = LuaTable(fields: [("design", .table(LuaTable(fields: [("sample", .integer(3))]))),
-                                           ("stop", .table(LuaTable(fields: [("at_lest", .number(1))])))])
-        XCTAssertEqual(Set(Self.undeclared(experiment, in: "uptake.Experiment", classes: classes)), ["design.sample", "stop.at_lest"])
+        XCTAssertEqual(
+            Set(Self.undeclared(scenario, in: "uptake.Scenario", classes: classes)),
+            ["netwrok", "network.degre", "firms.sectors.retail.shar", "firms.sectors.retail.size_mix.tiny"])
+        let experiment = LuaTable(fields: [
+            ("design", .table(LuaTable(fields: [("sample", .integer(3))]))),
+            ("stop", .table(LuaTable(fields: [("at_lest", .number(1))]))),
+        ])
+        XCTAssertEqual(
+            Set(Self.undeclared(experiment, in: "uptake.Experiment", classes: classes)),
+            ["design.sample", "stop.at_lest"])
     }
 }

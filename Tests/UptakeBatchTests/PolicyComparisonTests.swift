@@ -9,33 +9,48 @@ final class PolicyComparisonTests: XCTestCase {
     /// One lever `relief.rate` (0 = baseline, then the given policies) under
     /// `draws` uncertainty draws, `replicates` runs each. `outcome(policy, draw,
     /// replicate)` gives (adopters, spending) of a run; nil makes the run fail.
-    func results(policies: [String], draws: Int, replicates: Int, baseline: Bool = true,
-                 outcome: (Int, Int, Int) -> (adopters: Double, spend: Double)?) -> ResultsData {
+    func results(
+        policies: [String], draws: Int, replicates: Int, baseline: Bool = true,
+        outcome: (Int, Int, Int) -> (adopters: Double, spend: Double)?
+    ) -> ResultsData {
         let rates = ["0"] + policies
         var points: [Point] = [], runs: [Run] = []
         for (cell, rate) in rates.enumerated() {
             for draw in 0..<draws {
                 let index = cell * draws + draw
-                points.append(Point(index: index, cell: cell, sample: draw, baselinePoint: baseline ? draw : nil,
-                                    values: [rate, String(0.3 + 0.1 * Double(draw))], units: [Double(draw) / Double(draws)]))
+                points.append(
+                    Point(
+                        index: index, cell: cell, sample: draw, baselinePoint: baseline ? draw : nil,
+                        values: [rate, String(0.3 + 0.1 * Double(draw))], units: [Double(draw) / Double(draws)]))
                 for r in 0..<replicates {
                     let run = index * replicates + r
                     if let o = outcome(cell, draw, r) {
-                        runs.append(Run(run: run, point: index, replicate: r, seed: String(1000 + r), status: "ok", error: nil,
-                                        outputs: ["adopters": o.adopters, "spend_cumulative": o.spend, "ticks_run": 40]))
+                        runs.append(
+                            Run(
+                                run: run, point: index, replicate: r, seed: String(1000 + r), status: "ok", error: nil,
+                                outputs: ["adopters": o.adopters, "spend_cumulative": o.spend, "ticks_run": 40]))
                     } else {
-                        runs.append(Run(run: run, point: index, replicate: r, seed: String(1000 + r), status: "failed", error: "boom", outputs: [:]))
+                        runs.append(
+                            Run(
+                                run: run, point: index, replicate: r, seed: String(1000 + r), status: "failed",
+                                error: "boom", outputs: [:]))
                     }
                 }
             }
         }
-        let metadata = ["name": "hand-made", "file": "e.lua", "scenario": "s.lua", "design": "lhs", "replicates": String(replicates),
-                        "runs": String(points.count * replicates), "record_final": "adopters,spend_cumulative",
-                        "calendar_start": "2023Q1", "calendar_unit": "quarter"]
-        return ResultsData(metadata: metadata,
-                           parameters: [.init(path: "relief.rate", role: "lever", sampled: false),
-                                        .init(path: "model.word_of_mouth", role: "uncertainty", sampled: true)],
-                           points: points, runs: runs)
+        let metadata = [
+            "name": "hand-made", "file": "e.lua", "scenario": "s.lua", "design": "lhs",
+            "replicates": String(replicates),
+            "runs": String(points.count * replicates), "record_final": "adopters,spend_cumulative",
+            "calendar_start": "2023Q1", "calendar_unit": "quarter",
+        ]
+        return ResultsData(
+            metadata: metadata,
+            parameters: [
+                .init(path: "relief.rate", role: "lever", sampled: false),
+                .init(path: "model.word_of_mouth", role: "uncertainty", sampled: true),
+            ],
+            points: points, runs: runs)
     }
 
     /// The baseline differs a lot between draws and replicates, so a policy
@@ -80,8 +95,12 @@ final class PolicyComparisonTests: XCTestCase {
             }
         }
         let c = PolicyComparison(data)
-        XCTAssertEqual(c.policies.map(\.label), ["relief.rate=0.4", "relief.rate=0.1", "relief.rate=0.3", "relief.rate=0.5", "relief.rate=0.2",
-                                                 "relief.rate=0"])
+        XCTAssertEqual(
+            c.policies.map(\.label),
+            [
+                "relief.rate=0.4", "relief.rate=0.1", "relief.rate=0.3", "relief.rate=0.5", "relief.rate=0.2",
+                "relief.rate=0",
+            ])
         XCTAssertEqual(c.policies.map(\.rank), [1, 2, 3, 4, 5, nil])
         XCTAssertEqual(c.policies[3].shareBeatingBaseline, 0, "a tie does not beat the baseline")
         XCTAssertEqual(c.policies[3].worstCase, 0)
@@ -91,7 +110,9 @@ final class PolicyComparisonTests: XCTestCase {
         XCTAssertEqual(mixed.shareBeatingBaseline, 0.75)
         XCTAssertEqual(mixed.worstCase, -2)
         XCTAssertEqual(mixed.costPerExtraAdopter, .yuan(3e6 / 2.5))
-        XCTAssertEqual(c.policies[4].costPerExtraAdopter, .noExtraAdopters, "a policy that loses adopters has no cost per extra adopter")
+        XCTAssertEqual(
+            c.policies[4].costPerExtraAdopter, .noExtraAdopters,
+            "a policy that loses adopters has no cost per extra adopter")
         XCTAssertEqual(c.policies[4].shareBeatingBaseline, 0)
         XCTAssertEqual(c.policies[2].costPerExtraAdopter, .noExtraSpending)
         XCTAssertEqual(c.policies[0].costPerExtraAdopter, .noExtraSpending, "cheaper and better: nothing extra to pay")
@@ -126,21 +147,35 @@ final class PolicyComparisonTests: XCTestCase {
     func testThePolicyIsTheListedLeversOnly() {
         // Two listed levers and a listed uncertainty: 2 x 2 policies, each over both uncertainty values.
         var points: [Point] = []
-        for a in 0..<2 { for b in 0..<2 { for u in 0..<2 {
-            let index = points.count
-            points.append(Point(index: index, cell: index, sample: 0, baselinePoint: (0 * 2 + b) * 2 + u,
-                                values: [["0", "1"][a], ["x", "y"][b], ["low", "high"][u]], units: []))
-        } } }
-        let runs = points.map { p in
-            Run(run: p.index, point: p.index, replicate: 0, seed: "1", status: "ok", error: nil, outputs: ["adopters": Double(p.index)])
+        for a in 0..<2 {
+            for b in 0..<2 {
+                for u in 0..<2 {
+                    let index = points.count
+                    points.append(
+                        Point(
+                            index: index, cell: index, sample: 0, baselinePoint: (0 * 2 + b) * 2 + u,
+                            values: [["0", "1"][a], ["x", "y"][b], ["low", "high"][u]], units: []))
+                }
+            }
         }
-        let data = ResultsData(metadata: ["record_final": "adopters", "replicates": "1"],
-                               parameters: [.init(path: "a.on", role: "lever", sampled: false), .init(path: "b.kind", role: "lever", sampled: false),
-                                            .init(path: "world", role: "uncertainty", sampled: false)],
-                               points: points, runs: runs)
+        let runs = points.map { p in
+            Run(
+                run: p.index, point: p.index, replicate: 0, seed: "1", status: "ok", error: nil,
+                outputs: ["adopters": Double(p.index)])
+        }
+        let data = ResultsData(
+            metadata: ["record_final": "adopters", "replicates": "1"],
+            parameters: [
+                .init(path: "a.on", role: "lever", sampled: false),
+                .init(path: "b.kind", role: "lever", sampled: false),
+                .init(path: "world", role: "uncertainty", sampled: false),
+            ],
+            points: points, runs: runs)
         let c = PolicyComparison(data)
         XCTAssertEqual(c.leverPaths, ["a.on", "b.kind"])
-        XCTAssertEqual(Set(c.policies.map(\.label)), ["a.on=0, b.kind=x", "a.on=0, b.kind=y", "a.on=1, b.kind=x", "a.on=1, b.kind=y"])
+        XCTAssertEqual(
+            Set(c.policies.map(\.label)),
+            ["a.on=0, b.kind=x", "a.on=0, b.kind=y", "a.on=1, b.kind=x", "a.on=1, b.kind=y"])
         let ax = c.policies.first { $0.label == "a.on=1, b.kind=x" }
         XCTAssertEqual(ax?.points, [4, 5])
         XCTAssertEqual(ax?.baselineLabel, "a.on=0, b.kind=x", "compared with the baseline of its own b.kind")
@@ -154,12 +189,17 @@ final class PolicyComparisonTests: XCTestCase {
         for (cell, values) in [["0", "0", "0"], ["200000000", "1.5", "0.25"]].enumerated() {
             points.append(Point(index: cell, cell: cell, sample: 0, baselinePoint: 0, values: values, units: []))
             for r in 0..<3 {
-                runs.append(Run(run: cell * 3 + r, point: cell, replicate: r, seed: "7", status: "ok", error: nil,
-                                outputs: ["adopters": Double(100 + cell * 12_345 + r), "spend_cumulative": Double(cell) * 2.75e9]))
+                runs.append(
+                    Run(
+                        run: cell * 3 + r, point: cell, replicate: r, seed: "7", status: "ok", error: nil,
+                        outputs: [
+                            "adopters": Double(100 + cell * 12_345 + r), "spend_cumulative": Double(cell) * 2.75e9,
+                        ]))
             }
         }
-        let data = ResultsData(metadata: ["record_final": "adopters,spend_cumulative", "replicates": "3"],
-                               parameters: levers.map { .init(path: $0, role: "lever", sampled: false) }, points: points, runs: runs)
+        let data = ResultsData(
+            metadata: ["record_final": "adopters,spend_cumulative", "replicates": "3"],
+            parameters: levers.map { .init(path: $0, role: "lever", sampled: false) }, points: points, runs: runs)
         let text = ResultsSummary(data).text
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertTrue(lines.allSatisfy { $0.count <= 100 }, text)
@@ -167,8 +207,9 @@ final class PolicyComparisonTests: XCTestCase {
         let numbers = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("   1  ") }, text)
         XCTAssertTrue(lines[numbers].contains("+12,345") && lines[numbers].contains("2.75 bn"), text)
         let label = lines[(header + 1)..<numbers].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        XCTAssertEqual(label, "training-campaign.budget=200,000,000, mass-media-campaign.intensity=1.5, special-fund.share=0.25",
-                       "the name on its own lines just above its numbers")
+        XCTAssertEqual(
+            label, "training-campaign.budget=200,000,000, mass-media-campaign.intensity=1.5, special-fund.share=0.25",
+            "the name on its own lines just above its numbers")
     }
 
     func testTheReportLeadsWithOneShortLinePerPolicy() throws {
@@ -184,7 +225,9 @@ final class PolicyComparisonTests: XCTestCase {
         XCTAssertLessThan(lines.count, 25, text)
         let first = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("   1  relief.rate=0.3") }, text)
         XCTAssertTrue(lines[first + 1].hasPrefix("   2  relief.rate=0.15"), text)
-        XCTAssertTrue(lines[first].contains("+16") && lines[first].contains("100%") && lines[first].contains("27.8 m"), String(lines[first]))
+        XCTAssertTrue(
+            lines[first].contains("+16") && lines[first].contains("100%") && lines[first].contains("27.8 m"),
+            String(lines[first]))
         XCTAssertTrue(text.contains("at the end of the run (2032Q4)"), text)
         XCTAssertTrue(text.contains("24 pairs per policy (6 draws x 4 replicates)"), text)
         let details = ResultsSummary(data).text(details: true)

@@ -11,36 +11,44 @@ import UptakeScripting
 extension TemporaryProject {
     /// A test plugin with number parameters (each min..max, default 0) and an init.lua.
     func plugin(_ name: String, numbers: [String], range: (Double, Double) = (-10, 10), initLua: String) throws {
-        let params = numbers.map { "[params.\($0)]\ntype = \"number\"\ndefault = 0\nmin = \(range.0)\nmax = \(range.1)\n" }.joined(separator: "\n")
+        let params = numbers.map {
+            "[params.\($0)]\ntype = \"number\"\ndefault = 0\nmin = \(range.0)\nmax = \(range.1)\n"
+        }.joined(separator: "\n")
         try plugin(name, params: params, initLua: initLua)
     }
 
     /// The Ishigami function as a plugin: y = sin(x1) + 7 sin(x2)^2 + 0.1 x3^4 sin(x1).
     func ishigami() throws -> String {
-        try plugin("ishigami", numbers: ["x1", "x2", "x3"], range: (-4, 4), initLua: """
-        local m = {}
-        function m.after_tick(ctx)
-          local p = ctx.params
-          ctx.record("y", math.sin(p.x1) + 7 * math.sin(p.x2) ^ 2 + 0.1 * p.x3 ^ 4 * math.sin(p.x1))
-        end
-        return m
-        """)
+        try plugin(
+            "ishigami", numbers: ["x1", "x2", "x3"], range: (-4, 4),
+            initLua: """
+                local m = {}
+                function m.after_tick(ctx)
+                  local p = ctx.params
+                  ctx.record("y", math.sin(p.x1) + 7 * math.sin(p.x2) ^ 2 + 0.1 * p.x3 ^ 4 * math.sin(p.x1))
+                end
+                return m
+                """)
         return try scenario(plugins: "{ \"ishigami\" },", firms: 10, ticks: 1, name: "ishigami.lua")
     }
 
     /// A small scenario.
     @discardableResult
-    func scenario(plugins: String = "", firms: Int = 300, ticks: Int = 6, name: String = "scenario.lua") throws -> String {
-        try write(name, """
-        return scenario {
-          name = "test", ticks = \(ticks), seed = 5,
-          firms = \(firms),
-          network = { kind = "mean-field" },
-          plugins = {
-            \(plugins)
-          },
-        }
-        """)
+    func scenario(plugins: String = "", firms: Int = 300, ticks: Int = 6, name: String = "scenario.lua") throws
+        -> String
+    {
+        try write(
+            name,
+            """
+            return scenario {
+              name = "test", ticks = \(ticks), seed = 5,
+              firms = \(firms),
+              network = { kind = "mean-field" },
+              plugins = {
+                \(plugins)
+              },
+            }
+            """)
     }
 
     /// The project's own plugins, then the repository's standard ones.
@@ -53,11 +61,14 @@ extension TemporaryProject {
     }
 
     /// Runs a batch into a new database in the project folder and returns the summary and path.
-    func batch(_ experiment: Experiment, jobs: Int = 1, shard: Shard = .all, resume: Bool = false, out: String = "results.db",
-               program: ProgramBuild = .fixture, allowOtherBuild: Bool = false) throws -> (BatchRunner.Summary, String) {
+    func batch(
+        _ experiment: Experiment, jobs: Int = 1, shard: Shard = .all, resume: Bool = false, out: String = "results.db",
+        program: ProgramBuild = .fixture, allowOtherBuild: Bool = false
+    ) throws -> (BatchRunner.Summary, String) {
         let db = path(out)
-        let options = BatchRunner.Options(jobs: jobs, shard: shard, resume: resume, program: program, allowOtherBuild: allowOtherBuild,
-                                          searchPath: searchPath)
+        let options = BatchRunner.Options(
+            jobs: jobs, shard: shard, resume: resume, program: program, allowOtherBuild: allowOtherBuild,
+            searchPath: searchPath)
         let summary = try BatchRunner(experiment: experiment, options: options).run(out: db)
         return (summary, db)
     }

@@ -10,21 +10,24 @@ import UptakeScripting
 final class ResultsExportTests: XCTestCase {
     /// A batch of 2 policies x 2 replicates whose x = 1 runs fail at tick 2.
     func batch(_ f: TemporaryProject, uncertainties: String = "") throws -> String {
-        try f.plugin("fragile", numbers: ["x"], initLua: """
-        local m = {}
-        function m.on_tick(ctx)
-          if ctx.params.x > 0.5 and ctx.tick == 2 then error("x is too large, for this plugin") end
-        end
-        return m
-        """)
+        try f.plugin(
+            "fragile", numbers: ["x"],
+            initLua: """
+                local m = {}
+                function m.on_tick(ctx)
+                  if ctx.params.x > 0.5 and ctx.tick == 2 then error("x is too large, for this plugin") end
+                end
+                return m
+                """)
         try f.scenario(plugins: "{ \"fragile\" },")
-        let e = try f.experiment("""
-          scenario = "scenario.lua", seed = 11, replicates = 2,
-          levers = { ["fragile.x"] = { 0, 1, 0.25 } },
-          \(uncertainties)
-          baseline = { ["fragile.x"] = 0 },
-          record = { series = { "adoption" }, every = 2 },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua", seed = 11, replicates = 2,
+              levers = { ["fragile.x"] = { 0, 1, 0.25 } },
+              \(uncertainties)
+              baseline = { ["fragile.x"] = 0 },
+              record = { series = { "adoption" }, every = 2 },
+            """)
         return try f.batch(e).1
     }
 
@@ -34,8 +37,9 @@ final class ResultsExportTests: XCTestCase {
         let store = try ResultStore.open(db, readOnly: true)
         let data = try ResultsData(store: store)
         let seeds = Dictionary(uniqueKeysWithValues: data.runs.map { ($0.run, UInt64($0.seed)!) })
-        XCTAssertTrue(seeds.values.contains { $0 > 1 << 53 && UInt64(exactly: Double($0)) != $0 },
-                      "some seed must be one a double cannot hold, or this test shows nothing")
+        XCTAssertTrue(
+            seeds.values.contains { $0 > 1 << 53 && UInt64(exactly: Double($0)) != $0 },
+            "some seed must be one a double cannot hold, or this test shows nothing")
         let summary = ResultsSummary(data)
         try TidyExport.writeCSV(summary, store: store, to: f.path("tables"))
 
@@ -54,7 +58,9 @@ final class ResultsExportTests: XCTestCase {
         }
 
         let lines = try TidyExport.render(TidyExport.jsonLines(summary)).split(separator: "\n")
-        let objects = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let objects = try lines.map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
         let failed = objects.filter { $0["table"] as? String == "failure" }
         XCTAssertEqual(failed.count, 2)
         for o in failed {
@@ -113,9 +119,15 @@ final class ResultsExportTests: XCTestCase {
                 quoted = true
                 wasQuoted = true
             } else if c == "," {
-                row.append(field); field = ""; wasQuoted = false
+                row.append(field)
+                field = ""
+                wasQuoted = false
             } else if c == "\n" {
-                row.append(field); rows.append(row); row = []; field = ""; wasQuoted = false
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+                wasQuoted = false
             } else {
                 field.append(c)
             }

@@ -12,16 +12,17 @@ final class SensitivityTests: XCTestCase {
     func run(design: String, x1: String = "min = -math.pi, max = math.pi") throws -> SensitivityAnalysis {
         let f = try TemporaryProject()
         let scenario = try f.ishigami()
-        let e = try f.experiment("""
-          scenario = "\(URL(fileURLWithPath: scenario).lastPathComponent)", seed = 17,
-          uncertainties = {
-            ["ishigami.x1"] = { \(x1) },
-            ["ishigami.x2"] = { min = -math.pi, max = math.pi },
-            ["ishigami.x3"] = { min = -math.pi, max = math.pi },
-          },
-          design = \(design),
-          record = { final = { "y" } },
-        """)
+        let e = try f.experiment(
+            """
+              scenario = "\(URL(fileURLWithPath: scenario).lastPathComponent)", seed = 17,
+              uncertainties = {
+                ["ishigami.x1"] = { \(x1) },
+                ["ishigami.x2"] = { min = -math.pi, max = math.pi },
+                ["ishigami.x3"] = { min = -math.pi, max = math.pi },
+              },
+              design = \(design),
+              record = { final = { "y" } },
+            """)
         let (summary, db) = try f.batch(e, jobs: 2)
         XCTAssertEqual(summary.failed, 0)
         return try SensitivityAnalysis(try ResultsData(store: try ResultStore.open(db, readOnly: true)), resamples: 500)
@@ -58,21 +59,26 @@ final class SensitivityTests: XCTestCase {
         for row in analysis.rows {
             let j = try XCTUnwrap(Self.names.firstIndex(of: row.parameter))
             var sum = 0.0, count = 0
-            for a in grid { for b in grid { for c in grid {
-                var x = [a, b, c]
-                guard x[j] + delta <= 1 + 1e-12 else { continue }
-                let low = Self.ishigami(x.map(scale))
-                x[j] += delta
-                sum += abs(Self.ishigami(x.map(scale)) - low) / delta
-                count += 1
-            } } }
+            for a in grid {
+                for b in grid {
+                    for c in grid {
+                        var x = [a, b, c]
+                        guard x[j] + delta <= 1 + 1e-12 else { continue }
+                        let low = Self.ishigami(x.map(scale))
+                        x[j] += delta
+                        sum += abs(Self.ishigami(x.map(scale)) - low) / delta
+                        count += 1
+                    }
+                }
+            }
             let exact = sum / Double(count)
             let m = try XCTUnwrap(row.morris)
             // The series keeps 9 significant digits, hence the small floor under the interval.
             XCTAssertEqual(m.muStar, exact, accuracy: max(m.muStarConfidence, 1e-6 * exact), "mu* of x\(j + 1): \(m)")
             XCTAssertLessThan(m.muStarConfidence, exact / 2 + 0.5, "intervals so wide the test could not fail")
         }
-        XCTAssertEqual(analysis.rows.map(\.morris!.muStar), analysis.rows.map(\.morris!.muStar).sorted(by: >), "ranked by mu*")
+        XCTAssertEqual(
+            analysis.rows.map(\.morris!.muStar), analysis.rows.map(\.morris!.muStar).sorted(by: >), "ranked by mu*")
         XCTAssertNil(analysis.outputs.first { $0.metric == "y" }?.suggestedSize, "120 trajectories are enough")
     }
 
@@ -85,13 +91,17 @@ final class SensitivityTests: XCTestCase {
         XCTAssertEqual(ticks.constant, 1)
         XCTAssertTrue(ticks.rows.isEmpty)
         XCTAssertEqual(Set(analysis.rows.map(\.metric)), ["y"], "only the varying output has index rows")
-        XCTAssertTrue(analysis.text.contains("\nticks_run: constant (ticks_run = 1): no variance to apportion\n"), analysis.text)
+        XCTAssertTrue(
+            analysis.text.contains("\nticks_run: constant (ticks_run = 1): no variance to apportion\n"), analysis.text)
         XCTAssertFalse(analysis.text.contains("S1 0 +/- 0"), analysis.text)
         let lines = analysis.jsonLines.filter { $0["metric"] as? String == "ticks_run" }
-        XCTAssertEqual(lines.compactMap { $0["parameter"] as? String }, Self.names, "one line per parameter, as for any output")
+        XCTAssertEqual(
+            lines.compactMap { $0["parameter"] as? String }, Self.names, "one line per parameter, as for any output")
         for line in lines {
             XCTAssertEqual(line["constant"] as? Double, 1)
-            for key in ["S1", "S1_conf", "ST", "ST_conf", "rank"] { XCTAssertTrue(line[key] is NSNull, "\(key): \(line)") }
+            for key in ["S1", "S1_conf", "ST", "ST_conf", "rank"] {
+                XCTAssertTrue(line[key] is NSNull, "\(key): \(line)")
+            }
         }
         let y = analysis.jsonLines.filter { $0["metric"] as? String == "y" }
         XCTAssertEqual(y.count, 3)
@@ -107,13 +117,17 @@ final class SensitivityTests: XCTestCase {
             XCTAssertEqual(keys, keys.sorted(by: >), "\(design): \(analysis.text)")
             XCTAssertEqual(analysis.rows.first?.parameter, "ishigami.x2", analysis.text)
             XCTAssertNotEqual(analysis.rows.map(\.parameter), Self.names, analysis.text)
-            let ranks = analysis.jsonLines.filter { $0["metric"] as? String == "y" }.map { "\($0["rank"]!) \($0["parameter"]!)" }
+            let ranks = analysis.jsonLines.filter { $0["metric"] as? String == "y" }.map {
+                "\($0["rank"]!) \($0["parameter"]!)"
+            }
             XCTAssertEqual(ranks, analysis.rows.enumerated().map { "\($0.offset + 1) \($0.element.parameter)" })
         }
     }
 
     func testAnIndexOutsideZeroToOneBeyondItsHalfWidthIsFlaggedAndOneWithinIsNot() {
-        func output(_ s1: Double, _ s1Confidence: Double, _ st: Double, _ stConfidence: Double) -> SensitivityAnalysis.Output {
+        func output(_ s1: Double, _ s1Confidence: Double, _ st: Double, _ stConfidence: Double)
+            -> SensitivityAnalysis.Output
+        {
             var row = SensitivityAnalysis.Row(cell: 0, cellLabel: "", metric: "y", parameter: "x")
             row.sobol = (s1, s1Confidence, st, stConfidence)
             var o = SensitivityAnalysis.Output(cell: 0, cellLabel: "", metric: "y", rows: [row], size: 64)
@@ -138,14 +152,19 @@ final class SensitivityTests: XCTestCase {
         let morris = try run(design: "{ kind = \"morris\", trajectories = 2 }")
         XCTAssertTrue(morris.text.contains("Warning: too few trajectories for stable indices ("), morris.text)
         XCTAssertTrue(morris.text.contains("raise trajectories from 2 to the order of "), morris.text)
-        XCTAssertTrue(morris.jsonLines.filter { $0["metric"] as? String == "y" }.allSatisfy { $0["suggested_trajectories"] is Int })
+        XCTAssertTrue(
+            morris.jsonLines.filter { $0["metric"] as? String == "y" }.allSatisfy {
+                $0["suggested_trajectories"] is Int
+            })
     }
 
     func testSensitivityRefusesADesignWithoutIndices() throws {
         let f = try TemporaryProject()
         try f.scenario()
-        let (_, db) = try f.batch(try f.experiment("scenario = \"scenario.lua\", levers = { [\"model.word_of_mouth\"] = { 0.3 } },"))
-        XCTAssertThrowsError(try SensitivityAnalysis(try ResultsData(store: try ResultStore.open(db, readOnly: true)))) {
+        let (_, db) = try f.batch(
+            try f.experiment("scenario = \"scenario.lua\", levers = { [\"model.word_of_mouth\"] = { 0.3 } },"))
+        XCTAssertThrowsError(try SensitivityAnalysis(try ResultsData(store: try ResultStore.open(db, readOnly: true))))
+        {
             XCTAssertTrue("\($0)".contains("sobol or morris design"), "\($0)")
         }
     }

@@ -24,27 +24,35 @@ final class OutputFileTests: XCTestCase {
     func testAFileWhereAFolderShouldBeIsNamed() throws {
         let root = try scratch()
         try Data("not a folder".utf8).write(to: root.appendingPathComponent("out"))
-        XCTAssertThrowsError(try OutputFile.write(Data(), to: root.appendingPathComponent("out/sub/series.csv"))) { error in
-            XCTAssertEqual("\(error)", "cannot create the folder \(root.path)/out/sub: \(root.path)/out is a file, not a folder; "
-                           + "nothing there was changed. Remove or rename that file, or choose another output")
+        XCTAssertThrowsError(try OutputFile.write(Data(), to: root.appendingPathComponent("out/sub/series.csv"))) {
+            error in
+            XCTAssertEqual(
+                "\(error)",
+                "cannot create the folder \(root.path)/out/sub: \(root.path)/out is a file, not a folder; "
+                    + "nothing there was changed. Remove or rename that file, or choose another output")
         }
         XCTAssertEqual(try entries(root), ["out"])
     }
 
     func testAFolderWhereTheFileShouldBeIsNamed() throws {
         let root = try scratch()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("firms.csv"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("firms.csv"), withIntermediateDirectories: true)
         XCTAssertThrowsError(try OutputFile.write(Data(), to: root.appendingPathComponent("firms.csv"))) { error in
-            XCTAssertEqual("\(error)", "cannot write \(root.path)/firms.csv: it is a folder; nothing there was changed. "
-                           + "Give a file name instead, e.g. \(root.path)/firms.csv/results")
+            XCTAssertEqual(
+                "\(error)",
+                "cannot write \(root.path)/firms.csv: it is a folder; nothing there was changed. "
+                    + "Give a file name instead, e.g. \(root.path)/firms.csv/results")
         }
     }
 
     func testAFileSystemThatRefusesNewFilesIsSaidInWords() throws {
         guard FileManager.default.fileExists(atPath: "/proc/self") else { throw XCTSkip("no /proc here") }
         XCTAssertThrowsError(try OutputFile.write(Data(), to: URL(fileURLWithPath: "/proc/nope/series.csv"))) { error in
-            XCTAssertEqual("\(error)", "cannot create the folder /proc/nope: the file system of /proc does not allow new files or folders there; "
-                           + "nothing there was changed. Choose an ordinary folder, e.g. out/")
+            XCTAssertEqual(
+                "\(error)",
+                "cannot create the folder /proc/nope: the file system of /proc does not allow new files or folders there; "
+                    + "nothing there was changed. Choose an ordinary folder, e.g. out/")
         }
     }
 
@@ -52,9 +60,11 @@ final class OutputFileTests: XCTestCase {
         let root = try scratch()
         let outputs = StagedOutputs()
         try outputs.stage(Data("a".utf8), at: root.appendingPathComponent("new/deeper/a.csv"))
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("new/deeper/b.csv"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("new/deeper/b.csv"), withIntermediateDirectories: true)
         XCTAssertThrowsError(try outputs.stage(Data("b".utf8), at: root.appendingPathComponent("new/deeper/b.csv")))
-        XCTAssertEqual(try entries(root.appendingPathComponent("new/deeper")), ["b.csv"], "a.csv's temporary file is gone")
+        XCTAssertEqual(
+            try entries(root.appendingPathComponent("new/deeper")), ["b.csv"], "a.csv's temporary file is gone")
     }
 
     func testNothingIsVisibleBeforeCommitAndEverythingAfter() throws {
@@ -66,8 +76,10 @@ final class OutputFileTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("series.csv"), encoding: .utf8), "earlier\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("firms/firms.csv").path))
         try outputs.commit()
-        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("series.csv"), encoding: .utf8), "new series\n")
-        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("firms/firms.csv"), encoding: .utf8), "new firms\n")
+        XCTAssertEqual(
+            try String(contentsOf: root.appendingPathComponent("series.csv"), encoding: .utf8), "new series\n")
+        XCTAssertEqual(
+            try String(contentsOf: root.appendingPathComponent("firms/firms.csv"), encoding: .utf8), "new firms\n")
         XCTAssertEqual(try entries(root), ["firms", "series.csv"])
     }
 
@@ -114,7 +126,8 @@ final class OutputFileTests: XCTestCase {
     func testFoundationErrorsBecomeWords() throws {
         let root = try scratch()
         let error = NSError(domain: NSCocoaErrorDomain, code: NSFileWriteOutOfSpaceError)
-        XCTAssertEqual(FileSystemError(error, action: "cannot write", path: root.path)?.reason, "no space left on device")
+        XCTAssertEqual(
+            FileSystemError(error, action: "cannot write", path: root.path)?.reason, "no space left on device")
         XCTAssertNil(FileSystemError(NSError(domain: "elsewhere", code: 1), action: "cannot write", path: "x"))
     }
 }

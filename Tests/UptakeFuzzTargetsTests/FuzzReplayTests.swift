@@ -16,12 +16,15 @@ final class FuzzReplayTests: XCTestCase {
     func inputs(_ kind: String, _ target: FuzzTarget) -> [URL] {
         let folder = Self.fuzzFolder.appendingPathComponent(kind).appendingPathComponent(target.rawValue)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted().map { folder.appendingPathComponent($0) }
+        return names.filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted().map {
+            folder.appendingPathComponent($0)
+        }
     }
 
     func replay(_ target: FuzzTarget, line: UInt = #line) throws {
         let corpus = inputs("Corpus", target), regressions = inputs("Regressions", target)
-        XCTAssertFalse(corpus.isEmpty, "no seed corpus for \(target.rawValue) in Tests/Fuzz/Corpus/\(target.rawValue)", line: line)
+        XCTAssertFalse(
+            corpus.isEmpty, "no seed corpus for \(target.rawValue) in Tests/Fuzz/Corpus/\(target.rawValue)", line: line)
         for file in corpus + regressions {
             let data = try Data(contentsOf: file)
             let started = Date()
@@ -34,7 +37,9 @@ final class FuzzReplayTests: XCTestCase {
 
     func testEveryTargetHasAFolder() {
         for target in FuzzTarget.allCases {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: Self.fuzzFolder.appendingPathComponent("Corpus/\(target.rawValue)").path), target.rawValue)
+            XCTAssertTrue(
+                FileManager.default.fileExists(
+                    atPath: Self.fuzzFolder.appendingPathComponent("Corpus/\(target.rawValue)").path), target.rawValue)
         }
     }
 

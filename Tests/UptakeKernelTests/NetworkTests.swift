@@ -51,8 +51,9 @@ final class NetworkTests: XCTestCase {
         // 20,000 firms: rows of 141 that wrap into each other, offsets +-1 and +-141 mod N
         // (earlier versions gave firm 0 only {1, 141, 142}).
         XCTAssertEqual(row(builder(firms: 20_000).build(.lattice(degree: 4)), 0), [1, 141, 19_859, 19_999])
-        XCTAssertEqual(row(builder(firms: 20_000).build(.lattice(degree: 8)), 0),
-                       [1, 140, 141, 142, 19_858, 19_859, 19_860, 19_999])
+        XCTAssertEqual(
+            row(builder(firms: 20_000).build(.lattice(degree: 8)), 0),
+            [1, 140, 141, 142, 19_858, 19_859, 19_860, 19_999])
     }
 
     func testNetworksTooSmallOrOfAnUnsupportedDegreeAreRefused() throws {
@@ -69,14 +70,17 @@ final class NetworkTests: XCTestCase {
             let net = builder(firms: 6).build(kind)
             XCTAssertTrue((0..<6).allSatisfy { net.degree($0) == 5 }, kind.name)
         }
-        let config = SimulationConfig(calendar: try TickCalendar(start: "2023Q1", unit: .quarter),
-                                      population: PopulationSpec(count: 4), network: .lattice(degree: 4))
+        let config = SimulationConfig(
+            calendar: try TickCalendar(start: "2023Q1", unit: .quarter),
+            population: PopulationSpec(count: 4), network: .lattice(degree: 4))
         XCTAssertThrowsError(try Simulation(config)) { XCTAssertTrue($0 is NetworkError, "\($0)") }
     }
 
     func testErdosRenyiHasExactlyTheStatedNumberOfTies() {
         // Earlier versions dropped repeats after drawing: 200 firms, degree 6 gave 568 ties.
-        for (n, degree, homophily) in [(200, 6.0, 0.5), (200, 6.0, 0.0), (5000, 8.0, 0.8), (10, 9.0, 0.5), (301, 3.0, 0.5)] {
+        for (n, degree, homophily) in [
+            (200, 6.0, 0.5), (200, 6.0, 0.0), (5000, 8.0, 0.8), (10, 9.0, 0.5), (301, 3.0, 0.5),
+        ] {
             let net = builder(firms: n, homophily: homophily).build(.erdosRenyi(meanDegree: degree))
             let label = "erdos-renyi \(n) firms, degree \(degree), homophily \(homophily)"
             XCTAssertEqual(net.edgeCount, Int((Double(n) * degree / 2).rounded()), label)
@@ -121,7 +125,8 @@ final class NetworkTests: XCTestCase {
         let undirected = Network.fromEdges(kind: .edges, firmCount: 3, sources: [0, 1, 1, 2], targets: [1, 0, 2, 2])
         XCTAssertEqual(undirected.edgeCount, 2)
         // Directed: a->b and b->a are two ties, b->c a third; the self-tie is dropped.
-        let directed = Network.fromEdges(kind: .edges, firmCount: 3, sources: [0, 1, 1, 2], targets: [1, 0, 2, 2], directed: true)
+        let directed = Network.fromEdges(
+            kind: .edges, firmCount: 3, sources: [0, 1, 1, 2], targets: [1, 0, 2, 2], directed: true)
         XCTAssertEqual(directed.edgeCount, 3)
         XCTAssertEqual(builder(firms: 400).build(.lattice(degree: 4)).edgeCount, 800)
     }

@@ -29,12 +29,13 @@ final class ParallelChunksTests: XCTestCase {
                     var visits = [UInt8](repeating: 0, count: count)
                     var ranges = [Range<Int>?](repeating: nil, count: chunks.chunkCount)
                     visits.withUnsafeMutableBufferPointer { visits in
-                    ranges.withUnsafeMutableBufferPointer { ranges in
-                        chunks.forEach { c, range in
-                            ranges[c] = range
-                            for i in range { visits[i] &+= 1 }
+                        ranges.withUnsafeMutableBufferPointer { ranges in
+                            chunks.forEach { c, range in
+                                ranges[c] = range
+                                for i in range { visits[i] &+= 1 }
+                            }
                         }
-                    }}
+                    }
                     let label = "count \(count), chunk size \(chunkSize), \(threads) threads"
                     XCTAssertTrue(visits.allSatisfy { $0 == 1 }, label)
                     XCTAssertTrue(ranges.allSatisfy { $0 != nil }, label)
@@ -59,7 +60,8 @@ final class ParallelChunksTests: XCTestCase {
             var two = one
             // Two ticks: a third of the firms adopt; then another third adopt and half of the first stop.
             let first = (0..<n).filter { $0 % 3 == 0 }.map(Int32.init)
-            let second = (0..<n).filter { $0 % 3 == 1 }.map(Int32.init), stopped = (0..<n).filter { $0 % 6 == 0 }.map(Int32.init)
+            let second = (0..<n).filter { $0 % 3 == 1 }.map(Int32.init),
+                stopped = (0..<n).filter { $0 % 6 == 0 }.map(Int32.init)
             XCTAssertGreaterThanOrEqual(first.count, 4_096, "enough changes for two workers")
             one.apply(gained: first, lost: [], threads: 1)
             two.apply(gained: first, lost: [], threads: 2)

@@ -22,8 +22,12 @@ final class PopulationTests: XCTestCase {
         let firms = try PopulationBuilder.build(PopulationSpec(count: 2000), rng: CounterRNG(seed: 5))
         // Every innovator is more innovative than every laggard, and so on down the ranks.
         for c in 0..<4 {
-            let lowerOfThis = (0..<firms.count).filter { firms.category[$0] == UInt8(c) }.map { firms.innovativeness[$0] }.min()!
-            let upperOfNext = (0..<firms.count).filter { firms.category[$0] == UInt8(c + 1) }.map { firms.innovativeness[$0] }.max()!
+            let lowerOfThis = (0..<firms.count).filter { firms.category[$0] == UInt8(c) }.map {
+                firms.innovativeness[$0]
+            }.min()!
+            let upperOfNext = (0..<firms.count).filter { firms.category[$0] == UInt8(c + 1) }.map {
+                firms.innovativeness[$0]
+            }.max()!
             XCTAssertGreaterThanOrEqual(lowerOfThis, upperOfNext)
         }
     }
@@ -31,11 +35,14 @@ final class PopulationTests: XCTestCase {
     func testThresholdFallsWithInnovativeness() throws {
         let firms = try PopulationBuilder.build(PopulationSpec(count: 500), rng: CounterRNG(seed: 1))
         let order = (0..<firms.count).sorted { firms.innovativeness[$0] < firms.innovativeness[$1] }
-        for (a, b) in zip(order, order.dropFirst()) { XCTAssertGreaterThanOrEqual(firms.threshold[a], firms.threshold[b]) }
+        for (a, b) in zip(order, order.dropFirst()) {
+            XCTAssertGreaterThanOrEqual(firms.threshold[a], firms.threshold[b])
+        }
     }
 
     func testInitialAdoptersFavourLargeFirms() throws {
-        let firms = try PopulationBuilder.build(PopulationSpec(count: 10_000, initialAdoption: 0.05), rng: CounterRNG(seed: 2))
+        let firms = try PopulationBuilder.build(
+            PopulationSpec(count: 10_000, initialAdoption: 0.05), rng: CounterRNG(seed: 2))
         let adopted = firms.stage.filter { $0 == Stage.adopted.rawValue }.count
         XCTAssertEqual(adopted, 500)
         func share(_ size: FirmSize) -> Double {
@@ -47,9 +54,12 @@ final class PopulationTests: XCTestCase {
 
     func testCounterRNGIsAPureFunctionOfItsKey() {
         let a = CounterRNG(seed: 11), b = CounterRNG(seed: 11), c = CounterRNG(seed: 12)
-        XCTAssertEqual(a.uniform(tick: 4, firm: 99, stream: .awareness), b.uniform(tick: 4, firm: 99, stream: .awareness))
-        XCTAssertNotEqual(a.uniform(tick: 4, firm: 99, stream: .awareness), c.uniform(tick: 4, firm: 99, stream: .awareness))
-        XCTAssertNotEqual(a.uniform(tick: 4, firm: 99, stream: .awareness), a.uniform(tick: 4, firm: 99, stream: .persuasion))
+        XCTAssertEqual(
+            a.uniform(tick: 4, firm: 99, stream: .awareness), b.uniform(tick: 4, firm: 99, stream: .awareness))
+        XCTAssertNotEqual(
+            a.uniform(tick: 4, firm: 99, stream: .awareness), c.uniform(tick: 4, firm: 99, stream: .awareness))
+        XCTAssertNotEqual(
+            a.uniform(tick: 4, firm: 99, stream: .awareness), a.uniform(tick: 4, firm: 99, stream: .persuasion))
         // Uniform on [0, 1): the mean of many draws is close to 1/2 (sd of the mean ~ 0.0029 for 10,000).
         let mean = (0..<10_000).map { a.uniform(tick: 0, firm: $0, stream: .bass) }.reduce(0, +) / 10_000
         XCTAssertEqual(mean, 0.5, accuracy: 0.012)

@@ -2,15 +2,20 @@ import XCTest
 @testable import UptakeKernel
 
 final class SimulationTests: XCTestCase {
-    func config(_ n: Int = 3000, threads: Int = 1, model: ModelSpec = .rogers(RogersParameters()), seed: UInt64 = 7,
-                network: NetworkKind = .smallWorld(degree: 8, rewire: 0.1)) throws -> SimulationConfig {
-        SimulationConfig(ticks: 24, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: seed,
-                         population: PopulationSpec(count: n, initialAdoption: 0.05), network: network, model: model, threads: threads)
+    func config(
+        _ n: Int = 3000, threads: Int = 1, model: ModelSpec = .rogers(RogersParameters()), seed: UInt64 = 7,
+        network: NetworkKind = .smallWorld(degree: 8, rewire: 0.1)
+    ) throws -> SimulationConfig {
+        SimulationConfig(
+            ticks: 24, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: seed,
+            population: PopulationSpec(count: n, initialAdoption: 0.05), network: network, model: model,
+            threads: threads)
     }
 
     func testSameSeedGivesIdenticalSeries() throws {
         let a = try Simulation(config()), b = try Simulation(config())
-        try a.run(); try b.run()
+        try a.run()
+        try b.run()
         XCTAssertEqual(OutputTable(a), OutputTable(b))
         let c = try Simulation(config(seed: 8))
         try c.run()
@@ -20,7 +25,8 @@ final class SimulationTests: XCTestCase {
     func testThreadCountDoesNotChangeResults() throws {
         // More firms than one chunk, so two threads really split the work.
         let one = try Simulation(config(40_000, threads: 1)), two = try Simulation(config(40_000, threads: 2))
-        try one.run(); try two.run()
+        try one.run()
+        try two.run()
         XCTAssertEqual(OutputTable(one), OutputTable(two))
         XCTAssertEqual(one.firms.stage, two.firms.stage)
     }
@@ -86,28 +92,35 @@ final class RunningTallyTests: XCTestCase {
             for i in 0..<s.firms.count {
                 stages[Int(s.firms.stage[i])] += 1
                 guard Stage(rawValue: s.firms.stage[i])!.isAdopter else { continue }
-                categories[Int(s.firms.category[i])] += 1; sectors[Int(s.firms.sector[i])] += 1; sizes[Int(s.firms.size[i])] += 1
+                categories[Int(s.firms.category[i])] += 1
+                sectors[Int(s.firms.sector[i])] += 1
+                sizes[Int(s.firms.size[i])] += 1
                 demand += s.sectors[Int(s.firms.sector[i])].computeIntensity * SizeScale.compute[Int(s.firms.size[i])]
             }
             if stages != st.stageCounts { mismatches.append("tick \(s.tick) stages \(stages) vs \(st.stageCounts)") }
             if categories != st.categoryAdopters || sectors != st.sectorAdopters || sizes != st.sizeAdopters {
                 mismatches.append("tick \(s.tick) adopters by segment")
             }
-            if abs(demand - st.macro.computeDemand) > 1e-6 * max(demand, 1) { mismatches.append("tick \(s.tick) demand \(demand) vs \(st.macro.computeDemand)") }
+            if abs(demand - st.macro.computeDemand) > 1e-6 * max(demand, 1) {
+                mismatches.append("tick \(s.tick) demand \(demand) vs \(st.macro.computeDemand)")
+            }
         }
         func simulationDidFinish(_ s: Simulation) throws {}
     }
 
     func testRunningTallyEqualsAFullRecount() throws {
         for model in [ModelSpec.rogers(RogersParameters()), .bass(p: 0.02, q: 0.4, dt: 1)] {
-            let config = SimulationConfig(ticks: 30, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 21,
-                                          population: PopulationSpec(count: 5000, initialAdoption: 0.05), model: model, threads: 2)
+            let config = SimulationConfig(
+                ticks: 30, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 21,
+                population: PopulationSpec(count: 5000, initialAdoption: 0.05), model: model, threads: 2)
             let sim = try Simulation(config)
             let recount = Recount()
             try sim.run(observer: recount)
             XCTAssertEqual(recount.mismatches, [], model.name)
             // Discontinuance happens in rogers, so the tally was also decremented.
-            if case .rogers = model { XCTAssertGreaterThan(sim.history.last!.stageCounts[Int(Stage.discontinued.rawValue)], 0) }
+            if case .rogers = model {
+                XCTAssertGreaterThan(sim.history.last!.stageCounts[Int(Stage.discontinued.rawValue)], 0)
+            }
         }
     }
 }

@@ -13,9 +13,11 @@ final class ValidationTests: XCTestCase {
     /// here, not guessed).
     func testBassMeanFieldMatchesClosedForm() throws {
         let n = 100_000, p = 0.03, q = 0.38, dt = 0.1, ticks = 150
-        let sim = try Simulation(SimulationConfig(ticks: ticks, calendar: calendar, seed: 17,
-                                                  population: PopulationSpec(count: n, initialAdoption: 0), network: .meanField,
-                                                  model: .bass(p: p, q: q, dt: dt)))
+        let sim = try Simulation(
+            SimulationConfig(
+                ticks: ticks, calendar: calendar, seed: 17,
+                population: PopulationSpec(count: n, initialAdoption: 0), network: .meanField,
+                model: .bass(p: p, q: q, dt: dt)))
         try sim.run()
         var recursion = 0.0
         for k in 0..<ticks {
@@ -30,11 +32,13 @@ final class ValidationTests: XCTestCase {
         XCTAssertGreaterThan(sim.history.last!.adoption, 0.9)
     }
 
-    func config(seed: UInt64, n: Int = 4000, _ change: (inout RogersParameters) -> Void = { _ in }) -> SimulationConfig {
+    func config(seed: UInt64, n: Int = 4000, _ change: (inout RogersParameters) -> Void = { _ in }) -> SimulationConfig
+    {
         var p = RogersParameters()
         change(&p)
-        return SimulationConfig(ticks: 40, calendar: calendar, seed: seed, population: PopulationSpec(count: n, initialAdoption: 0.05),
-                                model: .rogers(p))
+        return SimulationConfig(
+            ticks: 40, calendar: calendar, seed: seed, population: PopulationSpec(count: n, initialAdoption: 0.05),
+            model: .rogers(p))
     }
 
     /// Mean tick at which 16% adoption is reached over paired seeds (ticks if never).
@@ -120,9 +124,11 @@ final class ValidationTests: XCTestCase {
         for model in [ModelSpec.bass(p: 0.01, q: 0.4, dt: 1), .threshold, .rogers(RogersParameters())] {
             var results: [OutputTable] = []
             for threads in [1, 2] {
-                let sim = try Simulation(SimulationConfig(ticks: 15, calendar: calendar, seed: 4,
-                                                          population: PopulationSpec(count: 40_000, initialAdoption: 0.05),
-                                                          model: model, threads: threads))
+                let sim = try Simulation(
+                    SimulationConfig(
+                        ticks: 15, calendar: calendar, seed: 4,
+                        population: PopulationSpec(count: 40_000, initialAdoption: 0.05),
+                        model: model, threads: threads))
                 try sim.run()
                 results.append(OutputTable(sim))
             }
@@ -133,7 +139,10 @@ final class ValidationTests: XCTestCase {
     func testNetworksAreSimpleAndHaveTheRequestedDegree() throws {
         let sectors = [UInt8](repeating: 0, count: 5000).enumerated().map { UInt8($0.offset % 8) }
         let builder = NetworkBuilder(sectorOf: sectors, homophily: 0.5, rng: CounterRNG(seed: 2))
-        for kind in [NetworkKind.smallWorld(degree: 8, rewire: 0.1), .erdosRenyi(meanDegree: 8), .scaleFree(attach: 4), .lattice(degree: 8)] {
+        for kind in [
+            NetworkKind.smallWorld(degree: 8, rewire: 0.1), .erdosRenyi(meanDegree: 8), .scaleFree(attach: 4),
+            .lattice(degree: 8),
+        ] {
             let net = builder.build(kind)
             XCTAssertEqual(net.meanDegree, 8, accuracy: 0.2, kind.name)
             for i in 0..<net.firmCount {
@@ -143,9 +152,14 @@ final class ValidationTests: XCTestCase {
             }
         }
         // Homophily: with it, far more ties stay within the sector than the 1/8 of random mixing.
-        let net = NetworkBuilder(sectorOf: sectors, homophily: 0.8, rng: CounterRNG(seed: 2)).build(.erdosRenyi(meanDegree: 8))
+        let net = NetworkBuilder(sectorOf: sectors, homophily: 0.8, rng: CounterRNG(seed: 2)).build(
+            .erdosRenyi(meanDegree: 8))
         var same = 0
-        for i in 0..<net.firmCount { for k in net.offsets[i]..<net.offsets[i + 1] where sectors[Int(net.neighbors[k])] == sectors[i] { same += 1 } }
+        for i in 0..<net.firmCount {
+            for k in net.offsets[i]..<net.offsets[i + 1] where sectors[Int(net.neighbors[k])] == sectors[i] {
+                same += 1
+            }
+        }
         XCTAssertGreaterThan(Double(same) / Double(net.neighbors.count), 0.7)
     }
 }

@@ -16,7 +16,11 @@ final class LockedTests: XCTestCase {
     func testWithLockReturnsTheBodysResultAndRethrows() {
         struct Refused: Error {}
         let names = Locked(["a"])
-        XCTAssertEqual(names.withLock { names -> Int in names.append("b"); return names.count }, 2)
+        XCTAssertEqual(
+            names.withLock { names -> Int in
+                names.append("b")
+                return names.count
+            }, 2)
         XCTAssertThrowsError(try names.withLock { _ in throw Refused() })
         XCTAssertEqual(names.withLock { $0 }, ["a", "b"])
     }

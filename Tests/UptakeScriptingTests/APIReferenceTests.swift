@@ -7,24 +7,28 @@ import UptakeTestSupport
 final class APIReferenceTests: XCTestCase {
     func keysSeenByAPlugin() throws -> [String: [String]] {
         let p = try TemporaryProject()
-        try p.plugin("inspector", initLua: """
-        local function keys(t) local out = {} for k in pairs(t) do out[#out + 1] = k end return table.concat(out, ",") end
-        local M = {}
-        function M.after_tick(ctx)
-          if ctx.tick ~= 2 then return end
-          ctx.log("ctx=" .. keys(ctx))
-          ctx.log("stats=" .. keys(ctx.stats))
-          ctx.log("firmset=" .. keys(ctx.firms()))
-        end
-        return M
-        """)
+        try p.plugin(
+            "inspector",
+            initLua: """
+                local function keys(t) local out = {} for k in pairs(t) do out[#out + 1] = k end return table.concat(out, ",") end
+                local M = {}
+                function M.after_tick(ctx)
+                  if ctx.tick ~= 2 then return end
+                  ctx.log("ctx=" .. keys(ctx))
+                  ctx.log("stats=" .. keys(ctx.stats))
+                  ctx.log("firmset=" .. keys(ctx.firms()))
+                end
+                return M
+                """)
         let s = try p.session(try p.scenario("\"inspector\","))
         var lines: [String] = []
         s.host.logSink = { lines.append($0) }
         try s.run()
         var result: [String: [String]] = [:]
         for line in lines {
-            guard let body = line.components(separatedBy: "inspector: ").last, let eq = body.firstIndex(of: "=") else { continue }
+            guard let body = line.components(separatedBy: "inspector: ").last, let eq = body.firstIndex(of: "=") else {
+                continue
+            }
             result[String(body[..<eq])] = body[body.index(after: eq)...].split(separator: ",").map(String.init).sorted()
         }
         return result
@@ -56,16 +60,19 @@ final class APIReferenceTests: XCTestCase {
     func testReferenceListsExactlyWhatTestsFind() throws {
         let p = try TemporaryProject()
         try p.plugin("quiet", initLua: "return {}")
-        let path = try p.write("plugins/quiet/test/keys_test.lua", """
-        local tests = {}
-        local function keys(t) local out = {} for k in pairs(t) do out[#out + 1] = k end table.sort(out) return table.concat(out, ",") end
-        tests["keys"] = function(t)
-          local r = t.run{ ticks = 2, plugins = { "quiet" } }
-          error("t=" .. keys(t) .. ";r=" .. keys(r) .. ";e=" .. keys(t.expect(1)))
-        end
-        return tests
-        """)
-        let file = PluginTestFile(url: URL(fileURLWithPath: path), pluginDirectory: p.root.appendingPathComponent("plugins/quiet"))
+        let path = try p.write(
+            "plugins/quiet/test/keys_test.lua",
+            """
+            local tests = {}
+            local function keys(t) local out = {} for k in pairs(t) do out[#out + 1] = k end table.sort(out) return table.concat(out, ",") end
+            tests["keys"] = function(t)
+              local r = t.run{ ticks = 2, plugins = { "quiet" } }
+              error("t=" .. keys(t) .. ";r=" .. keys(r) .. ";e=" .. keys(t.expect(1)))
+            end
+            return tests
+            """)
+        let file = PluginTestFile(
+            url: URL(fileURLWithPath: path), pluginDirectory: p.root.appendingPathComponent("plugins/quiet"))
         let message = try XCTUnwrap(PluginTestRunner(searchPath: { _ in p.searchPath }).run(file).first?.failure)
         func names(_ label: String) -> [String] {
             let part = message.components(separatedBy: label + "=").last!.split(separator: ";").first!

@@ -16,14 +16,16 @@ final class DataFileTests: XCTestCase {
             rows.append("f\(k),\(Double(count) / 99)")
         }
         try p.write("firms.csv", rows.joined(separator: "\n") + "\n")
-        let file = try p.write("crowd.lua", """
-        return scenario {
-          ticks = 110,
-          firms   = { file = "firms.csv" },
-          network = { kind = "mean-field" },
-          model   = { rule = "threshold" },
-        }
-        """)
+        let file = try p.write(
+            "crowd.lua",
+            """
+            return scenario {
+              ticks = 110,
+              firms   = { file = "firms.csv" },
+              network = { kind = "mean-field" },
+              model   = { rule = "threshold" },
+            }
+            """)
         let s = try p.session(file)
         try s.run()
         return s.simulation
@@ -56,20 +58,26 @@ final class DataFileTests: XCTestCase {
         for i in 0..<n { firms.append("n\(i),\(thresholds[i]),\(seeds.contains(i) ? "adopted" : "unaware")") }
         let p = try TemporaryProject()
         try p.write("data/firms.csv", firms.joined(separator: "\n") + "\n")
-        try p.write("data/edges.csv", (["source,target"] + edges.map { "n\($0.0),n\($0.1)" }).joined(separator: "\n") + "\n")
-        let file = try p.write("graph.lua", """
-        return scenario {
-          ticks = 20,
-          firms   = { file = "data/firms.csv" },
-          network = { kind = "edges", file = "data/edges.csv" },
-          model   = { rule = "threshold" },
-        }
-        """)
+        try p.write(
+            "data/edges.csv", (["source,target"] + edges.map { "n\($0.0),n\($0.1)" }).joined(separator: "\n") + "\n")
+        let file = try p.write(
+            "graph.lua",
+            """
+            return scenario {
+              ticks = 20,
+              firms   = { file = "data/firms.csv" },
+              network = { kind = "edges", file = "data/edges.csv" },
+              model   = { rule = "threshold" },
+            }
+            """)
         let s = try p.session(file)
         try s.run()
 
         var neighbours = [[Int]](repeating: [], count: n)
-        for (a, b) in edges { neighbours[a].append(b); neighbours[b].append(a) }
+        for (a, b) in edges {
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+        }
         var adopted = (0..<n).map { seeds.contains($0) }
         for tick in 0..<20 {
             let before = adopted
@@ -88,26 +96,30 @@ final class DataFileTests: XCTestCase {
         // a watches b; b watches nobody; c watches a. b has adopted; thresholds 0.5.
         try p.write("firms.csv", "id,threshold,stage\na,0.5,unaware\nb,0.5,adopted\nc,0.5,unaware\nd,0.5,unaware\n")
         try p.write("edges.csv", "source,target\na,b\nc,a\nd,c\n")
-        let file = try p.write("directed.lua", """
-        return scenario {
-          ticks = 4,
-          firms   = { file = "firms.csv" },
-          network = { kind = "edges", file = "edges.csv", directed = true },
-          model   = { rule = "threshold" },
-        }
-        """)
+        let file = try p.write(
+            "directed.lua",
+            """
+            return scenario {
+              ticks = 4,
+              firms   = { file = "firms.csv" },
+              network = { kind = "edges", file = "edges.csv", directed = true },
+              model   = { rule = "threshold" },
+            }
+            """)
         let s = try p.session(file)
         try s.run()
         // Tick 0: a adopts (its only neighbour b adopted). Tick 1: c (watches a). Tick 2: d (watches c).
         XCTAssertEqual(s.simulation.history.map(\.adopters), [2, 3, 4, 4])
-        let undirected = try p.write("undirected.lua", """
-        return scenario {
-          ticks = 1,
-          firms   = { file = "firms.csv" },
-          network = { kind = "edges", file = "edges.csv" },
-          model   = { rule = "threshold" },
-        }
-        """)
+        let undirected = try p.write(
+            "undirected.lua",
+            """
+            return scenario {
+              ticks = 1,
+              firms   = { file = "firms.csv" },
+              network = { kind = "edges", file = "edges.csv" },
+              model   = { rule = "threshold" },
+            }
+            """)
         let u = try p.session(undirected)
         try u.run()
         // Undirected, a has neighbours b and c: 1/2 adopted >= 0.5, so a adopts; c (a, d) and d (c) do not yet.
@@ -116,13 +128,15 @@ final class DataFileTests: XCTestCase {
 
     func testBassKeysAsDocumented() throws {
         let p = try TemporaryProject()
-        let file = try p.write("bass.lua", """
-        return scenario {
-          ticks = 10, firms = 2000,
-          network = { kind = "mean-field" },
-          model   = { rule = "bass", p = 0.03, q = 0.38, dt = 1 },
-        }
-        """)
+        let file = try p.write(
+            "bass.lua",
+            """
+            return scenario {
+              ticks = 10, firms = 2000,
+              network = { kind = "mean-field" },
+              model   = { rule = "bass", p = 0.03, q = 0.38, dt = 1 },
+            }
+            """)
         let s = try p.session(file)
         try s.run()
         guard case .bass(let bp, let bq, let dt) = s.scenario.config.model else { return XCTFail("not bass") }
@@ -142,7 +156,10 @@ final class DataFileTests: XCTestCase {
 
     func testFirmsFileAttributesAreUsed() throws {
         let p = try TemporaryProject()
-        try p.write("firms.csv", "id,sector,size,region,innovativeness\nx1,finance,large,north,2.5\nx2,agriculture,small,south,-1\nx3,retail,medium,,\n")
+        try p.write(
+            "firms.csv",
+            "id,sector,size,region,innovativeness\nx1,finance,large,north,2.5\nx2,agriculture,small,south,-1\nx3,retail,medium,,\n"
+        )
         let file = try p.write("s.lua", "return scenario { ticks = 2, firms = { file = \"firms.csv\" } }\n")
         let s = try p.session(file)
         let f = s.simulation.firms

@@ -35,8 +35,10 @@ final class ModelTablesTests: XCTestCase {
             XCTAssertEqual(s.scenario.config.population.initialAdoption, share, rule)
             XCTAssertEqual(s.simulation.initialStats.adopters, adopters, rule)  // round(share * 400 firms)
         }
-        let seeded = try p.session(try p.scenario(extra: "model = { rule = \"bass\" }, firms = { count = 400, initial_adoption = 0.05 },",
-                                                  name: "seeded.lua"))
+        let seeded = try p.session(
+            try p.scenario(
+                extra: "model = { rule = \"bass\" }, firms = { count = 400, initial_adoption = 0.05 },",
+                name: "seeded.lua"))
         XCTAssertEqual(seeded.simulation.initialStats.adopters, 20)
     }
 }
@@ -59,7 +61,10 @@ final class LeverUseTests: XCTestCase {
         let (warnings, simulation) = try run(rule: "bass", plugins: "{ \"rd-subsidy\", amount = 1e9 },")
         XCTAssertEqual(warnings.count, 1, "\(warnings)")
         let warning = warnings.first ?? ""
-        for part in ["lever 'rd_funding'", "plugin 'rd-subsidy'", "model.rule = 'bass'", "use model.rule = 'rogers' for policy levers"] {
+        for part in [
+            "lever 'rd_funding'", "plugin 'rd-subsidy'", "model.rule = 'bass'",
+            "use model.rule = 'rogers' for policy levers",
+        ] {
             XCTAssertTrue(warning.contains(part), "'\(part)' missing from: \(warning)")
         }
         // Macro only: it raises algorithm capability, so its cost is booked every tick.
@@ -68,7 +73,8 @@ final class LeverUseTests: XCTestCase {
     }
 
     func testRogersWithTheSameLeversWarnsOfNothing() throws {
-        let (warnings, simulation) = try run(rule: "rogers", plugins: "{ \"rd-subsidy\", amount = 1e9, subsidy = 0.5 }, \"tax-relief\",")
+        let (warnings, simulation) = try run(
+            rule: "rogers", plugins: "{ \"rd-subsidy\", amount = 1e9, subsidy = 0.5 }, \"tax-relief\",")
         XCTAssertEqual(warnings, [])
         XCTAssertEqual(simulation.ledger.total["rd_funding"], 12 * 1e9)
         XCTAssertGreaterThan(simulation.ledger.total["subsidy"] ?? 0, 0)
@@ -77,10 +83,16 @@ final class LeverUseTests: XCTestCase {
 
     func testIgnoredLeversBookNothingAndAreNamedOnceEach() throws {
         for rule in ["bass", "threshold"] {
-            let (warnings, simulation) = try run(rule: rule, plugins: "{ \"rd-subsidy\", amount = 1e9, subsidy = 0.5 }, \"tax-relief\",")
-            XCTAssertGreaterThan(simulation.stats.adopters, simulation.initialStats.adopters, "firms adopted under \(rule)")
-            XCTAssertEqual(warnings.filter { $0.contains("ignores lever 'subsidy' (set by plugin 'rd-subsidy')") }.count, 1, "\(warnings)")
-            XCTAssertEqual(warnings.filter { $0.contains("ignores lever 'tax_relief' (set by plugin 'tax-relief')") }.count, 1, "\(warnings)")
+            let (warnings, simulation) = try run(
+                rule: rule, plugins: "{ \"rd-subsidy\", amount = 1e9, subsidy = 0.5 }, \"tax-relief\",")
+            XCTAssertGreaterThan(
+                simulation.stats.adopters, simulation.initialStats.adopters, "firms adopted under \(rule)")
+            XCTAssertEqual(
+                warnings.filter { $0.contains("ignores lever 'subsidy' (set by plugin 'rd-subsidy')") }.count, 1,
+                "\(warnings)")
+            XCTAssertEqual(
+                warnings.filter { $0.contains("ignores lever 'tax_relief' (set by plugin 'tax-relief')") }.count, 1,
+                "\(warnings)")
             XCTAssertEqual(warnings.count, 3, "\(warnings)")
             XCTAssertNil(simulation.ledger.total["subsidy"], rule)
             XCTAssertNil(simulation.ledger.total["tax_relief"], rule)

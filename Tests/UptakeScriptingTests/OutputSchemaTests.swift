@@ -12,30 +12,39 @@ final class OutputSchemaTests: XCTestCase {
     func testStatsFieldsAreTheSeriesColumnsByNameAndValue() throws {
         let p = try TemporaryProject()
         let names = OutputSchema.quantities.filter { $0.luaPath == nil }.map(\.name)
-        try p.plugin("probe", initLua: """
-        local names = { \(names.map { "\"\($0)\"" }.joined(separator: ", ")) }
-        local M = {}
-        function M.after_tick(ctx)
-          for _, n in ipairs(names) do ctx.record("probe_" .. n, ctx.stats[n]) end
-          ctx.record("probe_stage_adopted", ctx.stats.stage.adopted)
-          ctx.record("probe_adoption_large", ctx.stats.size.large)
-          ctx.record("probe_adoption_innovators", ctx.stats.category.innovators)
-          ctx.record("probe_spend_tick", ctx.stats.spend_tick.total)
-          ctx.record("probe_spend_cumulative", ctx.stats.spend.total)
-        end
-        function M.on_tick(ctx) ctx.spend(1000, "probe_account") end
-        return M
-        """)
-        let plugins = PluginSearchPath(directories: [p.root.appendingPathComponent("plugins"),
-                                                     Repository.root.appendingPathComponent("plugins")])
-        let s = try RunSession(file: try p.scenario("\"probe\", { \"tax-relief\", rate = 0.2 },"), options: .init(searchPath: plugins))
+        try p.plugin(
+            "probe",
+            initLua: """
+                local names = { \(names.map { "\"\($0)\"" }.joined(separator: ", ")) }
+                local M = {}
+                function M.after_tick(ctx)
+                  for _, n in ipairs(names) do ctx.record("probe_" .. n, ctx.stats[n]) end
+                  ctx.record("probe_stage_adopted", ctx.stats.stage.adopted)
+                  ctx.record("probe_adoption_large", ctx.stats.size.large)
+                  ctx.record("probe_adoption_innovators", ctx.stats.category.innovators)
+                  ctx.record("probe_spend_tick", ctx.stats.spend_tick.total)
+                  ctx.record("probe_spend_cumulative", ctx.stats.spend.total)
+                end
+                function M.on_tick(ctx) ctx.spend(1000, "probe_account") end
+                return M
+                """)
+        let plugins = PluginSearchPath(directories: [
+            p.root.appendingPathComponent("plugins"),
+            Repository.root.appendingPathComponent("plugins"),
+        ])
+        let s = try RunSession(
+            file: try p.scenario("\"probe\", { \"tax-relief\", rate = 0.2 },"), options: .init(searchPath: plugins))
         try s.run()
         let table = OutputTable(s.simulation)
         var checked = 0
-        for name in names + ["stage_adopted", "adoption_large", "adoption_innovators", "spend_tick", "spend_cumulative"] {
-            let column = try XCTUnwrap(table.column(name), name), probe = try XCTUnwrap(table.column("probe_" + name), name)
+        for name in names + [
+            "stage_adopted", "adoption_large", "adoption_innovators", "spend_tick", "spend_cumulative",
+        ] {
+            let column = try XCTUnwrap(table.column(name), name),
+                probe = try XCTUnwrap(table.column("probe_" + name), name)
             for row in table.rows {
-                XCTAssertEqual(row[column].bitPattern, row[probe].bitPattern, "\(name): \(row[column]) vs \(row[probe])")
+                XCTAssertEqual(
+                    row[column].bitPattern, row[probe].bitPattern, "\(name): \(row[column]) vs \(row[probe])")
                 checked += 1
             }
         }
@@ -63,15 +72,17 @@ final class OutputSchemaTests: XCTestCase {
     /// with the file and line, what to read instead.
     func testOldStatsNamesWarnOnceAndReadTheNewField() throws {
         let p = try TemporaryProject()
-        try p.plugin("old-reader", initLua: """
-        local M = {}
-        function M.after_tick(ctx)
-          ctx.record("old_energy", ctx.stats.energy)
-          ctx.record("old_fund", ctx.stats.fund_left)
-          ctx.record("missing_is_nil", ctx.stats.no_such_field == nil and 1 or 0)
-        end
-        return M
-        """)
+        try p.plugin(
+            "old-reader",
+            initLua: """
+                local M = {}
+                function M.after_tick(ctx)
+                  ctx.record("old_energy", ctx.stats.energy)
+                  ctx.record("old_fund", ctx.stats.fund_left)
+                  ctx.record("missing_is_nil", ctx.stats.no_such_field == nil and 1 or 0)
+                end
+                return M
+                """)
         let s = try p.session(try p.scenario("\"old-reader\","))
         var lines: [String] = []
         s.host.logSink = { lines.append($0) }
@@ -99,7 +110,9 @@ final class OutputSchemaTests: XCTestCase {
             let p = try TemporaryProject()
             try p.plugin("clash", initLua: "return { after_tick = function(ctx) ctx.record(\"\(name)\", 1) end }")
             let d = try XCTUnwrap(p.failure(try p.scenario("\"clash\",")), name)
-            let expected = name.hasPrefix("spend_") ? "names starting with 'spend_'" : "'\(name)' is a built-in column of series.csv"
+            let expected =
+                name.hasPrefix("spend_")
+                ? "names starting with 'spend_'" : "'\(name)' is a built-in column of series.csv"
             XCTAssertTrue(d.description.contains(expected), d.description)
         }
     }
@@ -107,7 +120,10 @@ final class OutputSchemaTests: XCTestCase {
     /// docs/model.md's outputs table lists every column of a run of the policy package (sectors and accounts as KEY/ACCOUNT).
     func testOutputsTableNamesEveryColumn() throws {
         let file = Repository.root.appendingPathComponent("scenarios/policy-package.lua").path
-        let s = try RunSession(file: file, options: .init(searchPath: PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])))
+        let s = try RunSession(
+            file: file,
+            options: .init(
+                searchPath: PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])))
         try s.run()
         let doc = ModelTables.outputs()
         let sectors = Set(s.simulation.sectors.map(\.name))
@@ -117,7 +133,9 @@ final class OutputSchemaTests: XCTestCase {
             var documented = name
             if name.hasPrefix("stage_") { documented = "stage_KEY" }
             if name.hasPrefix("adoption_") { documented = "adoption_KEY" }
-            if name.hasPrefix("spend_") && name != "spend_tick" && name != "spend_cumulative" { documented = "spend_ACCOUNT" }
+            if name.hasPrefix("spend_") && name != "spend_tick" && name != "spend_cumulative" {
+                documented = "spend_ACCOUNT"
+            }
             if sectors.contains(String(name.dropFirst("adoption_".count))) { documented = "adoption_KEY" }
             XCTAssertTrue(doc.contains("| `\(documented)` |"), "\(name) is not in the outputs table")
         }

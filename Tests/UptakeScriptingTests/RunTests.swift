@@ -5,11 +5,16 @@ import UptakeKernel
 
 final class RunTests: XCTestCase {
     let baseline = Repository.root.appendingPathComponent("scenarios/baseline.lua").path
-    var repoPlugins: PluginSearchPath { PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")]) }
+    var repoPlugins: PluginSearchPath {
+        PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])
+    }
 
     func run(_ file: String, _ overrides: [String] = [], seed: UInt64? = nil) throws -> Simulation {
-        let s = try RunSession(file: file, options: .init(seed: seed, overrides: overrides.map { try ParameterOverride(parsing: $0) },
-                                                          searchPath: repoPlugins))
+        let s = try RunSession(
+            file: file,
+            options: .init(
+                seed: seed, overrides: overrides.map { try ParameterOverride(parsing: $0) },
+                searchPath: repoPlugins))
         try s.run()
         return s.simulation
     }
@@ -28,12 +33,14 @@ final class RunTests: XCTestCase {
 
     func testQuarterDatedPluginsWorkInMonthlyScenarios() throws {
         let p = try TemporaryProject()
-        let file = try p.write("monthly.lua", """
-        return scenario {
-          unit = "month", start = "2023-01", ticks = 30, firms = 300,
-          plugins = { { "tax-relief", rate = 1, from = "2024Q2" } },
-        }
-        """)
+        let file = try p.write(
+            "monthly.lua",
+            """
+            return scenario {
+              unit = "month", start = "2023-01", ticks = 30, firms = 300,
+              plugins = { { "tax-relief", rate = 1, from = "2024Q2" } },
+            }
+            """)
         let s = try RunSession(file: file, options: .init(searchPath: repoPlugins))
         try s.run()
         let booked = s.simulation.history.map { $0.spendTotal["tax_relief"] ?? 0 }
@@ -71,23 +78,29 @@ final class RunTests: XCTestCase {
     /// every kernel account, and the account of a plugin that books 0 while idle, are there as 0.
     func testSeriesColumnsDoNotDependOnWhatARunSpent() throws {
         let p = try TemporaryProject()
-        let file = try p.scenario("""
-        { "tax-relief", rate = 0 },
-        { "data-sharing", coverage = 0.3, cost = 1e6, from = "2024Q1" },
-        """)
+        let file = try p.scenario(
+            """
+            { "tax-relief", rate = 0 },
+            { "data-sharing", coverage = 0.3, cost = 1e6, from = "2024Q1" },
+            """)
         func table(_ overrides: [String]) throws -> OutputTable {
-            let s = try RunSession(file: file, options: .init(overrides: overrides.map { try ParameterOverride(parsing: $0) }, searchPath: repoPlugins))
+            let s = try RunSession(
+                file: file,
+                options: .init(overrides: overrides.map { try ParameterOverride(parsing: $0) }, searchPath: repoPlugins)
+            )
             try s.run()
             return OutputTable(s.simulation)
         }
         let nothing = try table(["data-sharing.from=2040Q1"])
         let spending = try table(["tax-relief.rate=0.5"])
         XCTAssertEqual(nothing.names, spending.names)
-        XCTAssertEqual(nothing.names.filter { $0.hasPrefix("spend_") && $0 != "spend_tick" && $0 != "spend_cumulative" },
-                       (FiscalLedger.kernelAccounts + ["data-sharing"]).sorted().map { "spend_" + $0 })
+        XCTAssertEqual(
+            nothing.names.filter { $0.hasPrefix("spend_") && $0 != "spend_tick" && $0 != "spend_cumulative" },
+            (FiscalLedger.kernelAccounts + ["data-sharing"]).sorted().map { "spend_" + $0 })
         for account in ["spend_tax_relief", "spend_data-sharing", "spend_training"] {
             let c = try XCTUnwrap(nothing.names.firstIndex(of: account))
-            XCTAssertTrue(nothing.rows.allSatisfy { $0[c] == 0 }, "\(account) is 0 in every tick of a run that spent nothing")
+            XCTAssertTrue(
+                nothing.rows.allSatisfy { $0[c] == 0 }, "\(account) is 0 in every tick of a run that spent nothing")
         }
         let relief = try XCTUnwrap(spending.names.firstIndex(of: "spend_tax_relief"))
         XCTAssertTrue(spending.rows.contains { $0[relief] > 0 }, "the run with relief spent")
@@ -99,10 +112,14 @@ final class CalibrationTests: XCTestCase {
     /// 13-20% by 2025, large firms well ahead of small ones (Eurostat 2025: 55% vs 17%).
     func testBaselineLandsInTheCalibrationRanges() throws {
         let file = Repository.root.appendingPathComponent("scenarios/baseline.lua").path
-        let s = try RunSession(file: file, options: .init(searchPath: PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])))
+        let s = try RunSession(
+            file: file,
+            options: .init(
+                searchPath: PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])))
         try s.run()
         let sim = s.simulation
-        let end2023 = sim.history[sim.calendar.lastTick(ofYear: 2023)], end2025 = sim.history[sim.calendar.lastTick(ofYear: 2025)]
+        let end2023 = sim.history[sim.calendar.lastTick(ofYear: 2023)],
+            end2025 = sim.history[sim.calendar.lastTick(ofYear: 2025)]
         XCTAssertTrue((0.05...0.08).contains(end2023.adoption), "2023: \(end2023.adoption)")
         XCTAssertTrue((0.13...0.20).contains(end2025.adoption), "2025: \(end2025.adoption)")
         let large = TickStats.share(end2025.sizeAdopters[2], end2025.sizeTotals[2])
@@ -115,21 +132,25 @@ final class CalibrationTests: XCTestCase {
 final class HookScheduleTests: XCTestCase {
     func testEveryNAndEventsBetweenPlugins() throws {
         let p = try TemporaryProject()
-        try p.plugin("sender", initLua: """
-        local M = {}
-        function M.on_tick(ctx) ctx.emit("pulse", { at = ctx.tick }) end
-        return M
-        """)
-        try p.plugin("listener", initLua: """
-        local heard, ran = 0, 0
-        local M = {}
-        function M.on_event(ctx, name, payload)
-          if name == "pulse" and payload.at == ctx.tick then heard = heard + 1 end
-        end
-        function M.on_tick(ctx) ran = ran + 1 end
-        function M.after_tick(ctx) ctx.record("heard", heard); ctx.record("ran", ran) end
-        return M
-        """)
+        try p.plugin(
+            "sender",
+            initLua: """
+                local M = {}
+                function M.on_tick(ctx) ctx.emit("pulse", { at = ctx.tick }) end
+                return M
+                """)
+        try p.plugin(
+            "listener",
+            initLua: """
+                local heard, ran = 0, 0
+                local M = {}
+                function M.on_event(ctx, name, payload)
+                  if name == "pulse" and payload.at == ctx.tick then heard = heard + 1 end
+                end
+                function M.on_tick(ctx) ran = ran + 1 end
+                function M.after_tick(ctx) ctx.record("heard", heard); ctx.record("ran", ran) end
+                return M
+                """)
         let s = try p.session(try p.scenario("\"sender\", { \"listener\", every = 4 },"))
         try s.run()
         let m = s.simulation.metrics

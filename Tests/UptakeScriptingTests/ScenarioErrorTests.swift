@@ -75,16 +75,18 @@ final class ScenarioErrorTests: XCTestCase {
 
     func testPluginErrorInOnTickNamesPluginHookTickAndLine() throws {
         let p = try TemporaryProject()
-        try p.plugin("faulty", initLua: """
-        local M = {}
-        function M.on_tick(ctx)
-          if ctx.tick == 3 then
-            local x = nil
-            return x.field
-          end
-        end
-        return M
-        """)
+        try p.plugin(
+            "faulty",
+            initLua: """
+                local M = {}
+                function M.on_tick(ctx)
+                  if ctx.tick == 3 then
+                    local x = nil
+                    return x.field
+                  end
+                end
+                return M
+                """)
         let file = try p.scenario("\"faulty\",")
         let d = try XCTUnwrap(p.failure(file))
         XCTAssertTrue(d.file?.hasSuffix("plugins/faulty/init.lua") ?? false, d.description)
@@ -107,7 +109,10 @@ final class ScenarioErrorTests: XCTestCase {
 
     func testNestedValueOfTheWrongType() throws {
         let p = try TemporaryProject()
-        let file = try p.write("net.lua", "return scenario {\n  firms = 300,\n  network = {\n    kind = \"small-world\",\n    degree = \"eight\",\n  },\n}\n")
+        let file = try p.write(
+            "net.lua",
+            "return scenario {\n  firms = 300,\n  network = {\n    kind = \"small-world\",\n    degree = \"eight\",\n  },\n}\n"
+        )
         let d = try XCTUnwrap(p.failure(file))
         XCTAssertEqual(d.line, 5)
         XCTAssertTrue(d.problem.contains("'degree' must be a whole number"), d.description)
@@ -115,11 +120,15 @@ final class ScenarioErrorTests: XCTestCase {
 
     func testLatticeTooSmallOrOfTheWrongDegreeNamesTheAllowedValues() throws {
         let p = try TemporaryProject()
-        let tiny = try p.write("tiny.lua", "return scenario {\n  firms = 4,\n  network = {\n    kind = \"lattice\",\n    degree = 4,\n  },\n}\n")
+        let tiny = try p.write(
+            "tiny.lua",
+            "return scenario {\n  firms = 4,\n  network = {\n    kind = \"lattice\",\n    degree = 4,\n  },\n}\n")
         let d = try XCTUnwrap(p.failure(tiny))
         XCTAssertEqual(d.line, 5)
         XCTAssertTrue(d.problem.contains("needs at least 5 firms, not 4"), d.description)
-        let six = try p.write("six.lua", "return scenario {\n  firms = 400,\n  network = {\n    kind = \"lattice\",\n    degree = 6,\n  },\n}\n")
+        let six = try p.write(
+            "six.lua",
+            "return scenario {\n  firms = 400,\n  network = {\n    kind = \"lattice\",\n    degree = 6,\n  },\n}\n")
         let e = try XCTUnwrap(p.failure(six))
         XCTAssertEqual(e.line, 5)
         XCTAssertTrue(e.problem.contains("degree 4 or 8, not 6"), e.description)

@@ -6,11 +6,18 @@ import UptakeTestSupport
 final class SharingTests: XCTestCase {
     func testVersionConstraints() throws {
         func admits(_ c: String, _ v: String) throws -> Bool { try VersionConstraint(c).admits(SemanticVersion(v)!) }
-        XCTAssertTrue(try admits("^1.2", "1.9.0")); XCTAssertFalse(try admits("^1.2", "2.0.0")); XCTAssertFalse(try admits("^1.2", "1.1.9"))
-        XCTAssertTrue(try admits("~1.2.3", "1.2.9")); XCTAssertFalse(try admits("~1.2.3", "1.3.0"))
-        XCTAssertTrue(try admits(">=1.2 <2", "1.5.0")); XCTAssertFalse(try admits(">=1.2 <2", "2.0.0"))
-        XCTAssertTrue(try admits("*", "0.0.1")); XCTAssertTrue(try admits("=1.2.3", "1.2.3")); XCTAssertFalse(try admits("=1.2.3", "1.2.4"))
-        XCTAssertTrue(try admits("^0.3", "0.3.5")); XCTAssertFalse(try admits("^0.3", "0.4.0"))
+        XCTAssertTrue(try admits("^1.2", "1.9.0"))
+        XCTAssertFalse(try admits("^1.2", "2.0.0"))
+        XCTAssertFalse(try admits("^1.2", "1.1.9"))
+        XCTAssertTrue(try admits("~1.2.3", "1.2.9"))
+        XCTAssertFalse(try admits("~1.2.3", "1.3.0"))
+        XCTAssertTrue(try admits(">=1.2 <2", "1.5.0"))
+        XCTAssertFalse(try admits(">=1.2 <2", "2.0.0"))
+        XCTAssertTrue(try admits("*", "0.0.1"))
+        XCTAssertTrue(try admits("=1.2.3", "1.2.3"))
+        XCTAssertFalse(try admits("=1.2.3", "1.2.4"))
+        XCTAssertTrue(try admits("^0.3", "0.3.5"))
+        XCTAssertFalse(try admits("^0.3", "0.4.0"))
         XCTAssertThrowsError(try VersionConstraint("about 1"))
     }
 
@@ -56,12 +63,14 @@ final class SharingTests: XCTestCase {
     func testOptionalDependencyLoadsOnlyWhenUsed() throws {
         let p = try TemporaryProject()
         try p.plugin("extra", initLua: "return {}")
-        try p.plugin("main-plugin", dependencies: "extra = { version = \"^1\", optional = true }\n", initLua: """
-        local ok = pcall(require, "extra")
-        local M = {}
-        function M.after_tick(ctx) ctx.record("has_extra", ok and 1 or 0) end
-        return M
-        """)
+        try p.plugin(
+            "main-plugin", dependencies: "extra = { version = \"^1\", optional = true }\n",
+            initLua: """
+                local ok = pcall(require, "extra")
+                local M = {}
+                function M.after_tick(ctx) ctx.record("has_extra", ok and 1 or 0) end
+                return M
+                """)
         let alone = try p.session(try p.scenario("\"main-plugin\","))
         XCTAssertEqual(alone.plugins.map(\.name), ["main-plugin"])
         try alone.run()
@@ -95,22 +104,29 @@ final class SharingTests: XCTestCase {
         let p = try TemporaryProject()
         try p.plugin("shared-policy", initLua: "return { on_tick = function(ctx) end }")
         try p.write("plugins/shared-policy/test/t.lua", "return {}")
-        let archive = try PluginArchive.pack(p.root.appendingPathComponent("plugins/shared-policy"), into: p.root.appendingPathComponent("dist"))
+        let archive = try PluginArchive.pack(
+            p.root.appendingPathComponent("plugins/shared-policy"), into: p.root.appendingPathComponent("dist"))
         XCTAssertEqual(archive.lastPathComponent, "shared-policy-1.0.0.zip")
         let other = try TemporaryProject()
         let result = try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins"))
         guard case .installed(let where_) = result else { return XCTFail("\(result)") }
         XCTAssertEqual(where_.path, other.root.appendingPathComponent("plugins/shared-policy").path)
-        XCTAssertEqual(try ContentHash.directory(other.root.appendingPathComponent("plugins/shared-policy")).total,
-                       try ContentHash.directory(p.root.appendingPathComponent("plugins/shared-policy")).total)
-        guard case .alreadyInstalled = try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins")) else {
+        XCTAssertEqual(
+            try ContentHash.directory(other.root.appendingPathComponent("plugins/shared-policy")).total,
+            try ContentHash.directory(p.root.appendingPathComponent("plugins/shared-policy")).total)
+        guard
+            case .alreadyInstalled = try PluginArchive.install(
+                archive, into: other.root.appendingPathComponent("plugins"))
+        else {
             return XCTFail("a second identical install should be a no-op")
         }
         try other.write("plugins/shared-policy/init.lua", "return {}")
-        XCTAssertThrowsError(try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins"))) { e in
+        XCTAssertThrowsError(try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins"))) {
+            e in
             XCTAssertTrue("\(e)".contains("--force"), "\(e)")
         }
-        XCTAssertNoThrow(try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins"), force: true))
+        XCTAssertNoThrow(
+            try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins"), force: true))
     }
 
     func testTamperedArchiveIsRefused() throws {
@@ -124,20 +140,25 @@ final class SharingTests: XCTestCase {
         try data.write(to: archive)
         let other = try TemporaryProject()
         XCTAssertThrowsError(try PluginArchive.install(archive, into: other.root.appendingPathComponent("plugins")))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: other.root.appendingPathComponent("plugins/shared-policy").path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: other.root.appendingPathComponent("plugins/shared-policy").path))
     }
 
     func testScaffoldIsRefusedByCheckUntilItsPlaceholdersAreReplaced() throws {
         let p = try TemporaryProject()
         let folder = try PluginScaffold.create(name: "my-policy", in: p.root.appendingPathComponent("plugins"))
         XCTAssertThrowsError(try PluginChecker.check(folder, searchPath: p.searchPath)) { e in
-            XCTAssertTrue("\(e)".hasSuffix("plugin.toml:4: in plugin 'my-policy': the manifest still has the placeholder text of `uptake plugin new` in: "
-                                           + "description, authors, source of parameter 'share'. Write what the plugin does in one sentence, "
-                                           + "who maintains it, and where each default comes from"), "\(e)")
+            XCTAssertTrue(
+                "\(e)".hasSuffix(
+                    "plugin.toml:4: in plugin 'my-policy': the manifest still has the placeholder text of `uptake plugin new` in: "
+                        + "description, authors, source of parameter 'share'. Write what the plugin does in one sentence, "
+                        + "who maintains it, and where each default comes from"), "\(e)")
         }
         let manifest = folder.appendingPathComponent("plugin.toml")
         let filled = try String(contentsOf: manifest, encoding: .utf8)
-            .replacingOccurrences(of: PluginScaffold.Placeholder.description, with: "Pays a share of small firms' adoption cost.")
+            .replacingOccurrences(
+                of: PluginScaffold.Placeholder.description, with: "Pays a share of small firms' adoption cost."
+            )
             .replacingOccurrences(of: PluginScaffold.Placeholder.author, with: "Policy lab")
             .replacingOccurrences(of: PluginScaffold.Placeholder.source, with: "Provincial programme, 2024.")
         try filled.write(to: manifest, atomically: true, encoding: .utf8)
@@ -145,14 +166,18 @@ final class SharingTests: XCTestCase {
         XCTAssertEqual(report.manifest.name, "my-policy")
         XCTAssertEqual(report.warnings, [])
         XCTAssertThrowsError(try PluginScaffold.create(name: "My Policy", in: p.root))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.deletingLastPathComponent().path), ["my-policy"],
-                       "no temporary folder is left beside the plugin")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: folder.deletingLastPathComponent().path), ["my-policy"],
+            "no temporary folder is left beside the plugin")
     }
 
     func testCheckFindsABadDefault() throws {
         let p = try TemporaryProject()
-        try p.plugin("bad-default", params: "[params.rate]\ntype = \"number\"\ndefault = 5\nmax = 1\n", initLua: "return {}")
-        XCTAssertThrowsError(try PluginChecker.check(p.root.appendingPathComponent("plugins/bad-default"), searchPath: p.searchPath)) { e in
+        try p.plugin(
+            "bad-default", params: "[params.rate]\ntype = \"number\"\ndefault = 5\nmax = 1\n", initLua: "return {}")
+        XCTAssertThrowsError(
+            try PluginChecker.check(p.root.appendingPathComponent("plugins/bad-default"), searchPath: p.searchPath)
+        ) { e in
             XCTAssertTrue("\(e)".contains("default of parameter 'rate'"), "\(e)")
         }
     }

@@ -15,7 +15,8 @@ final class StandardLibraryTests: XCTestCase {
         if directory {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } else {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data().write(to: url)
         }
     }
@@ -60,14 +61,18 @@ final class StandardLibraryTests: XCTestCase {
 
         let project = try TemporaryProject()
         let scenario = try project.scenario("{ \"energy-cap\" },")
-        let searchPath = PluginSearchPath.standard(scenarioFile: scenario, environment: ["HOME": lone.path], standardLibrary: library)
+        let searchPath = PluginSearchPath.standard(
+            scenarioFile: scenario, environment: ["HOME": lone.path], standardLibrary: library)
         XCTAssertFalse(searchPath.directories.map(\.path).contains(expected), "a missing folder is not searched")
         XCTAssertThrowsError(try RunSession(file: scenario, options: .init(searchPath: searchPath))) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains("plugin 'energy-cap' (required by the scenario) was not found"), message)
-            XCTAssertTrue(message.contains("the standard library is missing: it belongs in \(expected), beside \(lone.path)/bin/uptake; "
-                                           + "reinstall uptake (`make install PREFIX=...` or the .deb package) rather than copying the binary alone"),
-                          message)
+            XCTAssertTrue(
+                message.contains(
+                    "the standard library is missing: it belongs in \(expected), beside \(lone.path)/bin/uptake; "
+                        + "reinstall uptake (`make install PREFIX=...` or the .deb package) rather than copying the binary alone"
+                ),
+                message)
         }
     }
 
@@ -75,12 +80,15 @@ final class StandardLibraryTests: XCTestCase {
         let prefix = try folder()
         try make(prefix, "bin/uptake")
         let plugins = prefix.appendingPathComponent("share/uptake/plugins")
-        try FileManager.default.createDirectory(at: plugins.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: plugins, withDestinationURL: Repository.root.appendingPathComponent("plugins"))
+        try FileManager.default.createDirectory(
+            at: plugins.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: plugins, withDestinationURL: Repository.root.appendingPathComponent("plugins"))
         let library = StandardLibrary.locate(executable: prefix.appendingPathComponent("bin/uptake").path)
         let project = try TemporaryProject()
         let scenario = try project.scenario("{ \"energy-cap\" },")
-        let searchPath = PluginSearchPath.standard(scenarioFile: scenario, environment: ["HOME": prefix.path], standardLibrary: library)
+        let searchPath = PluginSearchPath.standard(
+            scenarioFile: scenario, environment: ["HOME": prefix.path], standardLibrary: library)
         XCTAssertEqual(searchPath.directories.last?.path, plugins.path)
         XCTAssertNil(searchPath.missingLibraryNote)
         let found = PluginCatalog(searchPath: searchPath).manifests.first { $0.name == "energy-cap" }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program as a child process and measures it: its exit status (or
@@ -58,12 +58,15 @@ public enum MeasuredProcess {
     /// The marker that replaces the middle of an output longer than `outputLimit`.
     public static let omissionMarker = "[... MeasuredProcess: output cut here ...]"
 
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL,
-                    timeout: TimeInterval, outputLimit: Int = 2 << 20) throws -> Result {
+    public static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL,
+        timeout: TimeInterval, outputLimit: Int = 2 << 20
+    ) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("measured-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let outPath = scratch.appendingPathComponent("stdout").path, errPath = scratch.appendingPathComponent("stderr").path
+        let outPath = scratch.appendingPathComponent("stdout").path,
+            errPath = scratch.appendingPathComponent("stderr").path
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -72,12 +75,15 @@ public enum MeasuredProcess {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         // posix_spawn_file_actions_addchdir_np (glibc >= 2.29) is not in Swift's Glibc module: look it up.
-        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        typealias AddChdir =
+            @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else {
             throw SpawnError(description: "posix_spawn_file_actions_addchdir_np is not available (glibc < 2.29)")
         }
         let addChdir = unsafeBitCast(symbol, to: AddChdir.self)
-        guard addChdir(&actions, directory.path) == 0 else { throw SpawnError(description: "cannot chdir to \(directory.path)") }
+        guard addChdir(&actions, directory.path) == 0 else {
+            throw SpawnError(description: "cannot chdir to \(directory.path)")
+        }
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -87,7 +93,9 @@ public enum MeasuredProcess {
         let start = Date()
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw SpawnError(description: "posix_spawn \(executable.path): \(String(cString: strerror(spawned)))") }
+        guard spawned == 0 else {
+            throw SpawnError(description: "posix_spawn \(executable.path): \(String(cString: strerror(spawned)))")
+        }
 
         var status: Int32 = 0
         var usage = rusage()
@@ -115,9 +123,10 @@ public enum MeasuredProcess {
         let exitStatus: Result.Status = low == 0 ? .exited((status >> 8) & 0xff) : .signaled(low)
         let (out, outBytes) = readCapped(outPath, limit: outputLimit)
         let (err, errBytes) = readCapped(errPath, limit: outputLimit)
-        return Result(status: exitStatus, stdout: out, stderr: err, stdoutBytes: outBytes, stderrBytes: errBytes,
-                      peakRSSBytes: Int(usage.ru_maxrss) * 1024, inheritedFloorBytes: floor,
-                      timedOut: timedOut, seconds: seconds)
+        return Result(
+            status: exitStatus, stdout: out, stderr: err, stdoutBytes: outBytes, stderrBytes: errBytes,
+            peakRSSBytes: Int(usage.ru_maxrss) * 1024, inheritedFloorBytes: floor,
+            timedOut: timedOut, seconds: seconds)
     }
 
     /// The whole file if it is at most `limit` bytes, else its head and tail around `omissionMarker`.
@@ -133,7 +142,9 @@ public enum MeasuredProcess {
         let head = (try? handle.read(upToCount: half)) ?? Data()
         try? handle.seek(toOffset: UInt64(size - half))
         let tail = (try? handle.read(upToCount: half)) ?? Data()
-        let text = String(decoding: head, as: UTF8.self) + "\n\(omissionMarker) \(size - 2 * half) bytes\n" + String(decoding: tail, as: UTF8.self)
+        let text =
+            String(decoding: head, as: UTF8.self) + "\n\(omissionMarker) \(size - 2 * half) bytes\n"
+            + String(decoding: tail, as: UTF8.self)
         return (text, size)
     }
 

@@ -42,16 +42,20 @@ public struct TemporaryProject: Sendable {
     /// A plugin in `plugins/name/`: a manifest and an init.lua. `params` is the
     /// manifest's `[params.x]` sections as TOML; `dependencies` the lines of
     /// its `[dependencies]` section (`other = "^1"`), none when empty.
-    public func plugin(_ name: String, version: String = "1.0.0", description: String = "test plugin",
-                       params: String = "", dependencies: String = "", initLua: String) throws {
-        try write("plugins/\(name)/plugin.toml", """
-        name = "\(name)"
-        version = "\(version)"
-        api = "^1"
-        description = "\(description)"
-        \(dependencies.isEmpty ? "" : "[dependencies]\n" + dependencies)
-        \(params)
-        """)
+    public func plugin(
+        _ name: String, version: String = "1.0.0", description: String = "test plugin",
+        params: String = "", dependencies: String = "", initLua: String
+    ) throws {
+        try write(
+            "plugins/\(name)/plugin.toml",
+            """
+            name = "\(name)"
+            version = "\(version)"
+            api = "^1"
+            description = "\(description)"
+            \(dependencies.isEmpty ? "" : "[dependencies]\n" + dependencies)
+            \(params)
+            """)
         try write("plugins/\(name)/init.lua", initLua)
     }
 }

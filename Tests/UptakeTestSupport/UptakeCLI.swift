@@ -21,7 +21,9 @@ public enum UptakeCLI {
     }
 
     /// Runs `uptake` (or `executable`: a copy or link of it, or /usr/bin/env to find it on PATH) in `directory`.
-    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil) throws -> Result {
+    public static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable ?? productsDirectory.appendingPathComponent("uptake")
         process.arguments = arguments
@@ -35,7 +37,9 @@ public enum UptakeCLI {
         try process.run()
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// The first line of standard error that is not a plugin's log line ("[tick 3 2023Q4] ...").
@@ -45,7 +49,7 @@ public enum UptakeCLI {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension UptakeCLI {
@@ -59,16 +63,23 @@ extension UptakeCLI {
 
     /// Runs `uptake` with its standard error on a pseudo-terminal, as when
     /// a user types the command, and its standard output into a pipe.
-    public static func runOnTerminal(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> TerminalResult {
+    public static func runOnTerminal(_ arguments: [String], in directory: URL, environment: [String: String] = [:])
+        throws -> TerminalResult
+    {
         // glibc's pseudo-terminal functions are not in Swift's Glibc module (they need _XOPEN_SOURCE): look them up.
         typealias Open = @convention(c) (Int32) -> Int32
         typealias Prepare = @convention(c) (Int32) -> Int32
         typealias Name = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
-        guard let open = dlsym(nil, "posix_openpt"), let grant = dlsym(nil, "grantpt"), let unlock = dlsym(nil, "unlockpt"),
-              let name = dlsym(nil, "ptsname") else { throw XCTSkip("no pseudo-terminals here") }
+        guard let open = dlsym(nil, "posix_openpt"), let grant = dlsym(nil, "grantpt"),
+            let unlock = dlsym(nil, "unlockpt"),
+            let name = dlsym(nil, "ptsname")
+        else { throw XCTSkip("no pseudo-terminals here") }
         let master = unsafeBitCast(open, to: Open.self)(O_RDWR | O_NOCTTY)
-        guard master >= 0, unsafeBitCast(grant, to: Prepare.self)(master) == 0, unsafeBitCast(unlock, to: Prepare.self)(master) == 0,
-              let path = unsafeBitCast(name, to: Name.self)(master), let terminal = FileHandle(forUpdatingAtPath: String(cString: path)) else {
+        guard master >= 0, unsafeBitCast(grant, to: Prepare.self)(master) == 0,
+            unsafeBitCast(unlock, to: Prepare.self)(master) == 0,
+            let path = unsafeBitCast(name, to: Name.self)(master),
+            let terminal = FileHandle(forUpdatingAtPath: String(cString: path))
+        else {
             throw XCTSkip("cannot open a pseudo-terminal here")
         }
         let process = Process()
@@ -94,8 +105,9 @@ extension UptakeCLI {
         }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return TerminalResult(status: process.terminationStatus, terminal: String(decoding: shown, as: UTF8.self),
-                              stdout: String(decoding: o, as: UTF8.self))
+        return TerminalResult(
+            status: process.terminationStatus, terminal: String(decoding: shown, as: UTF8.self),
+            stdout: String(decoding: o, as: UTF8.self))
     }
 
     /// `uptake` running in the background, to be signalled; its standard

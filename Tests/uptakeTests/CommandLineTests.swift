@@ -25,23 +25,34 @@ final class CommandLineTests: XCTestCase {
 
     func testSameSeedGivesByteIdenticalSeriesFiles() throws {
         let a = try TemporaryFolder.make(), b = try TemporaryFolder.make()
-        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", a.path, "--quiet"]).status, 0)
-        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", b.path, "--quiet", "--threads", "2"]).status, 0)
-        let da = try Data(contentsOf: a.appendingPathComponent("series.csv")), db = try Data(contentsOf: b.appendingPathComponent("series.csv"))
+        XCTAssertEqual(
+            try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", a.path, "--quiet"]).status, 0)
+        XCTAssertEqual(
+            try uptake(["run", "scenarios/baseline.lua", "--seed", "9", "--out", b.path, "--quiet", "--threads", "2"])
+                .status, 0)
+        let da = try Data(contentsOf: a.appendingPathComponent("series.csv")),
+            db = try Data(contentsOf: b.appendingPathComponent("series.csv"))
         XCTAssertEqual(da, db)
     }
 
     func testASeedAsExportedFilesWriteItIsTheSameSeed() throws {
         let a = try TemporaryFolder.make(), b = try TemporaryFolder.make()
-        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "9451341060835768564", "--out", a.path, "--quiet"]).status, 0)
-        XCTAssertEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "s9451341060835768564", "--out", b.path, "--quiet"]).status, 0)
-        XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent("series.csv")), try Data(contentsOf: b.appendingPathComponent("series.csv")))
+        XCTAssertEqual(
+            try uptake(["run", "scenarios/baseline.lua", "--seed", "9451341060835768564", "--out", a.path, "--quiet"])
+                .status, 0)
+        XCTAssertEqual(
+            try uptake(["run", "scenarios/baseline.lua", "--seed", "s9451341060835768564", "--out", b.path, "--quiet"])
+                .status, 0)
+        XCTAssertEqual(
+            try Data(contentsOf: a.appendingPathComponent("series.csv")),
+            try Data(contentsOf: b.appendingPathComponent("series.csv")))
         XCTAssertNotEqual(try uptake(["run", "scenarios/baseline.lua", "--seed", "x9", "--quiet"]).status, 0)
     }
 
     func testErrorsExitNonZeroWithOneLine() throws {
         let dir = try TemporaryFolder.make()
-        try "return scenario {\n  ticks = 4,\n  firms = 100\n  seed = 1,\n}\n".write(to: dir.appendingPathComponent("bad.lua"), atomically: true, encoding: .utf8)
+        try "return scenario {\n  ticks = 4,\n  firms = 100\n  seed = 1,\n}\n".write(
+            to: dir.appendingPathComponent("bad.lua"), atomically: true, encoding: .utf8)
         let r = try uptake(["run", dir.appendingPathComponent("bad.lua").path, "--out", dir.path])
         XCTAssertNotEqual(r.status, 0)
         let message = r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -50,13 +61,18 @@ final class CommandLineTests: XCTestCase {
 
         let wrong = try uptake(["run", "scenarios/baseline.lua", "--set", "tax-relief.rate=lots", "--out", dir.path])
         XCTAssertNotEqual(wrong.status, 0)
-        XCTAssertTrue(wrong.stderr.contains("--set tax-relief.rate=lots") && wrong.stderr.contains("must be a number"), wrong.stderr)
+        XCTAssertTrue(
+            wrong.stderr.contains("--set tax-relief.rate=lots") && wrong.stderr.contains("must be a number"),
+            wrong.stderr)
     }
 
     func testFirmsOutWritesOneRowPerFirm() throws {
         let dir = try TemporaryFolder.make()
         let file = dir.appendingPathComponent("firms.csv")
-        let r = try uptake(["run", "scenarios/baseline.lua", "--set", "firms.count=500", "--out", dir.path, "--firms-out", file.path, "--quiet"])
+        let r = try uptake([
+            "run", "scenarios/baseline.lua", "--set", "firms.count=500", "--out", dir.path, "--firms-out", file.path,
+            "--quiet",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 501)
@@ -70,7 +86,8 @@ final class CommandLineTests: XCTestCase {
         let dir = try TemporaryFolder.make()
         let plugin = dir.appendingPathComponent("plugins/walker")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
-        try "name = \"walker\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)
+        try "name = \"walker\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(
+            to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)
         try """
         local M = {}
         local names = {}

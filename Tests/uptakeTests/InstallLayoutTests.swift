@@ -15,16 +15,19 @@ final class InstallLayoutTests: XCTestCase {
 
     /// `uptake ARGS` typed by bare name, found on a PATH whose first folder is `bin`.
     func byName(_ arguments: [String], bin: URL, in directory: URL, home: URL) throws -> UptakeCLI.Result {
-        try UptakeCLI.run(["uptake"] + arguments, in: directory,
-                          environment: ["PATH": bin.path + ":/usr/bin:/bin", "HOME": home.path, "UPTAKE_PLUGIN_PATH": ""],
-                          executable: URL(fileURLWithPath: "/usr/bin/env"))
+        try UptakeCLI.run(
+            ["uptake"] + arguments, in: directory,
+            environment: ["PATH": bin.path + ":/usr/bin:/bin", "HOME": home.path, "UPTAKE_PLUGIN_PATH": ""],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
     }
 
     /// A hard link to the built binary (the kernel reports a hard link's own path as
     /// /proc/self/exe, as for a copy), or a copy where links cannot be made.
     func install(binaryAt url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        do { try FileManager.default.linkItem(at: Self.binary, to: url) } catch { try FileManager.default.copyItem(at: Self.binary, to: url) }
+        do { try FileManager.default.linkItem(at: Self.binary, to: url) } catch {
+            try FileManager.default.copyItem(at: Self.binary, to: url)
+        }
     }
 
     /// A scenario that uses standard plugins, in a folder with no plugins of its own.
@@ -59,15 +62,19 @@ final class InstallLayoutTests: XCTestCase {
             return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         guard let top = git(["rev-parse", "--show-toplevel"]), top.status == 0,
-              URL(fileURLWithPath: top.output).resolvingSymlinksInPath() == Repository.root.resolvingSymlinksInPath() else { return }
-        let commit = line.replacingOccurrences(of: #"^.*\(commit ([0-9a-f]*|unknown).*$"#, with: "$1", options: .regularExpression)
+            URL(fileURLWithPath: top.output).resolvingSymlinksInPath() == Repository.root.resolvingSymlinksInPath()
+        else { return }
+        let commit = line.replacingOccurrences(
+            of: #"^.*\(commit ([0-9a-f]*|unknown).*$"#, with: "$1", options: .regularExpression)
         XCTAssertNotEqual(commit, "unknown", "built in a git checkout, the commit is known: \(line)")
-        XCTAssertEqual(git(["cat-file", "-e", "\(commit)^{commit}"])?.status, 0, "\(commit) is not a commit of this repository")
+        XCTAssertEqual(
+            git(["cat-file", "-e", "\(commit)^{commit}"])?.status, 0, "\(commit) is not a commit of this repository")
     }
 
     func testCalledByBareNameThroughASymlinkItFindsTheStandardLibraryAndSlurmWritesTheRealPath() throws {
         let bin = try folder("bin")
-        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("uptake"), withDestinationURL: Self.binary)
+        try FileManager.default.createSymbolicLink(
+            at: bin.appendingPathComponent("uptake"), withDestinationURL: Self.binary)
         let work = try BatchCommandTests.project()
         let home = try folder("home")
         let standard = try standardScenario(in: work)
@@ -75,11 +82,14 @@ final class InstallLayoutTests: XCTestCase {
         let run = try byName(["run", standard, "--out", "out", "--quiet"], bin: bin, in: work, home: home)
         XCTAssertEqual(run.status, 0, run.stderr)
         let info = try byName(["plugin", "info", "energy-cap", "--scenario", standard], bin: bin, in: work, home: home)
-        XCTAssertTrue(info.stdout.contains("(\(Repository.root.appendingPathComponent("plugins/energy-cap").path))"), info.stdout)
+        XCTAssertTrue(
+            info.stdout.contains("(\(Repository.root.appendingPathComponent("plugins/energy-cap").path))"), info.stdout)
 
-        let slurm = try byName(["slurm", "experiment.lua", "--shards", "2", "--out", "sweep"], bin: bin, in: work, home: home)
+        let slurm = try byName(
+            ["slurm", "experiment.lua", "--shards", "2", "--out", "sweep"], bin: bin, in: work, home: home)
         XCTAssertEqual(slurm.status, 0, slurm.stderr)
-        XCTAssertTrue(slurm.stdout.contains("\nexec \(Self.binary.path) batch experiment.lua --shard \"$K/2\""), slurm.stdout)
+        XCTAssertTrue(
+            slurm.stdout.contains("\nexec \(Self.binary.path) batch experiment.lua --shard \"$K/2\""), slurm.stdout)
         XCTAssertFalse(slurm.stdout.contains(bin.path), "the symlink's folder is not what a compute node should run")
     }
 
@@ -94,15 +104,23 @@ final class InstallLayoutTests: XCTestCase {
         let alone = try byName(["run", standard, "--out", "out"], bin: bin, in: work, home: home)
         XCTAssertEqual(alone.status, 1)
         let expected = prefix.appendingPathComponent("share/uptake/plugins").path
-        XCTAssertTrue(alone.stderr.contains("Error: standard.lua:3: plugin 'energy-cap' (required by the scenario) was not found"), alone.stderr)
-        XCTAssertTrue(alone.stderr.contains("the standard library is missing: it belongs in \(expected), beside \(bin.path)/uptake; reinstall uptake"),
-                      alone.stderr)
+        XCTAssertTrue(
+            alone.stderr.contains(
+                "Error: standard.lua:3: plugin 'energy-cap' (required by the scenario) was not found"), alone.stderr)
+        XCTAssertTrue(
+            alone.stderr.contains(
+                "the standard library is missing: it belongs in \(expected), beside \(bin.path)/uptake; reinstall uptake"
+            ),
+            alone.stderr)
         let list = try byName(["plugin", "list"], bin: bin, in: work, home: home)
-        XCTAssertTrue(list.stdout.contains("Note: the standard library is missing: it belongs in \(expected)"), list.stdout)
+        XCTAssertTrue(
+            list.stdout.contains("Note: the standard library is missing: it belongs in \(expected)"), list.stdout)
 
         // With its share folder (a link to the source tree's plugins, standing in for an installed copy).
-        try FileManager.default.createDirectory(at: prefix.appendingPathComponent("share/uptake"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: expected, withDestinationPath: Repository.root.appendingPathComponent("plugins").path)
+        try FileManager.default.createDirectory(
+            at: prefix.appendingPathComponent("share/uptake"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: expected, withDestinationPath: Repository.root.appendingPathComponent("plugins").path)
         let run = try byName(["run", standard, "--out", "out", "--quiet"], bin: bin, in: work, home: home)
         XCTAssertEqual(run.status, 0, run.stderr)
         let info = try byName(["plugin", "info", "energy-cap", "--scenario", standard], bin: bin, in: work, home: home)
@@ -113,30 +131,47 @@ final class InstallLayoutTests: XCTestCase {
     func pretendAnotherBuildMade(_ path: URL) throws {
         let db = try DatabaseQueue(path: path.path)
         try db.write { db in
-            try db.execute(sql: "UPDATE provenance SET hash = '9c1d2e4f00000000000000000000000000000000' WHERE kind = 'program'")
-            try db.execute(sql: "UPDATE experiment SET value = '9c1d2e4f00000000000000000000000000000000' WHERE key = 'program_commit'")
+            try db.execute(
+                sql: "UPDATE provenance SET hash = '9c1d2e4f00000000000000000000000000000000' WHERE kind = 'program'")
+            try db.execute(
+                sql:
+                    "UPDATE experiment SET value = '9c1d2e4f00000000000000000000000000000000' WHERE key = 'program_commit'"
+            )
         }
     }
 
     func testResumeAndMergeRefuseAnotherBuildUnlessAllowed() throws {
         let dir = try BatchCommandTests.project(values: 2, replicates: 1)
         let version = try UptakeCLI.run(["--version"], in: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertEqual(try UptakeCLI.run(["batch", "experiment.lua", "--shard", "1/2", "--out", "s1.db", "--quiet"], in: dir).status, 0)
-        XCTAssertEqual(try UptakeCLI.run(["batch", "experiment.lua", "--shard", "2/2", "--out", "s2.db", "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(
+            try UptakeCLI.run(["batch", "experiment.lua", "--shard", "1/2", "--out", "s1.db", "--quiet"], in: dir)
+                .status, 0)
+        XCTAssertEqual(
+            try UptakeCLI.run(["batch", "experiment.lua", "--shard", "2/2", "--out", "s2.db", "--quiet"], in: dir)
+                .status, 0)
         // The database records the build that --version names: its version, and its commit in full.
         let program = try DatabaseQueue(path: dir.appendingPathComponent("s1.db").path).read { db in
             try Row.fetchOne(db, sql: "SELECT version, hash FROM provenance WHERE kind = 'program'")
         }
         let recordedVersion: String = program?["version"] ?? "", recordedCommit: String = program?["hash"] ?? ""
-        XCTAssertTrue(version.hasPrefix("uptake \(recordedVersion) (commit \(recordedCommit.prefix(7))"), "\(version) versus \(recordedCommit)")
+        XCTAssertTrue(
+            version.hasPrefix("uptake \(recordedVersion) (commit \(recordedCommit.prefix(7))"),
+            "\(version) versus \(recordedCommit)")
 
         try pretendAnotherBuildMade(dir.appendingPathComponent("s2.db"))
-        let resume = try UptakeCLI.run(["batch", "experiment.lua", "--shard", "2/2", "--out", "s2.db", "--resume"], in: dir)
+        let resume = try UptakeCLI.run(
+            ["batch", "experiment.lua", "--shard", "2/2", "--out", "s2.db", "--resume"], in: dir)
         XCTAssertEqual(resume.status, 1)
-        XCTAssertTrue(resume.stderr.hasPrefix("Error: s2.db: cannot resume: another build of uptake made these results (uptake "), resume.stderr)
+        XCTAssertTrue(
+            resume.stderr.hasPrefix("Error: s2.db: cannot resume: another build of uptake made these results (uptake "),
+            resume.stderr)
         XCTAssertTrue(resume.stderr.contains("(commit 9c1d2e4); this is \(version))"), resume.stderr)
         XCTAssertTrue(resume.stderr.contains("or add --allow-other-build to mix them anyway"), resume.stderr)
-        let allowed = try UptakeCLI.run(["batch", "experiment.lua", "--shard", "2/2", "--out", "s2.db", "--resume", "--allow-other-build", "--quiet"], in: dir)
+        let allowed = try UptakeCLI.run(
+            [
+                "batch", "experiment.lua", "--shard", "2/2", "--out", "s2.db", "--resume", "--allow-other-build",
+                "--quiet",
+            ], in: dir)
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
         let alone = try UptakeCLI.run(["batch", "experiment.lua", "--out", "x.db", "--allow-other-build"], in: dir)
         XCTAssertEqual(alone.status, 1)
@@ -144,13 +179,18 @@ final class InstallLayoutTests: XCTestCase {
 
         let merge = try UptakeCLI.run(["merge", "s1.db", "s2.db", "--out", "m.db"], in: dir)
         XCTAssertEqual(merge.status, 1)
-        XCTAssertTrue(merge.stderr.hasPrefix("Error: s2.db: this shard was made by another build of uptake than s1.db (uptake "), merge.stderr)
+        XCTAssertTrue(
+            merge.stderr.hasPrefix("Error: s2.db: this shard was made by another build of uptake than s1.db (uptake "),
+            merge.stderr)
         XCTAssertTrue(merge.stderr.contains("--allow-other-build"), merge.stderr)
         let merged = try UptakeCLI.run(["merge", "s1.db", "s2.db", "--out", "m.db", "--allow-other-build"], in: dir)
         XCTAssertEqual(merged.status, 0, merged.stderr)
         let builds = try DatabaseQueue(path: dir.appendingPathComponent("m.db").path).read { db in
             try String.fetchOne(db, sql: "SELECT value FROM experiment WHERE key = 'other_builds'")
         }
-        XCTAssertEqual(builds, version.replacingOccurrences(of: #"\(commit [^)]*\)"#, with: "(commit 9c1d2e4)", options: .regularExpression))
+        XCTAssertEqual(
+            builds,
+            version.replacingOccurrences(
+                of: #"\(commit [^)]*\)"#, with: "(commit 9c1d2e4)", options: .regularExpression))
     }
 }

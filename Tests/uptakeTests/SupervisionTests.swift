@@ -15,55 +15,75 @@ final class SupervisionTests: XCTestCase {
     /// The rows of one run, to compare runs across databases.
     func rows(_ path: String, run: Int) throws -> [String] {
         try DatabaseQueue(path: path).read { db in
-            try ["SELECT run, point, replicate, seed, status, error, ticks FROM runs WHERE run = ?",
-                 "SELECT * FROM outputs WHERE run = ? ORDER BY metric", "SELECT * FROM series WHERE run = ? ORDER BY tick, metric"]
-                .flatMap { try Row.fetchAll(db, sql: $0, arguments: [run]).map(\.description) }
+            try [
+                "SELECT run, point, replicate, seed, status, error, ticks FROM runs WHERE run = ?",
+                "SELECT * FROM outputs WHERE run = ? ORDER BY metric",
+                "SELECT * FROM series WHERE run = ? ORDER BY tick, metric",
+            ]
+            .flatMap { try Row.fetchAll(db, sql: $0, arguments: [run]).map(\.description) }
         }
     }
 
     func error(of run: Int, in path: String) throws -> String? {
-        try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT error FROM runs WHERE run = ? AND status = 'failed'", arguments: [run]) }
+        try DatabaseQueue(path: path).read {
+            try String.fetchOne($0, sql: "SELECT error FROM runs WHERE run = ? AND status = 'failed'", arguments: [run])
+        }
     }
 
     func testWorkersGiveExactlyTheResultsOfTheInProcessRunner() throws {
         let dir = try BatchCommandTests.project(values: 3)
-        XCTAssertEqual(try uptake(["batch", "experiment.lua", "--out", "p.db", "--jobs", "2", "--quiet"], in: dir).status, 0)
-        XCTAssertEqual(try uptake(["batch", "experiment.lua", "--out", "t.db", "--jobs", "2", "--quiet", "--in-process"], in: dir).status, 0)
-        XCTAssertEqual(try BatchCommandTests.dump(dir.appendingPathComponent("p.db").path),
-                       try BatchCommandTests.dump(dir.appendingPathComponent("t.db").path))
+        XCTAssertEqual(
+            try uptake(["batch", "experiment.lua", "--out", "p.db", "--jobs", "2", "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(
+            try uptake(["batch", "experiment.lua", "--out", "t.db", "--jobs", "2", "--quiet", "--in-process"], in: dir)
+                .status, 0)
+        XCTAssertEqual(
+            try BatchCommandTests.dump(dir.appendingPathComponent("p.db").path),
+            try BatchCommandTests.dump(dir.appendingPathComponent("t.db").path))
     }
 
     func testACrashingRunIsRecordedWithWhereItWasAndTheBatchGoesOn() throws {
         let dir = try BatchCommandTests.project()
-        let r = try uptake(["batch", "experiment.lua", "--out", "c.db", "--jobs", "2", "--quiet"], in: dir, fault: "crash run=3 tick=2")
+        let r = try uptake(
+            ["batch", "experiment.lua", "--out", "c.db", "--jobs", "2", "--quiet"], in: dir, fault: "crash run=3 tick=2"
+        )
         XCTAssertEqual(r.status, 3, r.stderr)
         XCTAssertTrue(r.stderr.contains("1 of 8 runs failed"), r.stderr)
         let db = dir.appendingPathComponent("c.db").path
         let message = try XCTUnwrap(try error(of: 3, in: db))
-        for part in ["killed by signal 11 (SIGSEGV)", "in plugin 'probe', hook after_tick, tick 2", "reproduce with: uptake run", "--seed", "--set probe.x="] {
+        for part in [
+            "killed by signal 11 (SIGSEGV)", "in plugin 'probe', hook after_tick, tick 2", "reproduce with: uptake run",
+            "--seed", "--set probe.x=",
+        ] {
             XCTAssertTrue(message.contains(part), "\(part): \(message)")
         }
         // Every other run is there, as an undisturbed batch has it.
         XCTAssertEqual(try uptake(["batch", "experiment.lua", "--out", "ref.db", "--quiet"], in: dir).status, 0)
         for run in (0..<8) where run != 3 {
-            XCTAssertEqual(try rows(db, run: run), try rows(dir.appendingPathComponent("ref.db").path, run: run), "run \(run)")
+            XCTAssertEqual(
+                try rows(db, run: run), try rows(dir.appendingPathComponent("ref.db").path, run: run), "run \(run)")
         }
         // --resume keeps the failure; --retry-failed runs it again (here, without the fault: it passes).
         let resumed = try uptake(["batch", "experiment.lua", "--out", "c.db", "--resume", "--quiet"], in: dir)
         XCTAssertEqual(resumed.status, 3, resumed.stderr)
         XCTAssertNotNil(try error(of: 3, in: db))
-        let retried = try uptake(["batch", "experiment.lua", "--out", "c.db", "--resume", "--retry-failed", "--quiet"], in: dir)
+        let retried = try uptake(
+            ["batch", "experiment.lua", "--out", "c.db", "--resume", "--retry-failed", "--quiet"], in: dir)
         XCTAssertEqual(retried.status, 0, retried.stderr)
-        XCTAssertEqual(try BatchCommandTests.dump(db), try BatchCommandTests.dump(dir.appendingPathComponent("ref.db").path))
+        XCTAssertEqual(
+            try BatchCommandTests.dump(db), try BatchCommandTests.dump(dir.appendingPathComponent("ref.db").path))
     }
 
     func testAWorkerThatHangsInACCallIsKilledAtTheRunTimeout() throws {
         let dir = try BatchCommandTests.project()
-        let r = try uptake(["batch", "experiment.lua", "--out", "h.db", "--jobs", "2", "--quiet", "--run-timeout", "2"], in: dir,
-                           fault: "hang run=5 tick=1")
+        let r = try uptake(
+            ["batch", "experiment.lua", "--out", "h.db", "--jobs", "2", "--quiet", "--run-timeout", "2"], in: dir,
+            fault: "hang run=5 tick=1")
         XCTAssertEqual(r.status, 3, r.stderr)
         let message = try XCTUnwrap(try error(of: 5, in: dir.appendingPathComponent("h.db").path))
-        XCTAssertTrue(message.contains("took longer than its wall-clock limit of 2 s") && message.contains("hook after_tick, tick 1"), message)
+        XCTAssertTrue(
+            message.contains("took longer than its wall-clock limit of 2 s")
+                && message.contains("hook after_tick, tick 1"), message)
     }
 
     func testRetryFailedGoesWithResume() throws {
@@ -94,10 +114,14 @@ final class SupervisionTests: XCTestCase {
 
     func testARunThatHangsInACCallIsKilledAtItsWallClockLimit() throws {
         let dir = try BatchCommandTests.project()
-        let r = try uptake(["run", "scenario.lua", "--out", "out", "--max-seconds", "1"], in: dir, fault: "hang run=0 tick=2")
+        let r = try uptake(
+            ["run", "scenario.lua", "--out", "out", "--max-seconds", "1"], in: dir, fault: "hang run=0 tick=2")
         XCTAssertEqual(r.status, 1, r.stderr)
         let line = String(errorLines(r.stderr).first ?? "")
-        XCTAssertTrue(line.contains("passed its wall-clock limit of 1.0 s and was killed, in plugin 'probe', hook after_tick, tick 2"), line)
+        XCTAssertTrue(
+            line.contains(
+                "passed its wall-clock limit of 1.0 s and was killed, in plugin 'probe', hook after_tick, tick 2"), line
+        )
     }
 }
 
@@ -105,8 +129,9 @@ extension SupervisionTests {
     func testAWorkerOverItsMemoryLimitIsKilledAndItsRunRecorded() throws {
         let dir = try BatchCommandTests.project()
         // A worker holds far more than 1 MiB: the first check after the run stalls finds it over.
-        let r = try uptake(["batch", "experiment.lua", "--out", "m.db", "--jobs", "1", "--quiet", "--worker-memory", "1"], in: dir,
-                           fault: "hang run=2 tick=1")
+        let r = try uptake(
+            ["batch", "experiment.lua", "--out", "m.db", "--jobs", "1", "--quiet", "--worker-memory", "1"], in: dir,
+            fault: "hang run=2 tick=1")
         XCTAssertEqual(r.status, 3, r.stderr)
         let message = try XCTUnwrap(try error(of: 2, in: dir.appendingPathComponent("m.db").path))
         XCTAssertTrue(message.contains("more than the worker memory limit of 1 MiB"), message)

@@ -7,8 +7,10 @@ extension CommandLineTests {
     func testTestCommandReportsEachTestAndFailsWhenOneFails() throws {
         let dir = try TemporaryFolder.make()
         let plugin = dir.appendingPathComponent("plugins/noop")
-        try FileManager.default.createDirectory(at: plugin.appendingPathComponent("test"), withIntermediateDirectories: true)
-        try "name = \"noop\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: plugin.appendingPathComponent("test"), withIntermediateDirectories: true)
+        try "name = \"noop\"\nversion = \"1.0.0\"\napi = \"^1\"\n".write(
+            to: plugin.appendingPathComponent("plugin.toml"), atomically: true, encoding: .utf8)
         try "return {}\n".write(to: plugin.appendingPathComponent("init.lua"), atomically: true, encoding: .utf8)
         try """
         return {

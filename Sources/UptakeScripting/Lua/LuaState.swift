@@ -215,7 +215,6 @@ public final class LuaState {
         return try body()
     }
 
-
     public func collectGarbage() { uptake_gc_collect(L) }
 }
 
