@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "UptakeBatchTests",
             dependencies: [
-                "UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeTestSupport",
+                "UptakeBatch", "UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeTestSupport", "UptakeLocks",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -2,6 +2,7 @@ import XCTest
 import UptakeTestSupport
 @testable import UptakeBatch
 import UptakeKernel
+import UptakeLocks
 import UptakeScripting
 
 final class BatchRunTests: XCTestCase {
@@ -250,5 +251,45 @@ final class BatchRunTests: XCTestCase {
                 Double(String(format: "%.9g", expected)), expected,
                 "\(name) has more than 9 digits, so text would lose some")
         }
+    }
+
+    /// A warning every run gives (a lever the bass rule ignores) is said once for the batch, not once per run.
+    func testARunsWarningIsSaidOnceForTheBatch() throws {
+        let f = try TemporaryProject()
+        try f.plugin(
+            "rd", numbers: ["amount"], range: (0, 1e9),
+            initLua: """
+                return { on_tick = function(ctx) ctx.set("rd_funding", ctx.params.amount) end }
+                """)
+        try f.write(
+            "scenario.lua",
+            """
+            return scenario { name = "w", ticks = 3, seed = 5, firms = 100, model = { rule = "bass" },
+                              network = { kind = "mean-field" }, plugins = { { "rd" } } }
+            """)
+        let e = try f.experiment(
+            """
+              scenario = "scenario.lua",
+              levers = { ["rd.amount"] = { 1, 2, 3 } },
+              replicates = 2,
+            """)
+        let said = Locked<[String]>([])
+        let (summary, _) = try f.batch(e, jobs: 2, warn: { line in said.withLock { $0.append(line) } })
+        XCTAssertEqual(summary.failed, 0)
+        let lines = said.withLock { $0 }
+        XCTAssertEqual(lines.count, 1, "\(lines)")
+        XCTAssertTrue(lines[0].contains("adoption does not respond to lever 'rd_funding'"), lines[0])
+        XCTAssertTrue(lines[0].contains("said once for the batch"), lines[0])
+    }
+
+    /// Warnings travel from worker processes to the batch with the run's result.
+    func testWarningsSurviveTheWorkerMessage() throws {
+        var r = RunResult(
+            run: 3, point: 1, replicate: 0, seed: 9, status: .ok, error: nil, ticks: 2, durationSeconds: 0.5,
+            outputs: [("adoption", 0.25)], series: [])
+        r.warnings = ["warning: a\tb", "[tick 0 2023Q1] p: warning: c"]
+        let back = try WorkerMessage.decode(WorkerMessage.encode(r).dropLast())
+        XCTAssertEqual(back.warnings, r.warnings)
+        XCTAssertEqual(back.outputs.first?.value, 0.25)
     }
 }

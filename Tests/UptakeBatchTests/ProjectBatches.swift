@@ -63,12 +63,13 @@ extension TemporaryProject {
     /// Runs a batch into a new database in the project folder and returns the summary and path.
     func batch(
         _ experiment: Experiment, jobs: Int = 1, shard: Shard = .all, resume: Bool = false, out: String = "results.db",
-        program: ProgramBuild = .fixture, allowOtherBuild: Bool = false
+        program: ProgramBuild = .fixture, allowOtherBuild: Bool = false, warn: (@Sendable (String) -> Void)? = nil
     ) throws -> (BatchRunner.Summary, String) {
         let db = path(out)
-        let options = BatchRunner.Options(
+        var options = BatchRunner.Options(
             jobs: jobs, shard: shard, resume: resume, program: program, allowOtherBuild: allowOtherBuild,
             searchPath: searchPath)
+        if let warn { options.warn = warn }
         let summary = try BatchRunner(experiment: experiment, options: options).run(out: db)
         return (summary, db)
     }

@@ -26,6 +26,8 @@ public struct BatchRunner {
         /// from this executable) so a crash or hang costs one run, or on
         /// threads of this process (for the library's own tests).
         public var isolation: Isolation
+        /// Where the runs' warnings go, each distinct one once a batch (standard error by default).
+        public var warn: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         public init(
             jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard = .all, resume: Bool = false,
             program: ProgramBuild = ProgramBuild(version: "dev", commit: "unknown"), allowOtherBuild: Bool = false,
@@ -96,7 +98,12 @@ public struct BatchRunner {
         let started = Date()
         var done = 0, failedNow = 0
         progress?.update(done: 0, total: todo.count, failed: 0, elapsed: 0, force: true)
+        var warned = Set<String>()
         func deliver(_ result: RunResult) throws {
+            for line in result.warnings {
+                guard let text = RunExecutor.warningText(line), warned.insert(text).inserted else { continue }
+                options.warn("\(line) (first in run \(result.run); said once for the batch)")
+            }
             do { try store.write(result) } catch {
                 let reason =
                     (error as? DatabaseError).map {

@@ -50,6 +50,12 @@ public struct RunExecutor: Sendable {
         do {
             trace?.begin(run: run, limitSeconds: 0)
             let session = try prepare(point: point, seed: seed, trace: trace)
+            let log = session.host.logSink
+            var warnings: [String] = []
+            session.host.logSink = { line in
+                if Self.warningText(line) != nil { warnings.append(line) } else { log(line) }
+            }
+            defer { result.warnings = warnings }
             trace?.begin(run: run, limitSeconds: session.lua.limits.seconds)
             if let stop = plan.experiment.stop {
                 let observer = StopObserver(host: session.host, stop: stop)
@@ -98,5 +104,12 @@ public struct RunExecutor: Sendable {
         for (t, row) in table.rows.enumerated() where t % spec.every == 0 || t == table.rows.count - 1 {
             for (name, c) in zip(spec.series, seriesColumns) { result.series.append((t, name, row[c])) }
         }
+    }
+
+    /// The text of a host warning after "warning: " (without the tick and
+    /// plugin prefix that differ from run to run), nil for any other line.
+    static func warningText(_ line: String) -> String? {
+        guard let range = line.range(of: "warning: ") else { return nil }
+        return String(line[range.lowerBound...])
     }
 }

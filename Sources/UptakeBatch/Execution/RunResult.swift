@@ -15,4 +15,7 @@ public struct RunResult: Sendable {
     /// Final values, in the order of the experiment's `record.final`.
     public var outputs: [(metric: String, value: Double)]
     public var series: [(tick: Int, metric: String, value: Double)]
+    /// Warnings the run's host gave (a lever the rule ignores, an old name of
+    /// ctx.stats): the batch prints each distinct one once, not once per run.
+    public var warnings: [String] = []
 }

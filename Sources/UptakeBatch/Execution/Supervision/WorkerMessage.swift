@@ -8,7 +8,7 @@ import Foundation
 /// second, Foundation's JSON coders cost more than the runs' own exchange.)
 ///
 ///     run point replicate seed ok|failed error|- ticks duration
-///         n_outputs (metric value)*  n_series (tick metric value)*
+///         n_outputs (metric value)*  n_series (tick metric value)*  n_warnings warning*
 enum WorkerMessage {
     struct DecodingError: Error, CustomStringConvertible {
         let description: String
@@ -32,6 +32,8 @@ enum WorkerMessage {
             fields.append(escape(s.metric))
             fields.append(hex(s.value))
         }
+        fields.append(String(r.warnings.count))
+        fields += r.warnings.map(escape)
         return Data((fields.joined(separator: "\t") + "\n").utf8)
     }
 
@@ -69,9 +71,11 @@ enum WorkerMessage {
         for _ in 0..<max(0, try int()) { outputs.append((unescape(try next()), try double())) }
         var series: [(tick: Int, metric: String, value: Double)] = []
         for _ in 0..<max(0, try int()) { series.append((try int(), unescape(try next()), try double())) }
+        var warnings: [String] = []
+        for _ in 0..<max(0, try int()) { warnings.append(unescape(try next())) }
         return RunResult(
             run: run, point: point, replicate: replicate, seed: seed, status: ok ? .ok : .failed, error: error,
-            ticks: ticks, durationSeconds: duration, outputs: outputs, series: series)
+            ticks: ticks, durationSeconds: duration, outputs: outputs, series: series, warnings: warnings)
     }
 
     static func hex(_ d: Double) -> String { String(d.bitPattern, radix: 16) }
