@@ -30,6 +30,19 @@ final class ScenarioErrorTests: XCTestCase {
         XCTAssertEqual(e.line, 1)
     }
 
+    /// A sector named like a size or category would give two adoption_NAME columns.
+    func testASectorCannotTakeTheNameOfASizeOrCategory() throws {
+        let p = try TemporaryProject()
+        for name in ["small", "laggards"] {
+            let file = try p.scenario(
+                extra: "firms = { sectors = { \(name) = { share = 0.2 } } },", name: "\(name).lua")
+            let d = try XCTUnwrap(p.failure(file))
+            XCTAssertEqual(d.line, 6, d.description)
+            XCTAssertTrue(
+                d.problem.contains("sector '\(name)' has the name of a firm size or adopter category"), d.description)
+        }
+    }
+
     func testUnknownPluginIsNamedWithItsLine() throws {
         let p = try TemporaryProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")

@@ -86,7 +86,15 @@ public enum ScenarioDecoder {
     /// default sectors or adds new ones (a new sector needs every field).
     static func decodeSectors(_ reader: inout TableReader) throws -> [SectorProfile] {
         var result = SectorProfile.defaults
+        // Sector shares are series columns adoption_SECTOR, beside adoption_SIZE and adoption_CATEGORY.
+        let taken = FirmSize.allCases.map(\.name) + AdopterCategory.allCases.map(\.name)
         for key in reader.table.keys {
+            if taken.contains(key) {
+                throw reader.error(
+                    key,
+                    "sector '\(key)' has the name of a firm size or adopter category, so its column adoption_\(key) "
+                        + "would be ambiguous", fix: "Name the sector otherwise, e.g. \(key)_firms")
+            }
             guard var s = try reader.subtable(key) else { continue }
             let existing = result.firstIndex { $0.name == key }
             var p =
