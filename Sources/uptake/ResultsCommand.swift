@@ -18,6 +18,7 @@ struct ResultsCommand: ParsableCommand {
               uptake results results.db --outcome adoption    # compare on another recorded output
               uptake results results.db --csv out/tables      # tidy CSV files
               uptake results results.db --json > results.jsonl
+              uptake results results.db --robust --target 'adoption>=0.2' --target 'spend_cumulative<=2e9'
             """
     )
 
@@ -42,10 +43,35 @@ struct ResultsCommand: ParsableCommand {
     @Option(help: "The recorded final value policies are compared on (default: adopters, else adoption).")
     var outcome: String?
 
+    @Flag(
+        help:
+            "Rank policies by regret across the uncertainty scenarios (minimax regret) and, with --target, by the share of scenarios meeting every target."
+    )
+    var robust = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --robust: a target on a recorded final value, NAME>=NUMBER or NAME<=NUMBER; repeat for several.",
+            valueName: "condition"))
+    var target: [String] = []
+
+    @Flag(help: "With --robust: a lower outcome is better (e.g. spend_cumulative, emissions_t).")
+    var minimize = false
+
     func run() throws {
         let store = try ResultStore.open(database, readOnly: true)
         let data = try ResultsData(store: store)
-        let summary = ResultsSummary(data, outcome: try ResultsSummary.outcome(outcome, in: data))
+        let compared = try ResultsSummary.outcome(outcome, in: data)
+        let summary = ResultsSummary(data, outcome: compared)
+        if robust {
+            let ranking = RobustRanking(
+                data, outcome: compared, minimize: minimize, targets: try RobustRanking.targets(target, in: data))
+            print(json ? try TidyExport.render(ranking.jsonLines()) : ranking.text(), terminator: "")
+            return
+        }
+        if !target.isEmpty || minimize {
+            throw UserFacingError("--target and --minimize go with --robust; add --robust")
+        }
         if json {
             print(try TidyExport.render(TidyExport.jsonLines(summary)), terminator: "")
         } else {
