@@ -20,6 +20,7 @@ enum ExperimentTarget {
         case .grid: break
         case .random(let n), .latinHypercube(let n), .sobol(let n): guard n <= 64 else { return }
         case .morris(let r, _): guard r <= 16 else { return }
+        case .points(let rows): guard rows.count <= 64 else { return }
         }
         guard experiment.parameters.count <= 8 else { return }
         let plan = DesignPlan(experiment)

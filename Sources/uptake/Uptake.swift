@@ -13,7 +13,8 @@ struct Uptake: ParsableCommand {
         version: UptakeVersion.build.description,
         subcommands: [
             RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, MergeCommand.self,
-            SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self,
+            SlurmCommand.self, CalibrateCommand.self, TestCommand.self, PluginCommand.self, APICommand.self,
+            BenchCommand.self,
             WorkerCommand.self,
         ]
     )

@@ -46,6 +46,7 @@ public struct DesignPlan: Sendable {
         case .sobol(let n): samples = SaltelliSampler.sample(n, dimensions: d, seed: seed)
         case .morris(let r, let p):
             samples = MorrisSampler.sample(trajectories: r, dimensions: d, levels: p, seed: seed)
+        case .points(let rows): samples = rows
         }
         var digits: [Int: Int] = [:]
         if let baseline = experiment.baseline {

@@ -73,6 +73,9 @@ public enum DesignKind: Sendable, Equatable {
     case sobol(samples: Int)
     /// Morris elementary effects: `trajectories * (d + 1)` points on a `levels`-level grid.
     case morris(trajectories: Int, levels: Int)
+    /// Given points: one row per point, each sampled parameter's unit-cube
+    /// coordinate (what `uptake calibrate` writes for each generation).
+    case points(rows: [[Double]])
 
     public var name: String {
         switch self {
@@ -81,10 +84,11 @@ public enum DesignKind: Sendable, Equatable {
         case .latinHypercube: return "lhs"
         case .sobol: return "sobol"
         case .morris: return "morris"
+        case .points: return "points"
         }
     }
 
-    public static let names = ["grid", "random", "lhs", "sobol", "morris"]
+    public static let names = ["grid", "random", "lhs", "sobol", "morris", "points"]
 }
 
 /// What each run keeps: final values of some columns, and some columns every n ticks.

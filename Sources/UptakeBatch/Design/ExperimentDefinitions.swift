@@ -27,7 +27,12 @@ public enum ExperimentDefinitions {
             var design = LuaTable(fields: [("kind", .string(kind))])
             for key in ["samples", "trajectories"] { design.set(key, .integer(4)) }
             if kind != "morris" { design.fields.removeAll { $0.key == "trajectories" } }
-            if kind == "morris" || kind == "grid" { design.fields.removeAll { $0.key == "samples" } }
+            if kind == "morris" || kind == "grid" || kind == "points" {
+                design.fields.removeAll { $0.key == "samples" }
+            }
+            if kind == "points" {
+                design.set("points", .table(LuaTable(items: [.table(LuaTable(fields: [("x.y", .number(0.5))]))])))
+            }
             var table = LuaTable(fields: [
                 ("scenario", .string("s.lua")), ("set", .table(LuaTable())),
                 ("levers", .table(LuaTable(fields: [("x.y", .table(parameter))]))),
@@ -60,6 +65,7 @@ public enum ExperimentDefinitions {
                 "set": "table<string, \(value)>", "levers": "table<string, uptake.ParameterValues>",
                 "uncertainties": "table<string, uptake.ParameterValues>", "baseline": "table<string, \(value)>",
                 "design": "\(designNames)|{class}", "record.final": "uptake.Output|uptake.Output[]",
+                "design.points": "table<string, number>[]",
                 "record.series": "uptake.Output|uptake.Output[]", "stop.metric": "uptake.Output",
             ],
             docs: [

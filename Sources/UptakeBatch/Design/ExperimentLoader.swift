@@ -211,6 +211,9 @@ public enum ExperimentLoader {
                     fix: "Use 4, 6 or 8")
             }
             design = .morris(trajectories: try samples("trajectories"), levels: levels)
+        case "points":
+            _ = reader.raw("points")
+            design = .points(rows: try givenPoints(reader, sampled: sampled))
         default: design = .grid
         }
         try reader.rejectUnknownKeys()
@@ -230,6 +233,30 @@ public enum ExperimentLoader {
                 fix: "Give at least one parameter as { min = ..., max = ... }, or use design = \"grid\"")
         }
         return design
+    }
+
+    /// `points = { { ["model.word_of_mouth"] = 0.41, ... }, ... }`: every
+    /// interval parameter's value at each point, read as unit-cube coordinates.
+    static func givenPoints(_ reader: TableReader, sampled: [ExperimentParameter]) throws -> [[Double]] {
+        guard let list = reader.table["points"]?.table, list.fields.isEmpty, !list.items.isEmpty else {
+            throw reader.error(
+                "points", "the points design needs 'points', a list of points",
+                fix: "Write design = { kind = \"points\", points = { { [\"x.y\"] = 0.5 }, ... } }")
+        }
+        return try list.items.enumerated().map { n, item in
+            guard let point = item.table else {
+                throw reader.error("points", "point \(n + 1) must be a table of parameter values")
+            }
+            return try sampled.map { p -> Double in
+                guard case .interval(let lo, let hi) = p.domain, let x = point[p.path]?.double, x.isFinite else {
+                    throw reader.error("points", "point \(n + 1) has no number for '\(p.path)'")
+                }
+                guard x >= lo && x <= hi else {
+                    throw reader.error("points", "point \(n + 1) puts '\(p.path)' at \(x), outside \(lo) to \(hi)")
+                }
+                return (x - lo) / (hi - lo)
+            }
+        }
     }
 
     static func decodeBaseline(_ top: inout TableReader, parameters: [ExperimentParameter]) throws -> [String:

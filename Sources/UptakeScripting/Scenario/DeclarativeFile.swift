@@ -21,8 +21,11 @@ public struct DeclarativeFile: Sendable {
     public static let experiment = DeclarativeFile(
         kind: "experiment", example: "scenarios/tax-relief-sweep.lua", shape: "scenario = \"baseline.lua\", ...",
         command: "uptake batch FILE --out results.db")
+    public static let calibration = DeclarativeFile(
+        kind: "calibration", example: "scenarios/calibrate-baseline.lua", shape: "scenario = \"baseline.lua\", ...",
+        command: "uptake calibrate FILE --out OUT")
     /// Every kind: a file of one kind given where another is expected is recognised by its marker.
-    public static let all = [scenario, experiment]
+    public static let all = [scenario, experiment, calibration]
 
     public init(kind: String, example: String, shape: String, command: String) {
         self.kind = kind

@@ -1,0 +1,104 @@
+import Foundation
+import UptakeScripting
+
+/// A calibration file: which scenario, which uncertain parameters (uniform
+/// priors on intervals), which observed series, and how hard to search.
+/// docs/decisions.md explains every key.
+///
+///     return calibration {
+///       scenario = "baseline.lua",
+///       data = "../data/eurostat-enterprise-ai.csv",
+///       parameters = { ["model.word_of_mouth"] = { min = 0.2, max = 0.8 } },
+///       particles = 100, generations = 5,
+///     }
+public struct Calibration: Sendable {
+    public var file: String
+    public var name: String
+    public var scenarioFile: String
+    public var dataFile: String
+    /// The uncertain parameters, each an interval (its uniform prior).
+    public var parameters: [ExperimentParameter]
+    /// Values every run uses.
+    public var fixed: [ParameterOverride]
+    /// The series.csv column each data segment is compared with.
+    public var segments: [String: String]
+    /// Particles kept per generation, and simulated per generation.
+    public var particles: Int
+    public var proposals: Int
+    public var generations: Int
+    public var seed: UInt64
+    public var context: ValidationContext
+
+    /// A data segment's column unless the file says otherwise.
+    public static let defaultSegments = [
+        "all": "adoption", "small": "adoption_small", "medium": "adoption_medium", "large": "adoption_large",
+    ]
+
+    /// The standard error of a data point that gives none (one percentage point).
+    public static let defaultStandardError = 0.01
+
+    public static func load(file: String) throws -> Calibration {
+        let lua = try LuaState()
+        let (table, source) = try DeclarativeFile.calibration.evaluate(file: file, sandbox: try LuaSandbox(lua: lua))
+        let context = ValidationContext(locator: SourceLocator(file: file, source: source))
+        do {
+            return try decode(table, file: file, context: context)
+        } catch var d as Diagnostic {
+            d.problem = d.problem.replacingOccurrences(of: "the scenario", with: "the calibration")
+            throw d
+        }
+    }
+
+    static func decode(_ table: LuaTable, file: String, context: ValidationContext) throws -> Calibration {
+        var top = TableReader(table, path: [], context: context)
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func path(_ key: String, _ example: String) throws -> String {
+            guard let given = try top.string(key) else {
+                throw top.error(
+                    nil, "the calibration needs '\(key)'", fix: "Add \(key) = \"\(example)\" (relative to this file)")
+            }
+            let resolved = given.hasPrefix("/") ? given : folder.appendingPathComponent(given).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: resolved) else {
+                throw top.error(
+                    key, "'\(given)' not found (looked for \(resolved))",
+                    fix: "Write the path relative to the calibration file's folder")
+            }
+            return resolved
+        }
+        let name = try top.string(
+            "name", default: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)!
+        let scenario = try path("scenario", "baseline.lua")
+        let data = try path("data", "../data/eurostat-enterprise-ai.csv")
+        let fixed = try ExperimentLoader.decodeFixed(&top)
+        let parameters = try ExperimentLoader.decodeParameters(&top, key: "parameters", role: .uncertainty)
+        guard !parameters.isEmpty else {
+            throw top.error(
+                nil, "the calibration needs 'parameters' to fit",
+                fix: "Add parameters = { [\"model.word_of_mouth\"] = { min = 0.2, max = 0.8 } }")
+        }
+        if let listed = parameters.first(where: { !$0.isSampled }) {
+            throw top.context.diagnostic(
+                path: ["parameters", listed.path],
+                problem: "'\(listed.path)' must be an interval { min, max }: its prior is uniform on it",
+                fix: "Write [\"\(listed.path)\"] = { min = 0.2, max = 0.8 }")
+        }
+        var segments = defaultSegments
+        if let s = try top.subtable("segments") {
+            for field in s.table.fields {
+                guard let column = field.value.string else {
+                    throw s.error(field.key, "segment '\(field.key)' must name a series.csv column")
+                }
+                segments[field.key] = column
+            }
+        }
+        let particles = try top.integer("particles", default: 100, in: 2...100_000)!
+        let proposals = try top.integer("proposals", default: particles * 5, in: particles...10_000_000)!
+        let generations = try top.integer("generations", default: 5, in: 1...100)!
+        let seed = UInt64(try top.integer("seed", default: 1, in: 0...Int.max)!)
+        try top.rejectUnknownKeys()
+        return Calibration(
+            file: file, name: name, scenarioFile: scenario, dataFile: data, parameters: parameters, fixed: fixed,
+            segments: segments, particles: particles, proposals: proposals, generations: generations, seed: seed,
+            context: context)
+    }
+}

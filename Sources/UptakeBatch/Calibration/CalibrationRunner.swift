@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+import UptakeFiles
+import UptakeKernel
+import UptakeReport
+import UptakeScripting
+
+/// Runs a calibration: each ABC-SMC generation is a batch of its own, an
+/// experiment file `OUT/gen-N.lua` (a `points` design holding the
+/// generation's particles) run into `OUT/gen-N.db`. So a generation resumes
+/// after an interruption like any batch (running `uptake calibrate` again
+/// goes on where it stopped), and can be sharded or sent to Slurm with
+/// `uptake slurm OUT/gen-N.lua`. Particles are drawn from the seed alone, so
+/// the generation files are the same on every machine.
+public struct CalibrationRunner {
+    public struct Options {
+        public var batch: BatchRunner.Options
+        /// Lines of progress ("generation 2 of 5: ...").
+        public var report: (String) -> Void
+        public init(batch: BatchRunner.Options, report: @escaping (String) -> Void = { print($0) }) {
+            self.batch = batch
+            self.report = report
+        }
+    }
+
+    /// One generation: its particles (parameter values), distances and the population after it.
+    public struct Generation: Sendable {
+        public var particles: [[Double]]
+        public var distances: [Double]
+        public var population: ABCSMC.Population
+        public var failedRuns: Int
+        /// Simulated value of each fitted data point, per particle (NaN for a failed run).
+        public var simulated: [[Double]]
+    }
+
+    public struct Result: Sendable {
+        public var generations: [Generation]
+        /// The data points fitted (inside the run's dates), in file order.
+        public var fitted: [ObservedData.Point]
+        /// Data points outside the run's dates.
+        public var skipped: [ObservedData.Point]
+        public var posterior: ABCSMC.Population { generations.last!.population }
+    }
+
+    public let calibration: Calibration
+    public let options: Options
+
+    public init(calibration: Calibration, options: Options) {
+        self.calibration = calibration
+        self.options = options
+    }
+
+    var abc: ABCSMC {
+        ABCSMC(
+            dimensions: calibration.parameters.count, proposals: calibration.proposals,
+            quantile: Double(calibration.particles) / Double(calibration.proposals), seed: calibration.seed)
+    }
+
+    /// Values of the particles (unit cube -> each parameter's interval).
+    func values(_ unit: [Double]) -> [Double] {
+        zip(unit, calibration.parameters).map { u, p in
+            guard case .interval(let lo, let hi) = p.domain else { return u }
+            return lo + u * (hi - lo)
+        }
+    }
+
+    public func run(out: String) throws -> Result {
+        let data = try ObservedData.read(calibration.dataFile)
+        for point in data.points where calibration.segments[point.segment] == nil {
+            throw Diagnostic(
+                file: data.file, line: point.line, problem: "segment '\(point.segment)' has no series column",
+                fix: "Name it in the calibration's segments = { \(point.segment) = \"COLUMN\" }, or use one of "
+                    + calibration.segments.keys.sorted().joined(separator: ", "))
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var generations: [Generation] = []
+        var population: ABCSMC.Population?
+        var fitted: [ObservedData.Point] = [], skipped: [ObservedData.Point] = []
+        for g in 0..<calibration.generations {
+            let particles = abc.propose(generation: g, after: population)
+            let experimentFile = (out as NSString).appendingPathComponent("gen-\(g + 1).lua")
+            try writeGeneration(g, particles: particles, to: experimentFile)
+            let experiment = try ExperimentLoader.load(file: experimentFile)
+            let db = (out as NSString).appendingPathComponent("gen-\(g + 1).db")
+            var batch = options.batch
+            batch.resume = FileManager.default.fileExists(atPath: db)
+            let summary = try BatchRunner(experiment: experiment, options: batch).run(out: db)
+            let store = try ResultStore.open(db, readOnly: true)
+            let results = try ResultsData(store: store)
+            guard let calendar = results.calendar else {
+                throw Diagnostic(
+                    file: db, problem: "the runs have no single calendar",
+                    fix: "Do not vary start or unit in a calibration")
+            }
+            let columns = Array(Set(calibration.segments.values)).sorted()
+            let series = try Self.series(store, metrics: columns)
+            let ticks = (series.values.flatMap { $0.keys }.max() ?? -1) + 1
+            if g == 0 {
+                fitted = data.points.filter { ObservedData.tick(of: $0.date, in: calendar, ticks: ticks) != nil }
+                skipped = data.points.filter { ObservedData.tick(of: $0.date, in: calendar, ticks: ticks) == nil }
+                guard !fitted.isEmpty else {
+                    throw Diagnostic(
+                        file: data.file, problem: "no data point falls within the scenario's dates",
+                        fix: "Check the dates against the scenario's start and ticks")
+                }
+            }
+            let runOfPoint = Dictionary(
+                results.runs.filter { $0.status == "ok" }.map { ($0.point, $0.run) }, uniquingKeysWith: { a, _ in a })
+            var simulated: [[Double]] = []
+            var distances: [Double] = []
+            for i in particles.indices {
+                let values: [Double] = fitted.map { point in
+                    guard let run = runOfPoint[i],
+                        let tick = ObservedData.tick(of: point.date, in: calendar, ticks: ticks),
+                        let v = series[run]?[tick]?[calibration.segments[point.segment]!]
+                    else { return .nan }
+                    return v
+                }
+                simulated.append(values)
+                let squares = zip(values, fitted).map { v, p -> Double in
+                    let z = (v - p.value) / (p.standardError ?? Calibration.defaultStandardError)
+                    return z * z
+                }
+                distances.append((squares.reduce(0, +) / Double(squares.count)).squareRoot())
+            }
+            let next = abc.accept(particles: particles, distances: distances, after: population)
+            guard !next.particles.isEmpty else {
+                throw Diagnostic(
+                    file: db, problem: "every run of generation \(g + 1) failed",
+                    fix: "See the failures with: uptake results \(db)")
+            }
+            population = next
+            generations.append(
+                Generation(
+                    particles: particles, distances: distances, population: next, failedRuns: summary.failed,
+                    simulated: simulated))
+            options.report(
+                "generation \(g + 1) of \(calibration.generations): tolerance \(Readable.number(next.tolerance)), "
+                    + "\(next.particles.count) of \(particles.count) particles kept, effective sample size "
+                    + "\(Readable.number(next.effectiveSampleSize))"
+                    + (summary.failed > 0 ? ", \(summary.failed) runs failed" : ""))
+        }
+        return Result(generations: generations, fitted: fitted, skipped: skipped)
+    }
+
+    /// series[run][tick][metric]
+    static func series(_ store: ResultStore, metrics: [String]) throws -> [Int: [Int: [String: Double]]] {
+        try store.read { db in
+            var result: [Int: [Int: [String: Double]]] = [:]
+            let marks = metrics.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT run, tick, metric, value FROM series WHERE metric IN (\(marks))",
+                arguments: StatementArguments(metrics))
+            while let row = try rows.next() {
+                let value: Double? = row["value"]
+                result[row["run"], default: [:]][row["tick"], default: [:]][row["metric"]] = value ?? .nan
+            }
+            return result
+        }
+    }
+
+    /// Writes generation `g`'s experiment file, or checks that the one there is the same.
+    func writeGeneration(_ g: Int, particles: [[Double]], to file: String) throws {
+        func literal(_ v: LuaValue) -> String {
+            switch v {
+            case .number(let x): return String(format: "%.17g", x)
+            case .integer(let i): return String(i)
+            case .boolean(let b): return String(b)
+            case .string(let s):
+                return "\""
+                    + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    .replacingOccurrences(of: "\n", with: "\\n") + "\""
+            default: return "nil"
+            }
+        }
+        func key(_ s: String) -> String { "[" + literal(.string(s)) + "]" }
+        let c = calibration
+        var text = "-- Generation \(g + 1) of the calibration \(c.file), written by uptake calibrate: do not edit.\n"
+        text += "return experiment {\n"
+        text += "  name = \(literal(.string("\(c.name), generation \(g + 1)"))),\n"
+        text += "  scenario = \(literal(.string(c.scenarioFile))),\n"
+        text += "  seed = \(CounterRNG.derive(c.seed, 0xCA11_B000 &+ UInt64(g)) >> 12),\n"
+        text +=
+            "  set = { "
+            + c.fixed.map { "\(key($0.path.joined(separator: "."))) = \(literal($0.value))" }.joined(separator: ", ")
+            + " },\n"
+        text += "  uncertainties = {\n"
+        for p in c.parameters {
+            guard case .interval(let lo, let hi) = p.domain else { continue }
+            text += "    \(key(p.path)) = { min = \(literal(.number(lo))), max = \(literal(.number(hi))) },\n"
+        }
+        text += "  },\n  design = { kind = \"points\", points = {\n"
+        for particle in particles {
+            text +=
+                "    { "
+                + zip(c.parameters, values(particle)).map { "\(key($0.path)) = \(literal(.number($1)))" }
+                .joined(separator: ", ") + " },\n"
+        }
+        text += "  } },\n"
+        let columns = Array(Set(c.segments.values)).sorted()
+        text +=
+            "  record = { final = { \"adoption\" }, series = { "
+            + columns.map { literal(.string($0)) }.joined(separator: ", ")
+            + " }, every = 1 },\n}\n"
+        if let existing = try? String(contentsOfFile: file, encoding: .utf8) {
+            guard existing == text else {
+                throw Diagnostic(
+                    file: file,
+                    problem: "this folder holds generation \(g + 1) of a different calibration (or of other settings)",
+                    fix: "Give another --out, or delete the folder to start again")
+            }
+            return
+        }
+        try OutputFile.write(Data(text.utf8), to: URL(fileURLWithPath: file))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import UptakeTestSupport
+import XCTest
+
+@testable import UptakeBatch
+@testable import UptakeScripting
+
+/// uptake calibrate's machinery on a model whose answer is known: a plugin
+/// records y = theta + N(0, 0.05) each tick, and the data say y = 0.4.
+final class CalibrationTests: XCTestCase {
+    func project(seed: Int = 3) throws -> (TemporaryProject, Calibration) {
+        let f = try TemporaryProject()
+        try f.plugin(
+            "toy", numbers: ["theta"], range: (0, 1),
+            initLua: """
+                return { after_tick = function(ctx)
+                  local u1, u2 = math.max(ctx.random(), 1e-12), ctx.random()
+                  ctx.record("y", ctx.params.theta + 0.05 * math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2))
+                end }
+                """)
+        try f.scenario(plugins: "{ \"toy\" },", firms: 10, ticks: 2)
+        try f.write("data.csv", "date,segment,value,se\n2023Q2,y,0.4,0.05\n2021,y,0.1,\n")
+        let file = try f.write(
+            "calibration.lua",
+            """
+            return calibration {
+              scenario = "scenario.lua", data = "data.csv",
+              parameters = { ["toy.theta"] = { min = 0, max = 1 } },
+              segments = { y = "y" },
+              particles = 60, proposals = 300, generations = 4, seed = \(seed),
+            }
+            """)
+        return (f, try Calibration.load(file: file))
+    }
+
+    func runner(_ c: Calibration, _ f: TemporaryProject) -> CalibrationRunner {
+        CalibrationRunner(
+            calibration: c,
+            options: .init(
+                batch: BatchRunner.Options(jobs: 2, program: .fixture, searchPath: f.searchPath), report: { _ in }))
+    }
+
+    func testPosteriorCentresOnTheDataAndTheBandCoversIt() throws {
+        let (f, c) = try project()
+        let result = try runner(c, f).run(out: f.path("out"))
+        XCTAssertEqual(result.generations.count, 4)
+        XCTAssertEqual(result.fitted.map(\.date), ["2023Q2"])
+        XCTAssertEqual(result.skipped.map(\.date), ["2021"], "2021 is before the scenario's start")
+        let posterior = result.posterior
+        XCTAssertEqual(posterior.mean(0), 0.4, accuracy: 0.03)
+        XCTAssertLessThan(posterior.quantile(0.05, 0), 0.4)
+        XCTAssertGreaterThan(posterior.quantile(0.95, 0), 0.4)
+        XCTAssertLessThan(
+            result.generations.last!.population.tolerance, result.generations.first!.population.tolerance)
+        let report = CalibrationReport(calibration: c, result: result)
+        XCTAssertTrue(report.bands.allSatisfy(\.covers), "\(report.text)")
+        let files = try report.write(to: f.path("out"))
+        XCTAssertEqual(files.map { ($0 as NSString).lastPathComponent }, ["posterior.csv", "predictive.csv"])
+        let posteriorCSV = try String(contentsOfFile: f.path("out/posterior.csv"), encoding: .utf8)
+        XCTAssertTrue(posteriorCSV.hasPrefix("toy.theta,weight,distance\n"))
+        XCTAssertEqual(posteriorCSV.split(separator: "\n").count, 61)
+    }
+
+    /// Running it again goes on where it stopped: every generation is already in its database.
+    func testRunningAgainReusesTheGenerationsAndAnotherCalibrationIsRefused() throws {
+        let (f, c) = try project()
+        let first = try runner(c, f).run(out: f.path("out"))
+        let again = try runner(c, f).run(out: f.path("out"))
+        XCTAssertEqual(first.posterior, again.posterior)
+        // Interrupted after generation 2: the rest is run from there.
+        try FileManager.default.removeItem(atPath: f.path("out/gen-3.db"))
+        try FileManager.default.removeItem(atPath: f.path("out/gen-4.lua"))
+        XCTAssertEqual(try runner(c, f).run(out: f.path("out")).posterior, first.posterior)
+        let (_, other) = try project(seed: 4)
+        var moved = other
+        moved.scenarioFile = c.scenarioFile
+        moved.dataFile = c.dataFile
+        XCTAssertThrowsError(try runner(moved, f).run(out: f.path("out"))) { error in
+            XCTAssertTrue("\(error)".contains("holds generation 1 of a different calibration"), "\(error)")
+        }
+    }
+
+    func testMistakesInTheCalibrationFileAndTheData() throws {
+        let f = try TemporaryProject()
+        try f.scenario()
+        try f.write("data.csv", "date,segment,value\n2023,all,eight\n")
+        let listed = try f.write(
+            "listed.lua",
+            "return calibration { scenario = \"scenario.lua\", data = \"data.csv\", parameters = { [\"model.p\"] = { 0.1, 0.2 } } }"
+        )
+        XCTAssertThrowsError(try Calibration.load(file: listed)) { error in
+            XCTAssertTrue("\(error)".contains("must be an interval"), "\(error)")
+        }
+        XCTAssertThrowsError(try ObservedData.read(f.path("data.csv"))) { error in
+            XCTAssertTrue("\(error)".contains("data.csv:2: value 'eight' is not a number"), "\(error)")
+        }
+        let missing = try f.write(
+            "missing.lua", "return calibration { scenario = \"scenario.lua\", data = \"nope.csv\" }")
+        XCTAssertThrowsError(try Calibration.load(file: missing)) { error in
+            XCTAssertTrue("\(error)".contains("'nope.csv' not found"), "\(error)")
+        }
+    }
+
+    func testTheShippedEurostatDataReads() throws {
+        let data = try ObservedData.read(Repository.root.appendingPathComponent("data/eurostat-enterprise-ai.csv").path)
+        let y2025 = data.points.filter { $0.date == "2025" }
+        XCTAssertEqual(y2025.map(\.segment), ["all", "small", "medium", "large"])
+        XCTAssertEqual(y2025.map(\.value), [0.2, 0.17, 0.304, 0.55])
+    }
+}
