@@ -50,7 +50,9 @@ struct LinearScale {
                 let (bottom, top) = fixedEnds ? (low, high) : (first * step, last * step)
                 lower = bottom
                 upper = top
-                ticks = stride(from: first, through: last, by: 1).map { $0 * step }.filter {
+                // k * 0.2 is 0.6000000000000001 for k = 3: rounded to the step's decimals, ticks are the numbers named.
+                let unit = pow(10, max(0, -log10(step).rounded(.down) + 1))
+                ticks = stride(from: first, through: last, by: 1).map { ($0 * step * unit).rounded() / unit }.filter {
                     $0 >= bottom - step * 1e-9 && $0 <= top + step * 1e-9
                 }
                 return
