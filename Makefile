@@ -3,8 +3,9 @@
 #   make test   sets up, builds, and runs every test: the Swift tests, the
 #               plugins' Lua tests, every command of the docs (doc-test),
 #               a real single-node Slurm cluster end to end, the sensitivity
-#               indices against SALib, then the Debian package installed and
-#               run away from the source tree
+#               indices against SALib, the HTML reports in headless Chromium
+#               (browser-test), then the Debian package installed and run
+#               away from the source tree
 #   make install   installs the release build, the standard plugins and shell
 #               completions under PREFIX (default /usr/local; DESTDIR too);
 #               make uninstall removes them
@@ -18,7 +19,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: setup build demo test unit-test doc-test slurm-test salib-test package-test install uninstall deb bench fuzz sanitize clean
+.PHONY: setup build demo test unit-test doc-test slurm-test salib-test browser-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -31,7 +32,7 @@ build: setup
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: unit-test doc-test slurm-test salib-test package-test
+test: unit-test doc-test slurm-test salib-test browser-test package-test
 
 # Every `uptake` command in README.md and docs/*.md, run as written (scripts/doctest.py).
 doc-test: setup
@@ -53,6 +54,12 @@ slurm-test: unit-test
 # Installs SALib from PyPI into bench/.venv-salib (git-ignored).
 salib-test: unit-test
 	bench/salib/run.sh
+
+# The run and batch reports in headless Chromium (Debian's chromium and chromium-driver, which
+# setup installs), with Selenium and Pillow from PyPI in bench/.venv-browser (git-ignored):
+# no console errors, drawn marks in every chart, screenshots in out/browser/ that are not blank.
+browser-test: unit-test
+	scripts/browser-test.sh
 
 # Builds the .deb (a release build), unpacks it into a scratch root and runs a scenario of
 # standard plugins from there, away from the source tree; then make install + uninstall.
