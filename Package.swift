@@ -69,7 +69,7 @@ let package = Package(
         // uptake-fuzz is their libFuzzer binary (scripts/fuzz.sh) or, built normally, a replay driver.
         .target(
             name: "UptakeFuzzTargets",
-            dependencies: ["UptakeScripting", "UptakeBatch", "UptakeKernel", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["UptakeScripting", "UptakeBatch", "UptakeReport", "UptakeKernel", "UptakeLocks", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "uptake-fuzz", dependencies: ["UptakeFuzzTargets", "UptakeLocks", "CLibFuzzer"]),
