@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
             Examples:
               uptake report out/baseline                       # out/baseline/report.html
               uptake report out/sweep.db -o out/sweep.html
-              uptake run scenarios/baseline.lua --report       # a run writes its own: out/report.html
+              uptake run scenarios/baseline.lua --report       # a run writes out/report.html itself
             """
     )
 
