@@ -48,6 +48,8 @@ return experiment {
     ["model.media_influence"] = { min = 0.01, max = 0.06 },
   },
   design = { kind = "morris", trajectories = 4 },
+  replicates = 2,
+  common_random_numbers = true,
   baseline = { ["tax-relief.rate"] = 0 },
   record = {
     final = { "adopters", "adoption", "spend_cumulative" },
