@@ -144,14 +144,13 @@ struct ChartCanvas {
     func svg(height: Double, summary: String) -> Chart {
         let c = ChartCanvas.c
         let titleID = "\(id)-title", descID = "\(id)-desc"
-        var out = SVGMarkup.element(
+        var out = SVGMarkup.openTag(
             "svg",
             [
                 ("id", "chart-\(id)"), ("class", "chart"), ("viewBox", "0 0 \(c(width)) \(c(height))"),
                 ("width", c(width)), ("height", c(height)), ("role", "img"), ("aria-label", title),
                 ("aria-describedby", descID), ("font-family", ChartStyle.font), ("style", "max-width:100%;height:auto"),
-            ], content: "")
-        out.removeLast("</svg>".count)
+            ])
         out += "<title id=\"\(SVGMarkup.escape(titleID))\">\(SVGMarkup.escape(title))</title>"
         out += "<desc id=\"\(SVGMarkup.escape(descID))\">\(SVGMarkup.escape(summary))</desc>"
         if !defs.isEmpty { out += "<defs>\(defs)</defs>" }

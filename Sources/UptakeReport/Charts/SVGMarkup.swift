@@ -47,10 +47,15 @@ public enum SVGMarkup {
     /// An element with its attributes in the order given; `content` is
     /// markup already (escape text first), nil for an empty element.
     static func element(_ name: String, _ attributes: [(String, String)], content: String? = nil) -> String {
+        guard let content else { return String(openTag(name, attributes).dropLast()) + "/>" }
+        return openTag(name, attributes) + content + "</\(name)>"
+    }
+
+    /// `<name key="value" ...>`, for an element whose content follows.
+    static func openTag(_ name: String, _ attributes: [(String, String)]) -> String {
         var out = "<" + name
         for (key, value) in attributes { out += " \(key)=\"\(escape(value))\"" }
-        guard let content else { return out + "/>" }
-        return out + ">" + content + "</\(name)>"
+        return out + ">"
     }
 
     /// A name safe as (part of) an id or a CSS class: letters, digits and
