@@ -4,8 +4,9 @@
 #               plugins' Lua tests, every command of the docs (doc-test),
 #               a real single-node Slurm cluster end to end, the sensitivity
 #               indices against SALib, the Python package (python/) against
-#               the built binary, then the Debian package installed and
-#               run away from the source tree
+#               the built binary, the HTML reports in headless Chromium
+#               (browser-test), then the Debian package installed and run
+#               away from the source tree
 #   make install   installs the release build, the standard plugins and shell
 #               completions under PREFIX (default /usr/local; DESTDIR too);
 #               make uninstall removes them
@@ -19,7 +20,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test python-test package-test install uninstall deb bench fuzz sanitize clean
+.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test python-test browser-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -32,7 +33,7 @@ build: setup
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: lint unit-test doc-test slurm-test salib-test python-test package-test
+test: lint unit-test doc-test slurm-test salib-test python-test browser-test package-test
 
 # Code layout as .swift-format says (swift-format comes with the Swift toolchain): 120 columns, no ';'-joined
 # statements. `swift format format -i -r -p Sources Tests Package.swift` fixes what it reports.
@@ -64,6 +65,12 @@ salib-test: unit-test
 # ema_workbench and pytest from PyPI into bench/.venv-python (git-ignored).
 python-test: unit-test
 	python/test.sh
+
+# The run and batch reports in headless Chromium (Debian's chromium and chromium-driver, which
+# setup installs), with Selenium and Pillow from PyPI in bench/.venv-browser (git-ignored):
+# no console errors, drawn marks in every chart, screenshots in out/browser/ that are not blank.
+browser-test: unit-test
+	scripts/browser-test.sh
 
 # Builds the .deb (a release build), unpacks it into a scratch root and runs a scenario of
 # standard plugins from there, away from the source tree; then make install + uninstall.

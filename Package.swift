@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "UptakeFuzzTargets",
             dependencies: [
-                "UptakeScripting", "UptakeBatch", "UptakeKernel", "UptakeLocks",
+                "UptakeScripting", "UptakeBatch", "UptakeReport", "UptakeKernel", "UptakeLocks",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

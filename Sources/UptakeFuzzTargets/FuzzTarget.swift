@@ -20,13 +20,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case firmsCSV = "firms-csv"
     /// An edges CSV file named by a scenario (`network = { kind = "edges", file = ... }`).
     case edgesCSV = "edges-csv"
+    /// A run's series.csv given to `uptake report`, then charted (and the same bytes as its run.json).
+    case seriesCSV = "series-csv"
     /// The text of one `--set PATH=VALUE`.
     case setValue = "set"
     /// `uptake.lock`.
     case lockfile
     /// A plugin archive (zip) given to `uptake plugin install`.
     case archive
-    /// A results database opened by `uptake results` and `uptake sensitivity`.
+    /// A results database opened by `uptake results`, `uptake sensitivity` and `uptake report`.
     case results
     /// A results database given to `uptake merge`.
     case merge
@@ -42,6 +44,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .manifest: ManifestTarget.run(data)
         case .firmsCSV: FirmsCSVTarget.run(data)
         case .edgesCSV: EdgesCSVTarget.run(data)
+        case .seriesCSV: SeriesCSVTarget.run(data)
         case .setValue: SetValueTarget.run(data)
         case .lockfile: LockfileTarget.run(data)
         case .archive: ArchiveTarget.run(data)

@@ -39,6 +39,31 @@ public enum Readable {
         return (x < 0 ? "-" : "") + digits
     }
 
+    /// A value on an axis whose ticks are `step` apart: as `number`, with
+    /// the decimals the step needs besides, so that neighbouring ticks never
+    /// read the same ("100", "100.002", "100.004", not "100" three times).
+    ///
+    ///     Readable.axisNumber(100.002, step: 0.002)  // "100.002"
+    ///     Readable.axisNumber(0.25, step: 0.05)      // "0.25"
+    public static func axisNumber(_ x: Double, step: Double) -> String {
+        let text = number(x)
+        let magnitude = abs(x)
+        guard x != 0, x.isFinite, step.isFinite, step > 0, magnitude >= smallest, magnitude < largest else {
+            return text
+        }
+        // Ticks are 1, 2 or 5 times a power of ten apart: -log10 rounded up is the decimals a step needs.
+        let stepDecimals = min(15, max(0, Int((-log10(step) - 1e-9).rounded(.up))))
+        let leading = Int(log10(magnitude).rounded(.down))
+        guard stepDecimals > max(0, significantDigits - 1 - leading) else { return text }
+        let parts = String(format: "%.\(stepDecimals)f", magnitude).split(separator: ".", maxSplits: 1)
+        var digits = grouped(String(parts[0]))
+        if parts.count == 2 {
+            let fraction = parts[1].reversed().drop { $0 == "0" }.reversed()
+            if !fraction.isEmpty { digits += "." + String(fraction) }
+        }
+        return (x < 0 ? "-" : "") + digits
+    }
+
     /// A difference: with "+" before a positive value ("+11.2", "-2.7", "0").
     public static func signed(_ x: Double) -> String {
         let text = number(x)

@@ -17,7 +17,7 @@ public enum RunSummaryJSON {
 
     public static func object(
         simulation sim: Simulation, scenarioName: String, scenarioFile: String, plugins: [Plugin],
-        seriesPath: String, firmsPath: String?
+        seriesPath: String, firmsPath: String?, program: String? = nil
     ) -> [String: Any] {
         let c = sim.config
         let last = sim.history.count - 1
@@ -35,6 +35,8 @@ public enum RunSummaryJSON {
             "plugins": plugins.map { ["name": $0.name, "version": $0.version, "path": $0.path] },
             "outputs": ["series": seriesPath, "firms": firmsPath.map { $0 as Any } ?? NSNull()],
         ]
+        // `uptake --version` of the build that ran it: part of the run's provenance.
+        if let program { object[RunRecord.programKey] = program }
         object["critical_mass"] = Simulation.criticalMassLevels.map { level -> [String: Any] in
             let tick = sim.criticalMassTicks[level]
             return [

@@ -50,6 +50,7 @@ struct APICommand: ParsableCommand {
             let file = URL(fileURLWithPath: luals).appendingPathComponent("uptake.d.lua")
             let text =
                 APIReference.luals() + "\n" + (try ScenarioDefinitions.luals()) + (try ExperimentDefinitions.luals())
+                + (try Calibration.luals())
             try OutputFile.write(Data(text.utf8), to: file, display: file.relativePath)
             print("Wrote \(file.relativePath)")
         }

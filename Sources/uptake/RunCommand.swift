@@ -11,7 +11,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and print a summary; write the per-tick series as CSV.",
         discussion: """
-            The outputs (series.csv, and the --firms-out file) are written together when the run ends, or not at all: \
+            The outputs (series.csv, run.json, with --report report.html, and the --firms-out file) are written \
+            together when the run ends, or not at all: \
             Ctrl-C stops the run with "interrupted at tick T; nothing written" and exit status 130. \
             On a terminal a progress line shows the date and adoption. docs/cli.md has the details.
 
@@ -19,6 +20,7 @@ struct RunCommand: ParsableCommand {
               uptake run scenarios/baseline.lua
               uptake run scenarios/baseline.lua --set tax-relief.rate=0.3 --seed 7 --out out/tax
               uptake run scenarios/baseline.lua --json --quiet > summary.json
+              uptake run scenarios/baseline.lua --out out/base --report   # and out/base/report.html
             """
     )
 
@@ -80,6 +82,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object (fields: docs/cli.md).")
     var json = false
 
+    @Flag(help: "Also write OUT/report.html: the run's charts and provenance in one self-contained page.")
+    var report = false
+
     @Flag(
         help: ArgumentHelp(
             "Run in this process, without a supervising parent (a crash then ends with the runtime's own report).",
@@ -99,10 +104,14 @@ struct RunCommand: ParsableCommand {
         }
         let seriesURL = URL(fileURLWithPath: out).appendingPathComponent("series.csv")
         let firmsURL = firmsOut.map { URL(fileURLWithPath: $0) }
-        if let firmsURL, firmsURL.standardizedFileURL == seriesURL.standardizedFileURL {
+        let folder = URL(fileURLWithPath: out)
+        let recordURL = folder.appendingPathComponent(RunRecord.fileName)
+        let reportURL = folder.appendingPathComponent("report.html")
+        let taken = [("series", seriesURL), ("run.json", recordURL)] + (report ? [("report", reportURL)] : [])
+        if let firmsURL, let clash = taken.first(where: { $0.1.standardizedFileURL == firmsURL.standardizedFileURL }) {
             throw UserFacingError(
-                "--firms-out \(firmsOut!) is the series file of --out \(out); give the firms another file name, e.g. \(out)/firms.csv"
-            )
+                "--firms-out \(firmsOut!) is the \(clash.0) file of --out \(out); give the firms another file name, "
+                    + "e.g. \(out)/firms.csv")
         }
         let session = try RunSession(file: scenario, options: sessionOptions(trace: trace, progress: progress))
         trace?.begin(run: 0, limitSeconds: session.lua.limits.seconds)
@@ -115,14 +124,34 @@ struct RunCommand: ParsableCommand {
             progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
         }
         interruption.writingOutputs()
-        try outputs.stage(
-            Data(SeriesCSV.text(OutputTable(session.simulation)).utf8), at: seriesURL, display: seriesURL.relativePath)
+        let table = OutputTable(session.simulation)
+        try outputs.stage(Data(SeriesCSV.text(table).utf8), at: seriesURL, display: seriesURL.relativePath)
+        let summary = summaryObject(session, seriesPath: seriesURL.relativePath)
+        let recordLine = try RunSummaryJSON.line(summary)
+        try outputs.stage(Data(recordLine.utf8), at: recordURL, display: recordURL.relativePath)
+        if report {
+            let html = RunReport.html(
+                table: SeriesCSV.roundTrip(table),
+                record: try RunRecord(json: Data(recordLine.utf8), file: recordURL.relativePath),
+                source: seriesURL.relativePath, program: UptakeVersion.build.description)
+            try outputs.stage(Data(html.utf8), at: reportURL, display: reportURL.relativePath)
+        }
         if let firmsURL, let firmsOut {
             try outputs.stage(Data(SeriesWriter.firmsCSV(session.simulation).utf8), at: firmsURL, display: firmsOut)
         }
         try outputs.commit()
         progress?.clear()
-        try printSummary(session, seriesPath: seriesURL.relativePath)
+        try printSummary(session, object: summary, seriesPath: seriesURL.relativePath)
+    }
+
+    /// The summary object of `--json`, and run.json (with the build that ran it).
+    func summaryObject(_ session: RunSession, seriesPath: String) -> [String: Any] {
+        let plugins = session.plugins.map {
+            RunSummaryJSON.Plugin(name: $0.name, version: "\($0.version)", path: PluginHost.displayPath($0.directory))
+        }
+        return RunSummaryJSON.object(
+            simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
+            plugins: plugins, seriesPath: seriesPath, firmsPath: firmsOut, program: UptakeVersion.build.description)
     }
 
     func sessionOptions(trace: RunTrace?, progress: RunProgress?) throws -> RunSession.Options {
@@ -146,15 +175,8 @@ struct RunCommand: ParsableCommand {
         return options
     }
 
-    func printSummary(_ session: RunSession, seriesPath: String) throws {
+    func printSummary(_ session: RunSession, object: [String: Any], seriesPath: String) throws {
         if json {
-            let plugins = session.plugins.map {
-                RunSummaryJSON.Plugin(
-                    name: $0.name, version: "\($0.version)", path: PluginHost.displayPath($0.directory))
-            }
-            let object = RunSummaryJSON.object(
-                simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
-                plugins: plugins, seriesPath: seriesPath, firmsPath: firmsOut)
             print(try RunSummaryJSON.line(object), terminator: "")
         } else if !quiet {
             let summary = RunSummary(

@@ -12,6 +12,7 @@ final class EditorDefinitionsTests: XCTestCase {
     /// The definitions as uptake api --luals writes them.
     static func definitions() throws -> String {
         APIReference.luals() + "\n" + (try ScenarioDefinitions.luals()) + (try ExperimentDefinitions.luals())
+            + (try Calibration.luals())
     }
 
     /// Classes and their fields' types, read from `---@class` and `---@field` lines.
@@ -79,7 +80,11 @@ final class EditorDefinitionsTests: XCTestCase {
         where name.hasSuffix(".lua") {
             let file = folder.appendingPathComponent(name).path
             let text = try String(contentsOfFile: file, encoding: .utf8)
-            if text.contains("return experiment") {
+            if text.contains("return calibration") {
+                let lua = try LuaState()
+                let (table, _) = try DeclarativeFile.calibration.evaluate(file: file, sandbox: try LuaSandbox(lua: lua))
+                XCTAssertEqual(Self.undeclared(table, in: "uptake.Calibration", classes: classes), [], name)
+            } else if text.contains("return experiment") {
                 let (table, _) = try ExperimentLoader.evaluate(file: file)
                 XCTAssertEqual(Self.undeclared(table, in: "uptake.Experiment", classes: classes), [], name)
             } else {

@@ -48,6 +48,7 @@ final class FuzzReplayTests: XCTestCase {
     func testManifest() throws { try replay(.manifest) }
     func testFirmsCSV() throws { try replay(.firmsCSV) }
     func testEdgesCSV() throws { try replay(.edgesCSV) }
+    func testSeriesCSV() throws { try replay(.seriesCSV) }
     func testSetValue() throws { try replay(.setValue) }
     func testLockfile() throws { try replay(.lockfile) }
     func testArchive() throws { try replay(.archive) }

@@ -92,8 +92,12 @@ final class FirstHourTests: XCTestCase {
             Set(object.keys),
             [
                 "scenario", "seed", "firms", "rule", "unit", "ticks", "start", "end", "plugins", "outputs",
-                "critical_mass", "adoption", "at_end", "public_spending_yuan",
+                "critical_mass", "adoption", "at_end", "public_spending_yuan", "uptake_version",
             ])
+        XCTAssertTrue((object["uptake_version"] as? String)?.hasPrefix("uptake 0.2.0 (commit ") ?? false)
+        XCTAssertEqual(
+            try String(contentsOf: dir.appendingPathComponent("out/run.json"), encoding: .utf8), r.stdout,
+            "run.json beside series.csv is the same object")
         XCTAssertEqual(object["seed"] as? String, "18446744073709551615")
         XCTAssertEqual(object["firms"] as? Int, 300)
         XCTAssertEqual(object["ticks"] as? Int, 6)

@@ -52,6 +52,10 @@ public struct PolicyComparison: Sendable {
         public var level: SampleStatistics
         /// Policy minus baseline, one value per pair of runs (same draw, same replicate).
         public var effect: SampleStatistics
+        /// The outcome of each successful run, whose statistics `level` is (by point, then replicate).
+        public var outcomes: [Double]
+        /// Each pair's difference (policy minus baseline), whose statistics `effect` is.
+        public var differences: [Double]
         /// Share of the pairs in which the policy's outcome is higher than the baseline's (nil without pairs).
         public var shareBeatingBaseline: Double?
         /// The smallest paired difference: the policy's worst case against the baseline.
@@ -132,7 +136,7 @@ public struct PolicyComparison: Sendable {
                 Policy(
                     label: label(key), leverValues: key, points: points, isBaseline: isBaseline,
                     baselineLabel: baselineKey.map(label),
-                    level: SampleStatistics(levels), effect: effect,
+                    level: SampleStatistics(levels), effect: effect, outcomes: levels, differences: pairs.effects,
                     shareBeatingBaseline: effect.count > 0
                         ? Double(pairs.effects.filter { $0 > 0 }.count) / Double(effect.count) : nil,
                     worstCase: pairs.effects.min(), extraSpending: extraSpending, extraAdopters: extraAdopters,

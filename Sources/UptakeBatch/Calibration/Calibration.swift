@@ -49,8 +49,11 @@ public struct Calibration: Sendable {
         }
     }
 
-    static func decode(_ table: LuaTable, file: String, context: ValidationContext) throws -> Calibration {
+    static func decode(_ table: LuaTable, file: String, context: ValidationContext, recorder: KeyRecorder? = nil) throws
+        -> Calibration
+    {
         var top = TableReader(table, path: [], context: context)
+        top.recorder = recorder
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         func path(_ key: String, _ example: String) throws -> String {
             guard let given = try top.string(key) else {
@@ -100,5 +103,56 @@ public struct Calibration: Sendable {
             file: file, name: name, scenarioFile: scenario, dataFile: data, parameters: parameters, fixed: fixed,
             segments: segments, particles: particles, proposals: proposals, generations: generations, seed: seed,
             context: context)
+    }
+
+    /// lua-language-server definitions of a calibration file, from the keys `decode` reads.
+    public static func luals() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "uptake-calibration-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["s.lua", "d.csv"] { try Data().write(to: folder.appendingPathComponent(name)) }
+        let file = folder.appendingPathComponent("calibration.lua").path
+        let table = LuaTable(fields: [
+            ("scenario", .string("s.lua")), ("data", .string("d.csv")), ("set", .table(LuaTable())),
+            (
+                "parameters",
+                .table(
+                    LuaTable(fields: [("x.y", .table(LuaTable(fields: [("min", .number(0)), ("max", .number(1))])))]))
+            ),
+            ("segments", .table(LuaTable())),
+        ])
+        let recorder = KeyRecorder()
+        _ = try decode(
+            table, file: file, context: ValidationContext(locator: SourceLocator(file: file, source: "")),
+            recorder: recorder)
+        var entries = recorder.entries.filter {
+            !["set", "parameters", "segments"].contains($0.key.split(separator: ".").first.map(String.init) ?? "")
+        }
+        for i in entries.indices where entries[i].key == "name" {
+            entries[i].defaultText = "the file's name without .lua"
+        }
+        var out = ConfigDefinitions.classes(
+            root: "uptake.Calibration", doc: "A calibration file's table (docs/decisions.md for every key).",
+            keys: ConfigDefinitions.keys(entries),
+            types: [
+                "set": "table<string, number|string|boolean>", "parameters": "table<string, uptake.ParameterInterval>",
+                "segments": "table<string, uptake.Output>",
+            ],
+            docs: [
+                "set": "Values every run uses, by parameter path.",
+                "parameters": "The parameters to fit, by parameter path: each prior is uniform on its interval.",
+                "segments":
+                    "The series.csv column each data segment is compared with (all, small, medium, large by default).",
+            ],
+            required: ["scenario", "data", "parameters"])
+        out += """
+            ---Marks a calibration table (calibration files only).
+            ---@param t uptake.Calibration
+            ---@return uptake.Calibration
+            function calibration(t) end
+
+            """
+        return out
     }
 }

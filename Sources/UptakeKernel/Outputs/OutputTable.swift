@@ -16,6 +16,14 @@ public struct OutputTable: Sendable, Equatable {
     /// The calendar label of each tick ("2023Q1", ...).
     public var dates: [String]
 
+    /// A table read back from a file or assembled by a test: `rows[t]` has
+    /// one value per name, and `dates` one label per row.
+    public init(names: [String], rows: [[Double]], dates: [String]) {
+        self.names = names
+        self.rows = rows
+        self.dates = dates
+    }
+
     public init(_ sim: Simulation) {
         let columns = OutputSchema.columns(sectors: sim.sectors.map(\.name))
         let accounts = sim.ledger.accounts.union(sim.history.flatMap { $0.spendTotal.keys }).sorted()
