@@ -12,7 +12,8 @@ struct Uptake: ParsableCommand {
         discussion: "Start with: uptake run scenarios/baseline.lua",
         version: UptakeVersion.build.description,
         subcommands: [
-            RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, MergeCommand.self,
+            RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, DiscoverCommand.self,
+            MergeCommand.self,
             SlurmCommand.self, TestCommand.self, PluginCommand.self, APICommand.self, BenchCommand.self,
             WorkerCommand.self,
         ]
