@@ -3,7 +3,8 @@
 #   make test   sets up, builds, and runs every test: the Swift tests, the
 #               plugins' Lua tests, every command of the docs (doc-test),
 #               a real single-node Slurm cluster end to end, the sensitivity
-#               indices against SALib, then the Debian package installed and
+#               indices against SALib, scenario discovery (PRIM) against EMA
+#               Workbench, then the Debian package installed and
 #               run away from the source tree
 #   make install   installs the release build, the standard plugins and shell
 #               completions under PREFIX (default /usr/local; DESTDIR too);
@@ -18,7 +19,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test package-test install uninstall deb bench fuzz sanitize clean
+.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test discover-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -31,7 +32,7 @@ build: setup
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: lint unit-test doc-test slurm-test salib-test package-test
+test: lint unit-test doc-test slurm-test salib-test discover-test package-test
 
 # Code layout as .swift-format says (swift-format comes with the Swift toolchain): 120 columns, no ';'-joined
 # statements. `swift format format -i -r -p Sources Tests Package.swift` fixes what it reports.
@@ -58,6 +59,11 @@ slurm-test: unit-test
 # Installs SALib from PyPI into bench/.venv-salib (git-ignored).
 salib-test: unit-test
 	bench/salib/run.sh
+
+# Installs EMA Workbench from PyPI into bench/.venv-ema (git-ignored) and checks uptake discover's
+# PRIM trajectory, box and quasi-p values against its prim on the same runs.
+discover-test: unit-test
+	bench/ema/run.sh
 
 # Builds the .deb (a release build), unpacks it into a scratch root and runs a scenario of
 # standard plugins from there, away from the source tree; then make install + uninstall.
