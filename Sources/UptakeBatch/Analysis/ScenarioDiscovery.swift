@@ -15,7 +15,8 @@ import UptakeScripting
 /// of cases among its runs) reaches `density` (0.8 by default, EMA
 /// Workbench's usual threshold), or the step the user chose.
 ///
-///     let discovery = try ScenarioDiscovery(data, condition: try .parse("adoption<=0.2", in: data))
+///     let stalls = try ScenarioDiscovery.condition(outcome: "adoption<=0.2", threshold: nil, below: nil, in: data)
+///     let discovery = try ScenarioDiscovery(data, condition: stalls)
 ///     discovery.chosenStep  // the step whose box is shown
 public struct ScenarioDiscovery: Sendable {
     /// A condition on a recorded final value, as `uptake results --robust --target` reads it.
@@ -103,35 +104,8 @@ public struct ScenarioDiscovery: Sendable {
             )
         }
 
-        var dimensions: [Prim.Dimension] = []
-        var inputs: [Input] = []
-        var constant: [(name: String, value: String)] = []
-        for (k, parameter) in data.parameters.enumerated() {
-            let points = rows.map { pointByIndex[$0.point]! }
-            let texts = points.map { k < $0.values.count ? $0.values[k] : "" }
-            guard Set(texts).count > 1 else {
-                constant.append((parameter.path, texts.first ?? ""))
-                continue
-            }
-            let numbers = points.map { p -> Double? in
-                k < p.numbers.count ? p.numbers[k] : Double(k < p.values.count ? p.values[k] : "")
-            }
-            if numbers.allSatisfy({ $0 != nil }) {
-                let values = numbers.map { $0! }
-                if let bad = values.firstIndex(where: \.isNaN) {
-                    throw Diagnostic(
-                        file: file,
-                        problem:
-                            "parameter '\(parameter.path)' is not a number (nan) at design point \(rows[bad].point), and PRIM cannot order it",
-                        fix: "Give the parameter numbers in the experiment and run the batch again")
-                }
-                dimensions.append(Prim.Dimension(name: parameter.path, numbers: values))
-            } else {
-                // Strings, booleans, or numbers mixed with either: unordered categories.
-                dimensions.append(Prim.Dimension(name: parameter.path, categories: texts))
-            }
-            inputs.append(Input(name: parameter.path, role: parameter.role, sampled: parameter.sampled))
-        }
+        let points = rows.map { pointByIndex[$0.point]! }
+        let (dimensions, inputs, constant) = try ScenarioDiscovery.inputs(data, points: points)
         guard !dimensions.isEmpty else {
             throw Diagnostic(
                 file: file,
@@ -157,6 +131,44 @@ public struct ScenarioDiscovery: Sendable {
             chosenStep = prim.firstStep(withDensityAtLeast: density)
         }
         stepWasRequested = step != nil
+    }
+
+    /// The inputs of the rows whose design points are `points`: a parameter
+    /// that takes one value in them is left out (with that value); one whose
+    /// every value is a number is numeric, any other categorical.
+    static func inputs(_ data: ResultsData, points: [ResultsData.Point]) throws
+        -> (dimensions: [Prim.Dimension], inputs: [Input], constant: [(name: String, value: String)])
+    {
+        var dimensions: [Prim.Dimension] = []
+        var inputs: [Input] = []
+        var constant: [(name: String, value: String)] = []
+        for (k, parameter) in data.parameters.enumerated() {
+            let texts = points.map { k < $0.values.count ? $0.values[k] : "" }
+            guard Set(texts).count > 1 else {
+                constant.append((parameter.path, texts.first ?? ""))
+                continue
+            }
+            // Results assembled without point_values.number read the numbers from the text.
+            let numbers = points.indices.map { i -> Double? in
+                k < points[i].numbers.count ? points[i].numbers[k] : Double(texts[i])
+            }
+            if numbers.allSatisfy({ $0 != nil }) {
+                let values = numbers.map { $0! }
+                if let bad = values.firstIndex(where: \.isNaN) {
+                    throw Diagnostic(
+                        file: data.metadata["file"],
+                        problem:
+                            "parameter '\(parameter.path)' is not a number (nan) at design point \(points[bad].index), and PRIM cannot order it",
+                        fix: "Give the parameter numbers in the experiment and run the batch again")
+                }
+                dimensions.append(Prim.Dimension(name: parameter.path, numbers: values))
+            } else {
+                // Strings, booleans, or numbers mixed with either: unordered categories.
+                dimensions.append(Prim.Dimension(name: parameter.path, categories: texts))
+            }
+            inputs.append(Input(name: parameter.path, role: parameter.role, sampled: parameter.sampled))
+        }
+        return (dimensions, inputs, constant)
     }
 
     /// The condition from `uptake discover`'s options: `--outcome NAME>=NUMBER`
