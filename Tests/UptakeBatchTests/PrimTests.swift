@@ -77,6 +77,21 @@ final class PrimTests: XCTestCase {
         XCTAssertEqual(upper, prim.dimensions[2].values.max())
     }
 
+    /// Where uptake departs from EMA on purpose: a pasted whole-number limit
+    /// moves outward to the next value the input takes (EMA 2.5 leaves it
+    /// halfway, 4.5 or 7.5 here, which adds no row).
+    func testAPastedWholeNumberLimitIsAValueTheInputTakes() {
+        let levels = (0..<200).map { Double(1 + $0 % 10) }  // 1 ... 10
+        let prim = Prim(
+            dimensions: [Prim.Dimension(name: "level", numbers: levels)], cases: levels.map { $0 >= 5 })
+        XCTAssertEqual(prim.dimensions[0].kind, .discrete)
+        let rows = levels.indices.filter { (5...7).contains(levels[$0]) }
+        let box = Prim.Box(limits: [.interval(lower: 5, upper: 7)], rows: rows, cases: rows.count, move: .start)
+        let pastes = prim.pastes(of: box, dimension: 0)
+        XCTAssertEqual(pastes.map(\.limits), [[.interval(lower: 4, upper: 7)], [.interval(lower: 5, upper: 8)]])
+        XCTAssertEqual(pastes.map { Set($0.rows.map { levels[$0] }) }, [[4, 5, 6, 7], [5, 6, 7, 8]])
+    }
+
     /// EMA Workbench's get_quantile: the midpoint around (n - 1) q, past equal values.
     func testQuantileFallsBetweenTwoValuesTheDataTakes() {
         let data = (0...20).map(Double.init)
