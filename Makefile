@@ -3,10 +3,11 @@
 #   make test   sets up, builds, and runs every test: the Swift tests, the
 #               plugins' Lua tests, every command of the docs (doc-test),
 #               a real single-node Slurm cluster end to end, the sensitivity
-#               indices against SALib, the Python package (python/) against
-#               the built binary, the HTML reports in headless Chromium
-#               (browser-test), then the Debian package installed and run
-#               away from the source tree
+#               indices against SALib, scenario discovery (PRIM) against EMA
+#               Workbench, the Python package (python/) against the built
+#               binary, the HTML reports in headless Chromium (browser-test),
+#               then the Debian package installed and run away from the
+#               source tree
 #   make install   installs the release build, the standard plugins and shell
 #               completions under PREFIX (default /usr/local; DESTDIR too);
 #               make uninstall removes them
@@ -20,7 +21,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test python-test browser-test package-test install uninstall deb bench fuzz sanitize clean
+.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test discover-test python-test browser-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -33,7 +34,7 @@ build: setup
 demo: build
 	.build/release/uptake run scenarios/baseline.lua --out out/baseline
 
-test: lint unit-test doc-test slurm-test salib-test python-test browser-test package-test
+test: lint unit-test doc-test slurm-test salib-test discover-test python-test browser-test package-test
 
 # Code layout as .swift-format says (swift-format comes with the Swift toolchain): 120 columns, no ';'-joined
 # statements. `swift format format -i -r -p Sources Tests Package.swift` fixes what it reports.
@@ -60,6 +61,11 @@ slurm-test: unit-test
 # Installs SALib from PyPI into bench/.venv-salib (git-ignored).
 salib-test: unit-test
 	bench/salib/run.sh
+
+# Installs EMA Workbench from PyPI into bench/.venv-ema (git-ignored) and checks uptake discover's
+# PRIM trajectory, box and quasi-p values against its prim on the same runs.
+discover-test: unit-test
+	bench/ema/run.sh
 
 # The Python package's tests (pytest, python/tests; docs/python.md): installs it with pandas,
 # ema_workbench and pytest from PyPI into bench/.venv-python (git-ignored).

@@ -72,6 +72,19 @@ enum ArgumentValues {
         }
     }
 
+    /// A finite number that `accepts` takes; `allowed` says which in words
+    /// ("more than 0 and at most 1"), for the refusal.
+    static func number(
+        _ name: String, allowed: String, example: String, accepts: @escaping @Sendable (Double) -> Bool = { _ in true }
+    ) -> @Sendable (String) throws -> Double {
+        { text in
+            guard let value = Double(text), value.isFinite, accepts(value) else {
+                throw Refusal(description: "use \(allowed), e.g. \(name) \(example)")
+            }
+            return value
+        }
+    }
+
     /// A path to write to: not empty (an unset shell variable, `--out "$DIR"`,
     /// would otherwise mean the current folder).
     static func path(_ name: String, example: String) -> @Sendable (String) throws -> String {

@@ -12,9 +12,9 @@ struct Uptake: ParsableCommand {
         discussion: "Start with: uptake run scenarios/baseline.lua",
         version: UptakeVersion.build.description,
         subcommands: [
-            RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, ReportCommand.self,
-            MergeCommand.self, SlurmCommand.self, CalibrateCommand.self, TestCommand.self, PluginCommand.self,
-            APICommand.self, BenchCommand.self, WorkerCommand.self,
+            RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, DiscoverCommand.self,
+            ReportCommand.self, MergeCommand.self, SlurmCommand.self, CalibrateCommand.self, TestCommand.self,
+            PluginCommand.self, APICommand.self, BenchCommand.self, WorkerCommand.self,
         ]
     )
 

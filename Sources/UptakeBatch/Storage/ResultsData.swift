@@ -22,6 +22,8 @@ public struct ResultsData: Sendable {
         public var values: [String]
         /// Unit-cube coordinates of the sampled parameters (sampled order).
         public var units: [Double]
+        /// Each value as a number (parameters order; nil for a string or boolean value).
+        public var numbers: [Double?] = []
     }
     public struct Run: Sendable {
         public var run: Int
@@ -99,8 +101,11 @@ public struct ResultsData: Sendable {
             }
             let order = Dictionary(uniqueKeysWithValues: parameters.enumerated().map { ($1.path, $0) })
             let rows = try Row.fetchAll(
-                db, sql: "SELECT point, parameter, value, unit FROM point_values ORDER BY point")
-            for i in points.indices { points[i].values = [String](repeating: "", count: parameters.count) }
+                db, sql: "SELECT point, parameter, value, number, unit FROM point_values ORDER BY point")
+            for i in points.indices {
+                points[i].values = [String](repeating: "", count: parameters.count)
+                points[i].numbers = [Double?](repeating: nil, count: parameters.count)
+            }
             var units: [Int: [(Int, Double)]] = [:]
             for row in rows {
                 let p: Int = try row.decode(forColumn: "point"),
@@ -111,6 +116,7 @@ public struct ResultsData: Sendable {
                     )
                 }
                 points[p].values[k] = try row.decode(forColumn: "value")
+                points[p].numbers[k] = try row.decode(forColumn: "number")
                 if let u: Double = try row.decode(forColumn: "unit") { units[p, default: []].append((k, u)) }
             }
             for (p, list) in units { points[p].units = list.sorted { $0.0 < $1.0 }.map(\.1) }
