@@ -21,7 +21,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: setup build demo test lint unit-test doc-test slurm-test salib-test discover-test python-test browser-test package-test install uninstall deb bench fuzz sanitize clean
+.PHONY: setup build demo test calibration-check lint unit-test doc-test slurm-test salib-test discover-test python-test browser-test package-test install uninstall deb bench fuzz sanitize clean
 
 setup:
 	@scripts/setup.sh
@@ -61,6 +61,11 @@ slurm-test: unit-test
 # Installs SALib from PyPI into bench/.venv-salib (git-ignored).
 salib-test: unit-test
 	bench/salib/run.sh
+
+# Not part of make test (a few minutes): does uptake calibrate recover parameter values it knows?
+# Synthetic data from the baseline at known values, calibrated back; prints the 90% intervals' coverage.
+calibration-check: build
+	bench/calibration/recovery.py .build/release/uptake --trials 20
 
 # Installs EMA Workbench from PyPI into bench/.venv-ema (git-ignored) and checks uptake discover's
 # PRIM trajectory, box and quasi-p values against its prim on the same runs.
