@@ -17,7 +17,7 @@ public final class ChildProcess {
     /// Where to read the child's standard output and error, when captured.
     public private(set) var outputFD: Int32 = -1
     public private(set) var errorFD: Int32 = -1
-    /// Whether the child leads a process group of its own (see `terminateGroup`).
+    /// Whether the child leads a process group of its own (killed as a whole when this is dropped unreaped).
     public let ownsProcessGroup: Bool
     public private(set) var ending: Ending?
 
@@ -41,10 +41,10 @@ public final class ChildProcess {
     /// commands on stdin and writes results on fd 3; otherwise it shares
     /// this process's stdin. stdout and stderr are shared, unless
     /// `captureOutput` gives each a pipe (`outputFD`, `errorFD`). With
-    /// `ownProcessGroup` the child leads a new process group, so that
-    /// `terminateGroup` also ends the processes it starts (a supervised
-    /// `uptake run` is two), and a Ctrl-C meant for this process does not
-    /// reach it. `environment` entries are added to this process's environment.
+    /// `ownProcessGroup` the child leads a new process group, so that a
+    /// signal to the group (`kill(-pid, ...)`) also ends the processes it
+    /// starts (a supervised `uptake run` is two), and a Ctrl-C meant for
+    /// this process does not reach it. `environment` entries are added to this process's environment.
     public init(
         executable: String, arguments: [String], environment: [String: String] = [:], pipes: Bool,
         captureOutput: Bool = false, ownProcessGroup: Bool = false
@@ -165,17 +165,6 @@ public final class ChildProcess {
     public func terminate() {
         guard ending == nil else { return }
         kill(pid, SIGKILL)
-        wait(blocking: true)
-    }
-
-    /// Kills the child's whole process group with SIGKILL (the child and
-    /// every process it started that stayed in the group) and reaps the
-    /// child. Only for a child started with `ownProcessGroup`; once the
-    /// child is reaped its group id may be reused, so this does nothing then.
-    public func terminateGroup() {
-        precondition(ownsProcessGroup, "terminateGroup needs a child started with ownProcessGroup")
-        guard ending == nil else { return }
-        kill(-pid, SIGKILL)
         wait(blocking: true)
     }
 
