@@ -67,8 +67,10 @@ final class ChildStream: Sendable {
     static func output(executable: String, arguments: [String], timeout: Double) async throws -> String {
         let child = try ChildStream(executable: executable, arguments: arguments)
         child.start()
+        let timedOut = Locked(false)
         let deadline = Task {
             try await Task.sleep(for: .seconds(timeout))
+            timedOut.withLock { $0 = true }
             child.kill()
         }
         defer { deadline.cancel() }
@@ -80,6 +82,9 @@ final class ChildStream: Sendable {
             case .ended(.exited(0), _):
                 return lines.joined(separator: "\n")
             case .ended(let ending, let errorTail):
+                if timedOut.withLock({ $0 }) {
+                    throw ChildFailure(ending: ending, errorTail: "it took over \(Int(timeout)) s and was stopped")
+                }
                 throw ChildFailure(ending: ending, errorTail: errorTail)
             }
         }

@@ -108,7 +108,12 @@ struct ExplorerRun: Sendable {
                 throw error
             }
             runs.started(id, child)
-            defer { runs.ended(id) }
+            defer {
+                // However the run ends here (the page gone, a write that failed), its processes end too;
+                // after a run that ended by itself this does nothing.
+                child.kill()
+                runs.ended(id)
+            }
             child.start()
             try await withTaskCancellationHandler {
                 try await send(Message(type: "started", run: id), outbound)

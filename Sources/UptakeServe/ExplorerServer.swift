@@ -107,21 +107,26 @@ public struct ExplorerServer: Sendable {
         router.add(middleware: TokenMiddleware(token: settings.token))
         router.get("/") { _, _ in ExplorerServer.page() }
         router.get("/api/scenarios") { _, _ in
-            let files = settings.project.scenarioFiles()
-            let all = try await describe(files)
+            let all: [ScenarioDescription]
+            do { all = try await describe(settings.project.scenarioFiles()) } catch {
+                return ExplorerServer.failure(.internalServerError, "cannot read the scenarios: \(error)")
+            }
             return try ExplorerServer.json(all.filter { $0.kind != .experiment })
         }
         router.get("/api/scenario") { request, _ in
             let path = String(request.uri.queryParameters["path"] ?? "")
             do { _ = try settings.project.scenario(path) } catch { return ExplorerServer.refusal(error) }
-            guard let description = try await describe([path]).first else { throw HTTPError(.internalServerError) }
+            let description: ScenarioDescription?
+            do { description = try await describe([path]).first } catch {
+                return ExplorerServer.failure(.internalServerError, "cannot read \(path): \(error)")
+            }
             return try ExplorerServer.json(description)
         }
         router.get("/runs/:id/:file") { _, context in
             let id = try context.parameters.require("id")
             let file = try context.parameters.require("file")
             guard ["series.csv", "summary.json"].contains(file), runs.folder(of: id) != nil else {
-                throw HTTPError(.notFound, message: "no such run or file")
+                return ExplorerServer.failure(.notFound, "no finished run \(id) with a file \(file)")
             }
             let url: URL
             do { url = try settings.project.file("\(ProjectFolder.outputsFolder)/\(id)/\(file)") } catch {
@@ -152,13 +157,8 @@ public struct ExplorerServer: Sendable {
     func describe(_ files: [String]) async throws -> [ScenarioDescription] {
         guard !files.isEmpty else { return [] }
         let arguments = ["serve", settings.project.root.path] + files.flatMap { ["--describe", $0] }
-        let text: String
-        do {
-            text = try await ChildStream.output(
-                executable: settings.executable, arguments: arguments, timeout: ExplorerServer.describeTimeout)
-        } catch {
-            throw HTTPError(.internalServerError, message: "could not read the scenarios: \(error)")
-        }
+        let text = try await ChildStream.output(
+            executable: settings.executable, arguments: arguments, timeout: ExplorerServer.describeTimeout)
         return try JSONDecoder().decode([ScenarioDescription].self, from: Data(text.utf8))
     }
 
@@ -200,13 +200,17 @@ public struct ExplorerServer: Sendable {
 
     /// A path refused by `ProjectFolder`: 403 for outside the project, 404 for missing or not allowed.
     static func refusal(_ error: any Error) -> Response {
-        let status: HTTPResponse.Status
-        if case ProjectFolder.PathRefusal.outside = error { status = .forbidden } else { status = .notFound }
+        if case ProjectFolder.PathRefusal.outside = error { return failure(.forbidden, "\(error)") }
+        return failure(.notFound, "\(error)")
+    }
+
+    /// `{"error": "..."}`, which the page shows as it is.
+    static func failure(_ status: HTTPResponse.Status, _ message: String) -> Response {
         var headers = commonHeaders
         headers[.contentType] = "application/json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        let body = (try? encoder.encode(["error": String(describing: error)])) ?? Data()
+        let body = (try? encoder.encode(["error": message])) ?? Data()
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 

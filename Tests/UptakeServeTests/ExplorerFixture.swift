@@ -34,6 +34,9 @@ struct ExplorerProject {
         try write("scenarios/broken.lua", "return scenario {\n  ticks = ,\n}\n")
         try hostile("exits", body: "os.exit(3)")
         try hostile("loops", body: "while true do end")
+        // Cheap strings kept in a global: the memory cap ends it, not the instruction budget.
+        try hostile(
+            "bloats", body: #"local chunk = string.rep("x", 1000) K = {} for i = 1, 1e8 do K[i] = chunk .. i end"#)
         // About 20 million instructions per tick (under the 50 million budget): a run long enough to be stopped.
         try hostile("slow", body: "local x = 0 for i = 1, 5e6 do x = x + i end", ticks: 1000)
     }
@@ -114,7 +117,8 @@ struct ExplorerProject {
         try write(
             "scenarios/\(name).lua",
             ExplorerProject.scenario(
-                plugin: "\"\(name)\"", ticks: ticks, limits: "limits = { instructions = 30000000, seconds = 60 },"))
+                plugin: "\"\(name)\"", ticks: ticks,
+                limits: "limits = { instructions = 30000000, memory_mb = 64, seconds = 60 },"))
     }
 
     func write(_ relative: String, _ text: String) throws {

@@ -121,6 +121,7 @@ final class ExplorerServerTests: XCTestCase {
         XCTAssertEqual(try explorer.get("/runs/nope-1/series.csv").status, 404, "only runs of this server")
     }
 
+    /// A plugin that exits, loops or fills memory, and a run whose process crashes.
     func testAHostilePluginFailsItsRunWithItsMessageAndTheServerGoesOn() throws {
         let exits = try explorer.run(#"{"scenario": "scenarios/exits.lua"}"#)
         XCTAssertEqual(exits.last?["type"] as? String, "failed")
@@ -133,6 +134,21 @@ final class ExplorerServerTests: XCTestCase {
         let loopMessage = try XCTUnwrap(loops.last?["message"] as? String)
         XCTAssertTrue(loopMessage.contains("instruction budget"), loopMessage)
         XCTAssertTrue(loopMessage.contains("plugin 'loops'"), loopMessage)
+
+        let bloats = try explorer.run(#"{"scenario": "scenarios/bloats.lua"}"#)
+        XCTAssertEqual(bloats.last?["type"] as? String, "failed")
+        let memoryMessage = try XCTUnwrap(bloats.last?["message"] as? String)
+        XCTAssertTrue(memoryMessage.contains("memory"), memoryMessage)
+        XCTAssertTrue(memoryMessage.contains("plugin 'bloats'"), memoryMessage)
+
+        // A crash of the run's process itself (as a bug in a library would), injected at tick 2.
+        setenv("UPTAKE_INJECT_FAULT", "crash run=0 tick=2", 1)
+        let crashes = try explorer.run(#"{"scenario": "scenarios/small.lua"}"#)
+        unsetenv("UPTAKE_INJECT_FAULT")
+        XCTAssertEqual(crashes.last?["type"] as? String, "failed")
+        let crashMessage = try XCTUnwrap(crashes.last?["message"] as? String)
+        XCTAssertTrue(crashMessage.contains("the run crashed"), crashMessage)
+        XCTAssertTrue(crashMessage.contains("tick 2"), crashMessage)
 
         let next = try explorer.run(#"{"scenario": "scenarios/small.lua", "ticks": 3}"#)
         XCTAssertEqual(next.last?["type"] as? String, "done", "the next run is served: \(next.last ?? [:])")

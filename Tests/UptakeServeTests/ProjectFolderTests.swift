@@ -80,7 +80,7 @@ final class ProjectFolderTests: XCTestCase {
     func testTheCandidatesAreTheScenarioFolderLuaFiles() {
         XCTAssertEqual(
             folder.scenarioFiles(),
-            ["broken", "exits", "loops", "slow", "small", "sweep"].map { "scenarios/\($0).lua" })
+            ["bloats", "broken", "exits", "loops", "slow", "small", "sweep"].map { "scenarios/\($0).lua" })
     }
 
     func testAMissingProjectIsAnErrorThatSaysSo() {
