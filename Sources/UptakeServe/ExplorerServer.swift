@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
-import ServiceLifecycle
+import UnixSignals
 import UptakeScripting
 
 #if canImport(Glibc)
@@ -67,8 +67,14 @@ public struct ExplorerServer: Sendable {
     static let describeTimeout = 60.0
 
     /// Serves until the task is cancelled or, with `handlesSignals`, until
-    /// SIGINT or SIGTERM; then ends every run under way. `onReady` gets the
-    /// address to open, token included, once the port is bound.
+    /// SIGINT or SIGTERM; then ends every run under way and returns. `onReady`
+    /// gets the address to open, token included, once the port is bound.
+    ///
+    /// It does not drain the connections before it returns: a browser tab
+    /// left open holds idle connections, and a graceful stop would wait for
+    /// them as long as the browser keeps them (minutes). The runs are killed,
+    /// the server is cancelled and given `stopGrace` to close, and the
+    /// caller (the command) then ends the process.
     public func run(onReady: @escaping @Sendable (URL) -> Void) async throws {
         let outputs = try settings.project.outputs()
         let runs = ExplorerRuns(limit: settings.maxConcurrentRuns)
@@ -85,20 +91,52 @@ public struct ExplorerServer: Sendable {
                 onReady(settings.address(port: channel.localAddress?.port ?? settings.port))
             },
             logger: logger)
-        let service = ExplorerService(app: app, runs: runs)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [service], gracefulShutdownSignals: settings.handlesSignals ? [.sigterm, .sigint] : [],
-                logger: logger))
-        do {
-            try await withTaskCancellationHandler {
-                try await group.run()
-            } onCancel: {
-                runs.killAll()
+        // Why the server stops: the server itself ended (an error such as a
+        // port in use), a signal, or (nil) the task was cancelled.
+        let (stops, stop) = AsyncStream.makeStream(of: (any Error)?.self)
+        let server = Task {
+            do {
+                try await app.run()
+                stop.yield(nil)
+            } catch {
+                stop.yield(error)
             }
-        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+        }
+        let signals = Task {
+            guard settings.handlesSignals else { return }
+            for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                stop.finish()
+                return
+            }
+        }
+        var reasons = stops.makeAsyncIterator()
+        let failure = await reasons.next() ?? nil
+        signals.cancel()
+        runs.killAll()
+        server.cancel()
+        await ExplorerServer.wait(for: server, atMost: ExplorerServer.stopGrace)
+        if let error = failure as? IOError, [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
             throw settings.bindFailure(error)
         }
+        if let failure { throw failure }
+    }
+
+    /// How long a stopping server is given to close its connections.
+    static let stopGrace = 2.0
+
+    /// Waits until `task` ends or `seconds` pass, whichever is first. (Awaiting
+    /// a task's value cannot be cancelled, so neither waiter is a child task.)
+    static func wait(for task: Task<Void, Never>, atMost seconds: Double) async {
+        let (ended, end) = AsyncStream.makeStream(of: Void.self)
+        Task {
+            await task.value
+            end.finish()
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            end.finish()
+        }
+        for await _ in ended {}
     }
 
     /// Every route of plain HTTP, behind the token.
@@ -251,20 +289,5 @@ extension ExplorerServer.Settings {
         var shown = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : host
         if shown.contains(":") { shown = "[\(shown)]" }
         return URL(string: "http://\(shown):\(port)/?token=\(token.text)")!
-    }
-}
-
-/// The application as a service whose graceful shutdown (Ctrl-C) first ends
-/// the runs under way: their sockets then close, and the server can stop.
-struct ExplorerService<App: ApplicationProtocol>: Service {
-    let app: App
-    let runs: ExplorerRuns
-
-    func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await app.run()
-        } onGracefulShutdown: {
-            runs.killAll()
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import UptakeLocks
 import XCTest
 
 @testable import UptakeServe
@@ -173,6 +174,24 @@ final class ExplorerServerTests: XCTestCase {
         XCTAssertTrue(
             waitUntil { StartedExplorer.processes(containing: marker).isEmpty },
             "the run's processes (supervisor and run) are gone: \(StartedExplorer.processes(containing: marker))")
+    }
+}
+
+/// Stopping the server.
+final class ExplorerStopTests: XCTestCase {
+    /// A browser tab left open keeps a connection; the server must not wait for it to stop.
+    func testStoppingDoesNotWaitForAnIdleConnection() async throws {
+        let explorer = try await StartedExplorer()
+        let idle = try LoopbackClient(port: explorer.port)
+        let stopped = Locked(false)
+        Task {
+            await explorer.stop()
+            stopped.withLock { $0 = true }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while !stopped.withLock({ $0 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        XCTAssertTrue(stopped.withLock { $0 }, "the server stopped while the connection was still open")
+        withExtendedLifetime(idle) {}
     }
 }
 
