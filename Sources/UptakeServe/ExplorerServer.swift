@@ -36,7 +36,7 @@ public struct ExplorerServer: Sendable {
         public var maxConcurrentRuns: Int
         /// Each run's wall-clock limit (`uptake run --max-seconds`): its supervisor kills it 5 s past it.
         public var maxSecondsPerRun: Double
-        /// Stop gracefully on SIGINT and SIGTERM (for the command; tests stop the server by cancelling its task).
+        /// Stop on SIGINT and SIGTERM (for the command; tests stop the server by cancelling its task).
         public var handlesSignals: Bool
 
         public static let defaultPort = 8400
