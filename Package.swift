@@ -1,8 +1,8 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Uptake: a scriptable simulator of how an innovation spreads among firms.
-// Dependencies point one way: uptake -> UptakeBatch -> UptakeScripting -> UptakeKernel;
+// Dependencies point one way: uptake -> UptakeBatch, UptakeServe -> UptakeScripting -> UptakeKernel;
 // UptakeReport (formats and files for people) sits below UptakeBatch and needs only the kernel;
 // UptakeFiles (writing outputs whole or not at all) is a leaf below them.
 // The kernel never sees Lua; only UptakeScripting links CLua and CLuaShims.
@@ -19,6 +19,14 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
+        // uptake serve. No default traits: they bring swift-configuration, which the explorer does not use
+        // (traits on a dependency need tools 6.1).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        // Already under Hummingbird; named for the types the explorer uses directly (logger, channel, signals).
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +59,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // uptake serve: the explorer, a local web app over runs that a child uptake does (no Lua in the server).
+        .target(
+            name: "UptakeServe",
+            dependencies: [
+                "UptakeScripting", "UptakeReport", "UptakeKernel", "UptakeLocks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "uptake",
             dependencies: [
@@ -60,6 +82,7 @@ let package = Package(
                 "UptakeKernel",
                 "UptakeFiles",
                 "UptakeLocks",
+                "UptakeServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Rainbow", package: "Rainbow"),
             ],
@@ -94,6 +117,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Real HTTP and WebSocket against a started server, whose runs are children of the built uptake.
+        .testTarget(
+            name: "UptakeServeTests",
+            dependencies: ["UptakeServe", "UptakeScripting", "UptakeLocks", "UptakeTestSupport"]),
         .testTarget(
             name: "UptakeFuzzTargetsTests", dependencies: ["UptakeFuzzTargets", "UptakeScripting", "UptakeTestSupport"]),
         .testTarget(

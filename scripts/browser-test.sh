@@ -17,4 +17,6 @@ fi
 UPTAKE="${UPTAKE:-.build/debug/uptake}"
 [ -x "$UPTAKE" ] || swift build --product uptake
 # Selenium must not look for a browser or driver on the network: both are Debian's.
+# The HTML reports, then the explorer (uptake serve).
 SE_OFFLINE=true "$VENV/bin/python" Tests/Browser/report_test.py --uptake "$UPTAKE" "$@"
+SE_OFFLINE=true "$VENV/bin/python" Tests/Browser/explorer_test.py "$UPTAKE"

@@ -84,26 +84,13 @@ public final class RunSession {
         if let s = options.maxSeconds { limits.seconds = s }
         lua.setLimits(limits)
         options.phaseObserver?(.findingPlugins)
-        let catalog = PluginCatalog(searchPath: options.searchPath ?? .standard(scenarioFile: file))
-        let requests = try scenario.plugins.map { use -> PluginCatalog.Request in
-            let origin = scenario.context.diagnostic(path: ["plugins", use.name], problem: "")
-            var constraint: VersionConstraint? = nil
-            if let v = use.version {
-                do { constraint = try VersionConstraint(v) } catch {
-                    var d = scenario.context.diagnostic(path: ["plugins", use.name, "version"], problem: "\(error)")
-                    d.plugin = use.name
-                    throw d
-                }
-            }
-            return .init(name: use.name, constraint: constraint, origin: origin, requiredBy: "the scenario")
-        }
         var clock = DispatchTime.now()
         func lap() -> Double {
             let now = DispatchTime.now()
             defer { clock = now }
             return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
         }
-        let plugins = try catalog.resolve(requests)
+        let plugins = try RunSession.resolvePlugins(of: scenario, searchPath: options.searchPath)
         self.plugins = plugins
         if !options.ignoreLock, let lock = RunSession.lockfile(for: file) {
             try RunSession.namingPluginCopies(plugins) { try Lockfile.load(lock).verify(plugins, lockPath: lock.path) }
@@ -130,6 +117,29 @@ public final class RunSession {
                 hookObserver: options.hookObserver, logSink: options.logSink)
         }
         timings = ["resolve": resolveTime, "population": populationTime, "plugins": lap()]
+    }
+
+    /// The plugins a validated scenario uses, with their dependencies, in
+    /// load order: what a run would load, found without loading any of them
+    /// (for `uptake serve`, which shows their parameters). The search path
+    /// defaults to the one of `scenario.file`.
+    public static func resolvePlugins(of scenario: Scenario, searchPath: PluginSearchPath? = nil) throws
+        -> [PluginManifest]
+    {
+        let catalog = PluginCatalog(searchPath: searchPath ?? .standard(scenarioFile: scenario.file))
+        let requests = try scenario.plugins.map { use -> PluginCatalog.Request in
+            let origin = scenario.context.diagnostic(path: ["plugins", use.name], problem: "")
+            var constraint: VersionConstraint? = nil
+            if let v = use.version {
+                do { constraint = try VersionConstraint(v) } catch {
+                    var d = scenario.context.diagnostic(path: ["plugins", use.name, "version"], problem: "\(error)")
+                    d.plugin = use.name
+                    throw d
+                }
+            }
+            return .init(name: use.name, constraint: constraint, origin: origin, requiredBy: "the scenario")
+        }
+        return try catalog.resolve(requests)
     }
 
     /// The project's uptake.lock for a scenario file, if there is one.

@@ -91,6 +91,12 @@ struct RunCommand: ParsableCommand {
             visibility: .hidden))
     var noSupervise = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Write each finished tick's row of the series as one line of JSON on standard output (for uptake serve).",
+            visibility: .hidden))
+    var streamTicks = false
+
     func run() throws {
         let trace = try RunSupervision.childTrace()
         if trace == nil && !noSupervise { try RunSupervision.supervise(scenario: scenario) }
@@ -122,6 +128,7 @@ struct RunCommand: ParsableCommand {
             let tick = simulation.tick
             interruption.running(tick: tick + 1, of: ticks, date: calendar.label(tick + 1))
             progress?.tick(tick, of: ticks, date: calendar.label(tick), adoption: simulation.stats.adoption)
+            if streamTicks { streamLastRow(simulation) }
         }
         interruption.writingOutputs()
         let table = OutputTable(session.simulation)
@@ -152,6 +159,17 @@ struct RunCommand: ParsableCommand {
         return RunSummaryJSON.object(
             simulation: session.simulation, scenarioName: session.scenario.name, scenarioFile: scenario,
             plugins: plugins, seriesPath: seriesPath, firmsPath: firmsOut, program: UptakeVersion.build.description)
+    }
+
+    /// `--stream-ticks`: the row of the tick just finished, written at once
+    /// (standard output is a pipe, where print would hold it in a buffer).
+    /// The table is rebuilt each tick so that the row is exactly series.csv's
+    /// (the accounts and metrics seen so far); that costs O(ticks) per tick,
+    /// nothing beside the step over every firm.
+    func streamLastRow(_ simulation: Simulation) {
+        let table = OutputTable(simulation)
+        guard !table.rows.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(SeriesJSON.line(table, tick: table.rows.count - 1).utf8))
     }
 
     func sessionOptions(trace: RunTrace?, progress: RunProgress?) throws -> RunSession.Options {

@@ -14,7 +14,7 @@ struct Uptake: ParsableCommand {
         subcommands: [
             RunCommand.self, BatchCommand.self, ResultsCommand.self, SensitivityCommand.self, DiscoverCommand.self,
             ReportCommand.self, MergeCommand.self, SlurmCommand.self, CalibrateCommand.self, TestCommand.self,
-            PluginCommand.self, APICommand.self, BenchCommand.self, WorkerCommand.self,
+            PluginCommand.self, APICommand.self, BenchCommand.self, ServeCommand.self, WorkerCommand.self,
         ]
     )
 
@@ -34,8 +34,10 @@ struct Uptake: ParsableCommand {
     static func runCommand(_ arguments: [String]) throws {
         if let unknown = UnknownCommand(arguments, root: Uptake.self) { throw unknown }
         var command = try parseAsRoot(arguments)
-        // run and batch handle Ctrl-C themselves (RunInterruption, BatchCommand); the worker is theirs.
-        let handlesSignals = command is RunCommand || command is BatchCommand || command is WorkerCommand
+        // run, batch and serve handle Ctrl-C themselves (RunInterruption, BatchCommand, ExplorerServer);
+        // the worker is batch's.
+        let handlesSignals =
+            command is RunCommand || command is BatchCommand || command is WorkerCommand || command is ServeCommand
         let stopSignals = handlesSignals ? [] : removingTemporaryFilesOnSignals()
         defer { stopSignals.forEach { $0.cancel() } }
         try command.run()

@@ -14,10 +14,15 @@ public final class ChildProcess {
     public private(set) var commandFD: Int32 = -1
     /// Where to read results (the child's fd 3), when asked for.
     public private(set) var resultFD: Int32 = -1
+    /// Where to read the child's standard output and error, when captured.
+    public private(set) var outputFD: Int32 = -1
+    public private(set) var errorFD: Int32 = -1
+    /// Whether the child leads a process group of its own (killed as a whole when this is dropped unreaped).
+    public let ownsProcessGroup: Bool
     public private(set) var ending: Ending?
 
     /// How a child ended.
-    public enum Ending: Equatable, CustomStringConvertible {
+    public enum Ending: Equatable, Sendable, CustomStringConvertible {
         case exited(Int32)
         case signaled(Int32)
         public var description: String {
@@ -34,13 +39,22 @@ public final class ChildProcess {
 
     /// Starts `executable` with `arguments`. With `pipes`, the child reads
     /// commands on stdin and writes results on fd 3; otherwise it shares
-    /// this process's stdin. stdout and stderr are shared. `environment`
-    /// entries are added to this process's environment.
-    public init(executable: String, arguments: [String], environment: [String: String] = [:], pipes: Bool) throws {
+    /// this process's stdin. stdout and stderr are shared, unless
+    /// `captureOutput` gives each a pipe (`outputFD`, `errorFD`). With
+    /// `ownProcessGroup` the child leads a new process group, so that a
+    /// signal to the group (`kill(-pid, ...)`) also ends the processes it
+    /// starts (a supervised `uptake run` is two), and a Ctrl-C meant for
+    /// this process does not reach it. `environment` entries are added to this process's environment.
+    public init(
+        executable: String, arguments: [String], environment: [String: String] = [:], pipes: Bool,
+        captureOutput: Bool = false, ownProcessGroup: Bool = false
+    ) throws {
+        ownsProcessGroup = ownProcessGroup
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         var commands: [Int32] = [-1, -1], results: [Int32] = [-1, -1]
+        var output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
         if pipes {
             guard pipe(&commands) == 0, pipe(&results) == 0 else {
                 throw SpawnError(description: "cannot make pipes: \(String(cString: strerror(errno)))")
@@ -51,6 +65,29 @@ public final class ChildProcess {
             posix_spawn_file_actions_adddup2(&actions, commands[0], 0)
             posix_spawn_file_actions_adddup2(&actions, results[1], 3)
         }
+        if captureOutput {
+            guard pipe(&output) == 0, pipe(&errors) == 0 else {
+                throw SpawnError(description: "cannot make pipes: \(String(cString: strerror(errno)))")
+            }
+            for fd in output + errors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if ownProcessGroup {
+            // Started as from a shell: its own group, and default handling of
+            // the signals a server changes (SIGPIPE ignored by networking
+            // code, SIGINT and SIGTERM taken by its shutdown), since an
+            // ignored signal stays ignored across exec.
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for number in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, number) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setpgroup(&attributes, 0)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -60,42 +97,33 @@ public final class ChildProcess {
             envp.forEach { free($0) }
         }
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
-        if pipes {
-            close(commands[0])
-            close(results[1])
-        }
+        let status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        for fd in [commands[0], results[1], output[1], errors[1]] where fd >= 0 { close(fd) }
         guard status == 0 else {
-            if pipes {
-                close(commands[1])
-                close(results[0])
-            }
+            for fd in [commands[1], results[0], output[0], errors[0]] where fd >= 0 { close(fd) }
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(status)))")
         }
         pid = child
-        if pipes {
-            commandFD = commands[1]
-            resultFD = results[0]
-        }
+        commandFD = commands[1]
+        resultFD = results[0]
+        outputFD = output[0]
+        errorFD = errors[0]
     }
 
     deinit {
         closePipes()
         if ending == nil {
-            kill(pid, SIGKILL)
+            kill(ownsProcessGroup ? -pid : pid, SIGKILL)
             _ = wait(blocking: true)
         }
     }
 
     public func closePipes() {
-        if commandFD >= 0 {
-            close(commandFD)
-            commandFD = -1
-        }
-        if resultFD >= 0 {
-            close(resultFD)
-            resultFD = -1
-        }
+        for fd in [commandFD, resultFD, outputFD, errorFD] where fd >= 0 { close(fd) }
+        commandFD = -1
+        resultFD = -1
+        outputFD = -1
+        errorFD = -1
     }
 
     /// Sends one line to the child's stdin; false if the child is gone.
