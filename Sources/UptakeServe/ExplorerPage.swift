@@ -298,7 +298,8 @@ enum ExplorerPage {
               status('Done: ' + label);
               const links = m.downloads.map(d =>
                 el('a', { href: withToken(d.href), textContent: 'Download ' + d.name, download: '' }));
-              $('downloads').append(...links, el('span', { className: 'note', textContent: m.note }));
+              $('downloads').append(...links);
+              if (m.note) $('downloads').append(el('span', { className: 'note', textContent: m.note }));
               $('pin').disabled = false;
               if (baseline) pin();
               document.body.dataset.state = 'done';

@@ -50,8 +50,8 @@ struct ExplorerRun: Sendable {
         "adoption", "adopters", "productivity_index", "trust", "energy_gwh", "emissions_t", "spend_cumulative",
     ]
 
-    /// Said in the page beside the downloads while the HTML report is not part of the explorer.
-    static let reportNote = "An HTML report is not available here yet: series.csv has every number of the run."
+    /// What a finished run offers: its HTML report (`uptake run --report`), its series and its summary.
+    static let downloadFiles = ["report.html", "series.csv", "summary.json"]
 
     /// Serves one WebSocket: reads the page's side (its request, then
     /// nothing until it closes) while the run streams on the other.
@@ -94,7 +94,7 @@ struct ExplorerRun: Sendable {
             let folder = outputs.appendingPathComponent(id)
             let arguments =
                 ["run", scenario.path] + options + [
-                    "--out", folder.path, "--quiet", "--json", "--stream-ticks",
+                    "--out", folder.path, "--quiet", "--json", "--report", "--stream-ticks",
                     "--max-seconds", String(settings.maxSecondsPerRun),
                 ]
             // The slot is given back when the child's processes are gone, however the run ends.
@@ -175,10 +175,9 @@ struct ExplorerRun: Sendable {
         let summary = ExplorerRun.summaryOutputs.map { name in
             SummaryValue(name: name, unit: units[name] ?? "", value: last[name] ?? nil)
         }
-        let downloads = ["series.csv", "summary.json"].map { Download(name: $0, href: "runs/\(id)/\($0)") }
+        let downloads = ExplorerRun.downloadFiles.map { Download(name: $0, href: "runs/\(id)/\($0)") }
         return Message(
-            type: "done", run: id, charts: ExplorerCharts.charts(table), summary: summary, downloads: downloads,
-            note: ExplorerRun.reportNote)
+            type: "done", run: id, charts: ExplorerCharts.charts(table), summary: summary, downloads: downloads)
     }
 
     func send(_ message: Message, _ outbound: WebSocketOutboundWriter) async throws {

@@ -163,7 +163,7 @@ public struct ExplorerServer: Sendable {
         router.get("/runs/:id/:file") { _, context in
             let id = try context.parameters.require("id")
             let file = try context.parameters.require("file")
-            guard ["series.csv", "summary.json"].contains(file), runs.folder(of: id) != nil else {
+            guard ExplorerRun.downloadFiles.contains(file), runs.folder(of: id) != nil else {
                 return ExplorerServer.failure(.notFound, "no finished run \(id) with a file \(file)")
             }
             let url: URL
@@ -257,7 +257,9 @@ public struct ExplorerServer: Sendable {
             return refusal(ProjectFolder.PathRefusal.missing(name))
         }
         var headers = commonHeaders
-        headers[.contentType] = name.hasSuffix(".csv") ? "text/csv; charset=utf-8" : "application/json"
+        headers[.contentType] =
+            name.hasSuffix(".csv")
+            ? "text/csv; charset=utf-8" : name.hasSuffix(".html") ? "text/html; charset=utf-8" : "application/json"
         headers[.contentDisposition] = "attachment; filename=\"\(name)\""
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -170,6 +170,8 @@ def main():
         links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#downloads a")]
         checks.check(any("series.csv" in link and "token=" in link for link in links),
                      "series.csv can be downloaded", str(links))
+        checks.check(any("report.html" in link and "token=" in link for link in links),
+                     "the run's HTML report can be downloaded", str(links))
 
         driver.find_element(By.ID, "pin").click()
         driver.find_element(By.ID, "baseline").click()

@@ -108,7 +108,15 @@ final class ExplorerServerTests: XCTestCase {
         let charts = try XCTUnwrap(done["charts"] as? [[String: Any]])
         XCTAssertTrue(charts.allSatisfy { ($0["svg"] as? String)?.hasPrefix("<svg") == true })
         let downloads = try XCTUnwrap(done["downloads"] as? [[String: String]])
-        let series = try explorer.get("/" + downloads[0]["href"]!)
+        func href(_ name: String) throws -> String {
+            "/" + (try XCTUnwrap(downloads.first { $0["name"] == name }?["href"]))
+        }
+        XCTAssertEqual(downloads.map { $0["name"] }, ["report.html", "series.csv", "summary.json"])
+        let report = try explorer.get(try href("report.html"))
+        XCTAssertEqual(report.status, 200)
+        XCTAssertEqual(report.headers["content-type"], "text/html; charset=utf-8")
+        XCTAssertTrue(report.text.contains("<svg") && report.text.contains("Run report"), "the run's own HTML report")
+        let series = try explorer.get(try href("series.csv"))
         XCTAssertEqual(series.status, 200)
         XCTAssertEqual(series.headers["content-type"], "text/csv; charset=utf-8")
         let lines = series.text.split(separator: "\n")
@@ -117,7 +125,7 @@ final class ExplorerServerTests: XCTestCase {
         XCTAssertEqual(
             lines.dropFirst().map { Double($0.split(separator: ",", omittingEmptySubsequences: false)[adoption]) },
             ticks.map { $0["adoption"] as? Double }, "the streamed rows are series.csv's")
-        let summary = try explorer.get("/" + downloads[1]["href"]!)
+        let summary = try explorer.get(try href("summary.json"))
         XCTAssertEqual(try LoopbackClient.object(summary.text)["ticks"] as? Int, 5)
         XCTAssertEqual(try explorer.get("/runs/nope-1/series.csv").status, 404, "only runs of this server")
     }
