@@ -45,10 +45,10 @@ public struct CalibrationReport {
         var rows = [["parameter", "prior", "mean", "90% credible interval"]]
         for (d, p) in calibration.parameters.enumerated() {
             guard case .interval(let lo, let hi) = p.domain else { continue }
-            func value(_ u: Double) -> Double { lo + u * (hi - lo) }
             rows.append([
-                p.path, "\(Readable.number(lo)) to \(Readable.number(hi))", Readable.number(value(posterior.mean(d))),
-                Readable.interval(value(posterior.quantile(0.05, d)), value(posterior.quantile(0.95, d))),
+                p.path, "\(Readable.number(lo)) to \(Readable.number(hi))",
+                Readable.number(p.scaled(posterior.mean(d))),
+                Readable.interval(p.scaled(posterior.quantile(0.05, d)), p.scaled(posterior.quantile(0.95, d))),
             ])
         }
         out += TextTable.lines(rows).map { "  " + $0 }.joined(separator: "\n") + "\n"
@@ -79,10 +79,7 @@ public struct CalibrationReport {
         var csv = (calibration.parameters.map(\.path) + ["weight", "distance"]).joined(separator: ",") + "\n"
         let weights = posterior.normalisedWeights
         for (i, particle) in posterior.particles.enumerated() {
-            let values = zip(particle, calibration.parameters).map { u, p -> Double in
-                guard case .interval(let lo, let hi) = p.domain else { return u }
-                return lo + u * (hi - lo)
-            }
+            let values = zip(particle, calibration.parameters).map { $1.scaled($0) }
             csv += (values + [weights[i], posterior.distances[i]]).map(SeriesCSV.format).joined(separator: ",") + "\n"
         }
         var predictive = "date,segment,observed,low_5,median,high_95,covered\n"

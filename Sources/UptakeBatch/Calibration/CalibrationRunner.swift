@@ -57,12 +57,7 @@ public struct CalibrationRunner {
     }
 
     /// Values of the particles (unit cube -> each parameter's interval).
-    func values(_ unit: [Double]) -> [Double] {
-        zip(unit, calibration.parameters).map { u, p in
-            guard case .interval(let lo, let hi) = p.domain else { return u }
-            return lo + u * (hi - lo)
-        }
-    }
+    func values(_ unit: [Double]) -> [Double] { zip(unit, calibration.parameters).map { $1.scaled($0) } }
 
     public func run(out: String) throws -> Result {
         let data = try ObservedData.read(calibration.dataFile)
