@@ -6,10 +6,16 @@ return scenario {
   ticks = 40,
   seed = 42,
 
-  firms = { count = 20000, initial_adoption = 0.05 },
+  -- The calibrated world of baseline.lua (docs/decisions.md), so the two compare.
+  firms = {
+    count = 20000,
+    initial_adoption_by_size = { small = 0.064, medium = 0.13, large = 0.304 },
+    initial_awareness = 0.128,
+    threshold_base = 0.756,
+  },
   network = { kind = "small-world", degree = 8, rewire = 0.1 },
   homophily = 0.6,
-  model = { rule = "rogers" },
+  model = { rule = "rogers", media_influence = 0.047, word_of_mouth = 0.171, persuasion_rate = 0.71 },
 
   plugins = {
     { "tax-relief", rate = 0.3, sectors = { "manufacturing" }, from = "2025Q1" },

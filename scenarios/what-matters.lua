@@ -16,9 +16,10 @@ return experiment {
     ["tax-relief.rate"] = { 0, 0.3 },
   },
   uncertainties = {
-    ["model.word_of_mouth"] = { min = 0.25, max = 0.75 },     -- default 0.45
-    ["model.media_influence"] = { min = 0.01, max = 0.06 },   -- default 0.035
-    ["firms.initial_adoption"] = { min = 0.02, max = 0.08 },  -- default 0.05
+    -- The 90% credible intervals of the baseline's calibration (docs/decisions.md).
+    ["model.word_of_mouth"] = { min = 0.08, max = 0.9 },      -- baseline 0.171
+    ["model.media_influence"] = { min = 0.02, max = 0.095 },  -- baseline 0.047
+    ["firms.initial_awareness"] = { min = 0.02, max = 0.4 },  -- baseline 0.128
   },
   -- 10 trajectories x (3 + 1) = 40 runs per policy. For variance shares,
   -- design = { kind = "sobol", samples = 256 }: 256 x (3 + 2) runs per policy.

@@ -3,7 +3,7 @@
 -- with and without a tax relief, then PRIM finds the ranges that make
 -- adoption low.
 -- Run it with:  uptake batch scenarios/when-adoption-stalls.lua --out out/stalls.db
--- then:         uptake discover out/stalls.db --outcome 'adoption<=0.15'
+-- then:         uptake discover out/stalls.db --outcome 'adoption<=0.35'
 -- See docs/batch.md, "Scenario discovery".
 return experiment {
   name = "When adoption stalls",
@@ -17,9 +17,10 @@ return experiment {
     ["tax-relief.rate"] = { 0, 0.3 },
   },
   uncertainties = {
-    ["model.word_of_mouth"] = { min = 0.25, max = 0.75 },     -- default 0.45
-    ["model.media_influence"] = { min = 0.01, max = 0.06 },   -- default 0.035
-    ["firms.initial_adoption"] = { min = 0.02, max = 0.08 },  -- default 0.05
+    -- The 90% credible intervals of the baseline's calibration (docs/decisions.md).
+    ["model.word_of_mouth"] = { min = 0.08, max = 0.9 },      -- baseline 0.171
+    ["model.media_influence"] = { min = 0.02, max = 0.095 },  -- baseline 0.047
+    ["firms.initial_awareness"] = { min = 0.02, max = 0.4 },  -- baseline 0.128
   },
   -- 100 Latin-hypercube draws for each of the two policies.
   design = { kind = "lhs", samples = 100 },

@@ -15,8 +15,9 @@ struct CalibrateCommand: ParsableCommand {
             and the posterior predictive band against the data. Writes OUT/posterior.csv and
             OUT/predictive.csv. See docs/decisions.md.
 
-            Example:
+            Examples:
               uptake calibrate scenarios/calibrate-baseline.lua --out out/calibration
+              uptake calibrate scenarios/calibrate-baseline.lua --out out/quick --particles 10 --proposals 30 --generations 2
             """)
 
     @Argument(help: "The calibration file.")
@@ -27,6 +28,15 @@ struct CalibrateCommand: ParsableCommand {
         transform: ArgumentValues.path("--out", example: "out/calibration"))
     var out: String
 
+    @Option(help: "Particles kept per generation, instead of the file's (a quick look: --particles 10 --proposals 30).")
+    var particles: Int?
+
+    @Option(help: "Parameter sets run per generation, instead of the file's.")
+    var proposals: Int?
+
+    @Option(help: "Generations, instead of the file's.")
+    var generations: Int?
+
     @Option(help: "Worker processes running the generations' runs.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -34,8 +44,29 @@ struct CalibrateCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let calibration = try Calibration.load(file: file)
+        var calibration = try Calibration.load(file: file)
         guard (1...1024).contains(jobs) else { throw UserFacingError("--jobs \(jobs) is not from 1 to 1024") }
+        if let particles {
+            guard (2...100_000).contains(particles) else {
+                throw UserFacingError("--particles \(particles) is not from 2 to 100000")
+            }
+            calibration.particles = particles
+            if proposals == nil { calibration.proposals = max(calibration.proposals, particles) }
+        }
+        if let proposals {
+            guard (calibration.particles...10_000_000).contains(proposals) else {
+                throw UserFacingError(
+                    "--proposals \(proposals) is fewer than the \(calibration.particles) particles kept, or more than 10000000"
+                )
+            }
+            calibration.proposals = proposals
+        }
+        if let generations {
+            guard (1...100).contains(generations) else {
+                throw UserFacingError("--generations \(generations) is not from 1 to 100")
+            }
+            calibration.generations = generations
+        }
         let batch = BatchRunner.Options(
             jobs: jobs, program: UptakeVersion.build,
             isolation: .processes(executable: SelfExecutable.path, limits: BatchRunner.ProcessLimits()))

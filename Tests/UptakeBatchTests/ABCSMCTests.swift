@@ -68,11 +68,16 @@ final class ABCSMCTests: XCTestCase {
         XCTAssertLessThanOrEqual(coverage, 1.0)
     }
 
-    func testNoiseDebug() {
-        guard ProcessInfo.processInfo.environment["ABC_DEBUG"] != nil else { return }
-        let ys = (0..<2000).map { Self.simulate([0.5], sigma: 0.05, key: CounterRNG.derive(11, UInt64($0)))[0] - 0.5 }
-        let m = ys.reduce(0, +) / 2000, sd = (ys.map { ($0 - m) * ($0 - m) }.reduce(0, +) / 2000).squareRoot()
-        print("noise mean \(m) sd \(sd)")
+    /// A generation whose proposals all land farther than the last tolerance keeps only those within it.
+    func testTheToleranceNeverGrows() {
+        let abc = ABCSMC(dimensions: 1, proposals: 20, seed: 3)
+        let first = abc.propose(generation: 0, after: nil)
+        let population = abc.accept(particles: first, distances: first.indices.map { Double($0) }, after: nil)
+        XCTAssertEqual(population.tolerance, 3)
+        let next = abc.propose(generation: 1, after: population)
+        let worse = abc.accept(particles: next, distances: next.indices.map { 2.5 + Double($0) }, after: population)
+        XCTAssertEqual(worse.tolerance, 3)
+        XCTAssertEqual(worse.particles.count, 1)
     }
 
     func testProposalsAreReproducibleAndInsideThePrior() {

@@ -1,4 +1,5 @@
 import Foundation
+import UptakeKernel
 import UptakeTestSupport
 import XCTest
 
@@ -54,6 +55,11 @@ final class CalibrationTests: XCTestCase {
             result.generations.last!.population.tolerance, result.generations.first!.population.tolerance)
         let report = CalibrationReport(calibration: c, result: result)
         XCTAssertTrue(report.bands.allSatisfy(\.covers), "\(report.text)")
+        let closest = try XCTUnwrap(report.closest)
+        XCTAssertEqual(closest.distance, posterior.distances.min())
+        XCTAssertEqual(closest.values.map(\.path), ["toy.theta"])
+        XCTAssertEqual(closest.values[0].value, 0.4, accuracy: 0.1)
+        XCTAssertTrue(report.text.contains("Closest to the data"), report.text)
         let files = try report.write(to: f.path("out"))
         XCTAssertEqual(files.map { ($0 as NSString).lastPathComponent }, ["posterior.csv", "predictive.csv"])
         let posteriorCSV = try String(contentsOfFile: f.path("out/posterior.csv"), encoding: .utf8)
@@ -106,5 +112,38 @@ final class CalibrationTests: XCTestCase {
         let y2025 = data.points.filter { $0.date == "2025" }
         XCTAssertEqual(y2025.map(\.segment), ["all", "small", "medium", "large"])
         XCTAssertEqual(y2025.map(\.value), [0.2, 0.17, 0.304, 0.55])
+    }
+
+    /// Eurostat's survey asks in the first quarter: a year is its first tick; labels are taken as written.
+    func testAYearIsComparedWithItsFirstTick() throws {
+        let quarters = try TickCalendar(start: "2023Q1", unit: .quarter)
+        XCTAssertEqual(ObservedData.tick(of: "2023", in: quarters, ticks: 12), 0)
+        XCTAssertEqual(ObservedData.tick(of: "2025", in: quarters, ticks: 12), 8)
+        XCTAssertEqual(ObservedData.tick(of: "2024Q4", in: quarters, ticks: 12), 7)
+        XCTAssertNil(ObservedData.tick(of: "2021", in: quarters, ticks: 12))
+        XCTAssertNil(ObservedData.tick(of: "2026", in: quarters, ticks: 12))
+        let months = try TickCalendar(start: "2023-07", unit: .month)
+        XCTAssertEqual(ObservedData.tick(of: "2024", in: months, ticks: 24), 6)
+        XCTAssertNil(ObservedData.tick(of: "2023", in: months, ticks: 24))
+    }
+
+    func testTheShippedEurostatDataHasEverySizeClassFrom2023() throws {
+        let data = try ObservedData.read(Repository.root.appendingPathComponent("data/eurostat-enterprise-ai.csv").path)
+        for year in ["2023", "2024", "2025"] {
+            XCTAssertEqual(data.points.filter { $0.date == year }.map(\.segment), ["all", "small", "medium", "large"])
+        }
+    }
+
+    /// The band a survey would show: quantiles of the particles' values plus normal sampling error.
+    func testTheObservedBandAddsTheDataErrorToTheRuns() {
+        let one = NormalMixture(means: [0.2], weights: [1], sd: 0.01)
+        XCTAssertEqual(one.quantile(0.95), 0.2 + 0.016449, accuracy: 1e-5)
+        XCTAssertEqual(one.quantile(0.05), 0.2 - 0.016449, accuracy: 1e-5)
+        // Three equal runs far apart: the median is the middle one, each tail around the outer runs.
+        let three = NormalMixture(means: [0.1, 0.2, 0.3], weights: [1.0 / 3, 1.0 / 3, 1.0 / 3], sd: 0.01)
+        XCTAssertEqual(three.quantile(0.5), 0.2, accuracy: 1e-6)
+        XCTAssertEqual(three.quantile(0.05), 0.1 - 0.01 * 1.0364, accuracy: 1e-4)  // a third of Phi = 0.05
+        // With no data error it is the weighted quantile of the runs.
+        XCTAssertEqual(NormalMixture(means: [0.3, 0.1], weights: [0.2, 0.8], sd: 0).quantile(0.5), 0.1)
     }
 }

@@ -52,6 +52,42 @@ final class PopulationTests: XCTestCase {
         XCTAssertGreaterThan(share(.large), 3 * share(.small))
     }
 
+    /// Survey shares by size class seed exactly those shares (to rounding), the most innovative firms first.
+    func testInitialAdoptionBySizeGivesEachClassItsShare() throws {
+        let shares = [0.064, 0.13, 0.304]
+        let firms = try PopulationBuilder.build(
+            PopulationSpec(count: 20_000, initialAdoptionBySize: shares), rng: CounterRNG(seed: 5))
+        for size in FirmSize.allCases {
+            let members = (0..<firms.count).filter { firms.size[$0] == size.rawValue }
+            let adopters = members.filter { firms.stage[$0] == Stage.adopted.rawValue }
+            XCTAssertEqual(
+                adopters.count, Int((shares[Int(size.rawValue)] * Double(members.count)).rounded()), "\(size)")
+            XCTAssertTrue(adopters.allSatisfy { firms.adoptedTick[$0] == 0 })
+            // No non-adopter of the class is more innovative than its least innovative adopter.
+            let lowest = adopters.map { firms.innovativeness[$0] }.min()!
+            let others = members.filter { firms.stage[$0] != Stage.adopted.rawValue }
+            XCTAssertTrue(others.allSatisfy { firms.innovativeness[$0] <= lowest }, "\(size)")
+        }
+        // initialAdoption is not used when shares by size are given.
+        var spec = PopulationSpec(count: 2_000, initialAdoption: 0.5, initialAdoptionBySize: [0, 0, 0])
+        XCTAssertEqual(try PopulationBuilder.build(spec, rng: CounterRNG(seed: 5)).stage.filter { $0 != 0 }.count, 0)
+        spec.initialAdoptionBySize = nil
+        XCTAssertEqual(
+            try PopulationBuilder.build(spec, rng: CounterRNG(seed: 5)).stage.filter { $0 != 0 }.count, 1_000)
+    }
+
+    func testInitialAwarenessMakesThatShareOfNonAdoptersAware() throws {
+        var spec = PopulationSpec(count: 20_000, initialAdoption: 0.1)
+        spec.initialAwareness = 0.3
+        let firms = try PopulationBuilder.build(spec, rng: CounterRNG(seed: 8))
+        let adopted = firms.stage.filter { $0 == Stage.adopted.rawValue }.count
+        let aware = firms.stage.filter { $0 == Stage.aware.rawValue }.count
+        XCTAssertEqual(adopted, 2_000)
+        XCTAssertEqual(Double(aware) / 18_000, 0.3, accuracy: 0.015)
+        XCTAssertEqual(aware + adopted + firms.stage.filter { $0 == Stage.unaware.rawValue }.count, 20_000)
+        XCTAssertEqual(try PopulationBuilder.build(spec, rng: CounterRNG(seed: 8)).stage, firms.stage)
+    }
+
     func testCounterRNGIsAPureFunctionOfItsKey() {
         let a = CounterRNG(seed: 11), b = CounterRNG(seed: 11), c = CounterRNG(seed: 12)
         XCTAssertEqual(

@@ -108,9 +108,11 @@ final class RunTests: XCTestCase {
 }
 
 final class CalibrationTests: XCTestCase {
-    /// The baseline lands in the spec's ranges: about 5-8% of firms in 2023,
-    /// 13-20% by 2025, large firms well ahead of small ones (Eurostat 2025: 55% vs 17%).
-    func testBaselineLandsInTheCalibrationRanges() throws {
+    /// The baseline follows the data it was calibrated to (data/eurostat-enterprise-ai.csv, by
+    /// `uptake calibrate scenarios/calibrate-baseline.lua`): each year's share in its first quarter,
+    /// when Eurostat's survey asks, for all firms and each size class, within 3 percentage points
+    /// (large firms 5; 2023, the initial state, within half a point).
+    func testBaselineFollowsEurostatBySizeClass() throws {
         let file = Repository.root.appendingPathComponent("scenarios/baseline.lua").path
         let s = try RunSession(
             file: file,
@@ -118,14 +120,29 @@ final class CalibrationTests: XCTestCase {
                 searchPath: PluginSearchPath(directories: [Repository.root.appendingPathComponent("plugins")])))
         try s.run()
         let sim = s.simulation
-        let end2023 = sim.history[sim.calendar.lastTick(ofYear: 2023)],
-            end2025 = sim.history[sim.calendar.lastTick(ofYear: 2025)]
-        XCTAssertTrue((0.05...0.08).contains(end2023.adoption), "2023: \(end2023.adoption)")
-        XCTAssertTrue((0.13...0.20).contains(end2025.adoption), "2025: \(end2025.adoption)")
-        let large = TickStats.share(end2025.sizeAdopters[2], end2025.sizeTotals[2])
-        let small = TickStats.share(end2025.sizeAdopters[0], end2025.sizeTotals[0])
-        XCTAssertGreaterThan(large, 2.5 * small, "large \(large) vs small \(small)")
-        XCTAssertTrue((0.4...0.8).contains(large), "large firms in 2025: \(large)")
+        let data = try String(
+            contentsOf: Repository.root.appendingPathComponent("data/eurostat-enterprise-ai.csv"), encoding: .utf8)
+        var checked = 0
+        for line in data.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            guard let year = Int(fields[0]), year >= 2023, let observed = Double(fields[2]) else { continue }
+            let t = sim.calendar.firstTick(ofYear: year)
+            let stats = sim.history[t]
+            let simulated: Double
+            if let size = FirmSize(name: fields[1]) {
+                let z = Int(size.rawValue)
+                simulated = TickStats.share(stats.sizeAdopters[z], stats.sizeTotals[z])
+            } else {
+                XCTAssertEqual(fields[1], "all")
+                simulated = stats.adoption
+            }
+            // Large firms are few (about 680 of 20,000), so their share varies most from seed to seed
+            // (2025: 51.4%, 53.3%, 54.1%, 55.2% under seeds 42, 1, 2, 3).
+            let tolerance = year == 2023 ? 0.005 : fields[1] == "large" ? 0.05 : 0.03
+            XCTAssertEqual(simulated, observed, accuracy: tolerance, "\(year) \(fields[1])")
+            checked += 1
+        }
+        XCTAssertEqual(checked, 12)
     }
 }
 

@@ -43,6 +43,21 @@ final class ScenarioErrorTests: XCTestCase {
         }
     }
 
+    func testInitialAdoptionBySizeIsCheckedAndExcludesTheOverallShare() throws {
+        let p = try TemporaryProject()
+        let both = try p.scenario(
+            extra: "firms = { initial_adoption = 0.05, initial_adoption_by_size = { large = 0.3 } },", name: "both.lua")
+        let d = try XCTUnwrap(p.failure(both))
+        XCTAssertTrue(d.problem.contains("both initial_adoption and initial_adoption_by_size"), d.description)
+        let typo = try p.scenario(extra: "firms = { initial_adoption_by_size = { larg = 0.3 } },", name: "typo.lua")
+        let e = try XCTUnwrap(p.failure(typo))
+        XCTAssertTrue(e.problem.contains("unknown key 'larg'"), e.description)
+        XCTAssertTrue(e.fix?.contains("large") ?? false, e.description)
+        let range = try p.scenario(extra: "firms = { initial_adoption_by_size = { small = 1.5 } },", name: "range.lua")
+        let f = try XCTUnwrap(p.failure(range))
+        XCTAssertTrue(f.problem.contains("small"), f.description)
+    }
+
     func testUnknownPluginIsNamedWithItsLine() throws {
         let p = try TemporaryProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")

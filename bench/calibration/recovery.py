@@ -2,8 +2,8 @@
 """Does uptake calibrate recover parameters it knows? (issue 13, item 2)
 
 For each trial: pick true values of two parameters of the baseline, run
-`uptake run` with them, take adoption (all firms and by size class) at the end
-of 2023, 2024 and 2025 as "observed" data with se = 0.01, calibrate with
+`uptake run` with them (12 quarters), take adoption (all firms and by size
+class) at the end of 2023, 2024 and 2025 as "observed" data with se = 0.01, calibrate with
 uniform priors, and check whether each 90% credible interval covers the truth.
 Prints one line per trial and the coverage. Needs only the Python standard
 library and the uptake binary.
@@ -36,7 +36,7 @@ def main():
         try:
             for d in ("scenarios", "plugins"):
                 shutil.copytree(os.path.join(repo, d), os.path.join(work, d))
-            sets = [f"--set=firms.count={args.firms}"] + [f"--set={p}={v!r}" for p, v in truth.items()]
+            sets = [f"--set=firms.count={args.firms}", "--set=ticks=12"] + [f"--set={p}={v!r}" for p, v in truth.items()]
             subprocess.run([uptake, "run", "scenarios/baseline.lua", "--quiet", "--out", "truth", "--seed", str(100 + t)] + sets,
                            cwd=work, check=True, stdout=subprocess.DEVNULL)
             rows = list(csv.DictReader(open(os.path.join(work, "truth", "series.csv"))))
@@ -45,7 +45,7 @@ def main():
                 for year in ("2023", "2024", "2025"):
                     last = [r for r in rows if r["date"].startswith(year)][-1]
                     for segment, column in SEGMENTS.items():
-                        f.write(f"{year},{segment},{last[column]},0.01\n")
+                        f.write(f"{last['date']},{segment},{last[column]},0.01\n")
             priors = ",\n    ".join(f'["{p}"] = {{ min = {lo}, max = {hi} }}' for p, (lo, hi) in PARAMETERS.items())
             with open(os.path.join(work, "scenarios", "recover.lua"), "w") as f:
                 f.write(f"""return calibration {{
@@ -53,7 +53,7 @@ def main():
   parameters = {{
     {priors}
   }},
-  set = {{ ["firms.count"] = {args.firms} }},
+  set = {{ ["firms.count"] = {args.firms}, ticks = 12 }},
   particles = {args.particles}, proposals = {args.proposals}, generations = {args.generations}, seed = {t + 1},
 }}
 """)

@@ -17,7 +17,8 @@ import UptakeKernel
 ///   population's weighted covariance (Beaumont et al.), redrawn until it
 ///   falls inside the cube.
 /// - After simulation, the tolerance is the `quantile` of the generation's
-///   distances; particles within it are the new population, weighted by
+///   distances, or the last tolerance if that is smaller (it never grows);
+///   particles within it are the new population, weighted by
 ///   prior / sum_j w_j K(theta | theta_j) (1 in generation 0).
 ///
 /// Every draw is a pure function of (seed, generation, particle, attempt), so
@@ -113,7 +114,10 @@ public struct ABCSMC: Sendable {
         let finite = distances.filter { $0.isFinite }.sorted()
         guard !finite.isEmpty else { return Population(particles: [], weights: [], distances: [], tolerance: .nan) }
         let k = max(1, Int((quantile * Double(finite.count)).rounded(.up)))
-        let tolerance = finite[k - 1]
+        // The tolerance never grows (Del Moral et al. 2012): when the kernel spreads a generation's
+        // proposals so widely that its quantile lies above the last tolerance, fewer particles are kept.
+        let tolerance = min(
+            finite[k - 1], previous.map { $0.tolerance.isFinite ? $0.tolerance : .infinity } ?? .infinity)
         let kept = particles.indices.filter { distances[$0].isFinite && distances[$0] <= tolerance }
         var weights = [Double](repeating: 1, count: kept.count)
         if let previous, !previous.particles.isEmpty {

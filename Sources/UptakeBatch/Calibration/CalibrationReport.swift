@@ -5,7 +5,8 @@ import UptakeReport
 /// What a calibration found, for people (text) and for tools (CSV files):
 /// the posterior of each parameter (weighted mean and 90% credible
 /// interval), the effective sample size, and the posterior predictive band
-/// (5% to 95% of the kept particles' simulated values) against every data point.
+/// against every data point (5% to 95% of the kept particles' simulated values,
+/// and of those values plus the data's sampling error, which the data are checked against).
 public struct CalibrationReport {
     public let calibration: Calibration
     public let result: CalibrationRunner.Result
@@ -15,14 +16,18 @@ public struct CalibrationReport {
         self.result = result
     }
 
-    /// A data point with its predictive band.
+    /// A data point with its predictive bands.
     public struct Band: Sendable {
         public var point: ObservedData.Point
-        public var low: Double, median: Double, high: Double
+        /// 5%, 50% and 95% of the kept particles' simulated values (the model's own spread).
+        public var runsLow: Double, median: Double, runsHigh: Double
+        /// 5% to 95% of what the data would show: a simulated value plus the data's sampling error
+        /// (normal, its se), over the kept particles by weight. The data are checked against this.
+        public var low: Double, high: Double
         public var covers: Bool { point.value >= low && point.value <= high }
     }
 
-    /// The band of each fitted point over the last generation's kept particles, by weight.
+    /// The bands of each fitted point over the last generation's kept particles, by weight.
     public var bands: [Band] {
         let last = result.generations.last!
         let kept = last.particles.indices.filter { last.distances[$0] <= last.population.tolerance }
@@ -31,10 +36,21 @@ public struct CalibrationReport {
             let values = kept.map { last.simulated[$0][j] }
             let population = ABCSMC.Population(
                 particles: values.map { [$0] }, weights: weights, distances: [], tolerance: 0)
+            let se = point.standardError ?? Calibration.defaultStandardError
+            let observed = NormalMixture(means: values, weights: population.normalisedWeights, sd: se)
             return Band(
-                point: point, low: population.quantile(0.05, 0), median: population.quantile(0.5, 0),
-                high: population.quantile(0.95, 0))
+                point: point, runsLow: population.quantile(0.05, 0), median: population.quantile(0.5, 0),
+                runsHigh: population.quantile(0.95, 0), low: observed.quantile(0.05), high: observed.quantile(0.95))
         }
+    }
+
+    /// The kept particle with the smallest distance: its parameter values and distance.
+    public var closest: (values: [(path: String, value: Double)], distance: Double)? {
+        let posterior = result.posterior
+        guard let i = posterior.distances.indices.min(by: { posterior.distances[$0] < posterior.distances[$1] })
+        else { return nil }
+        let values = zip(calibration.parameters, posterior.particles[i]).map { ($0.path, $0.scaled($1)) }
+        return (values, posterior.distances[i])
     }
 
     public var text: String {
@@ -52,12 +68,21 @@ public struct CalibrationReport {
             ])
         }
         out += TextTable.lines(rows).map { "  " + $0 }.joined(separator: "\n") + "\n"
+        if let best = closest {
+            // The means of a wide posterior need not fit together; the closest particle does.
+            out +=
+                "\nClosest to the data (distance \(Readable.number(best.distance))), a point estimate for the scenario:\n"
+                + best.values.map { "  \($0.path) = \(Readable.number($0.value))" }.joined(separator: "\n") + "\n"
+        }
         let bands = self.bands
-        out += "\nPosterior predictive band against the data (5% to 95% of the kept particles' runs):\n"
-        var table = [["date", "segment", "observed", "median", "band", "covered"]]
+        out +=
+            "\nPosterior predictive band against the data: 5% to 95% of the kept particles' runs, and of what a survey"
+            + " would show (a run plus the data's standard error, one percentage point where the file gives none):\n"
+        var table = [["date", "segment", "observed", "median", "runs", "with data error", "covered"]]
         for b in bands {
             table.append([
                 b.point.date, b.point.segment, Readable.percent(b.point.value), Readable.percent(b.median),
+                "\(Readable.percent(b.runsLow)) to \(Readable.percent(b.runsHigh))",
                 "\(Readable.percent(b.low)) to \(Readable.percent(b.high))", b.covers ? "yes" : "NO",
             ])
         }
@@ -82,11 +107,12 @@ public struct CalibrationReport {
             let values = zip(particle, calibration.parameters).map { $1.scaled($0) }
             csv += (values + [weights[i], posterior.distances[i]]).map(SeriesCSV.format).joined(separator: ",") + "\n"
         }
-        var predictive = "date,segment,observed,low_5,median,high_95,covered\n"
+        var predictive = "date,segment,observed,runs_low_5,median,runs_high_95,low_5,high_95,covered\n"
         for b in bands {
             predictive +=
                 [b.point.date, b.point.segment].joined(separator: ",") + ","
-                + [b.point.value, b.low, b.median, b.high].map(SeriesCSV.format).joined(separator: ",") + ","
+                + [b.point.value, b.runsLow, b.median, b.runsHigh, b.low, b.high].map(SeriesCSV.format).joined(
+                    separator: ",") + ","
                 + (b.covers ? "true" : "false") + "\n"
         }
         let outputs = StagedOutputs()

@@ -5,7 +5,8 @@ import UptakeScripting
 /// The series a calibration fits: a CSV file with the columns `date`,
 /// `segment`, `value` and optionally `se` (standard error, same unit as
 /// value) and `source`. A date is a calendar label of the scenario's
-/// calendar (`2024Q4`) or a year (`2024`, meaning the year's last tick).
+/// calendar (`2024Q4`) or a year (`2024`, meaning the year's first tick: surveys such as
+/// Eurostat's ICT usage in enterprises collect their answers in the first quarter of the year).
 ///
 ///     date,segment,value,se,source
 ///     2023,all,0.080,0.005,"Eurostat isoc_eb_ai, EU27, 2023"
@@ -71,12 +72,16 @@ public struct ObservedData: Sendable {
         return ObservedData(file: file, points: points)
     }
 
-    /// The tick of a data date in `calendar`: a label of it, or a year's last tick; nil outside the run.
+    /// The tick of a data date in `calendar`: a year's first tick, or a label of the calendar; nil outside the run.
     public static func tick(of date: String, in calendar: TickCalendar, ticks: Int) -> Int? {
-        if let t = calendar.tick(of: date) { return (0..<ticks).contains(t) ? t : nil }
-        guard date.count == 4, let year = Int(date) else { return nil }
-        let t = calendar.lastTick(ofYear: year)
-        return (0..<ticks).contains(t) ? t : nil
+        let t: Int?
+        if date.count == 4, let year = Int(date) {
+            t = calendar.firstTick(ofYear: year)
+        } else {
+            t = calendar.tick(of: date)
+        }
+        guard let t, (0..<ticks).contains(t) else { return nil }
+        return t
     }
 }
 

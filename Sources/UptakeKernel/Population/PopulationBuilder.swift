@@ -6,6 +6,12 @@ public struct PopulationSpec: Sendable {
     /// Share of firms that have already adopted at tick 0, drawn among the
     /// most innovative, weighted towards large firms.
     public var initialAdoption: Double
+    /// Shares of initial adopters within each size class (small, medium, large), as a survey gives
+    /// them; when set, it replaces `initialAdoption` and the size head start.
+    public var initialAdoptionBySize: [Double]?
+    /// Share of the firms that have not adopted at tick 0 which start `aware` (they know of the
+    /// innovation and are forming an opinion) rather than `unaware`; each drawn on its own.
+    public var initialAwareness: Double = 0
     /// Threshold = base - slope * innovativeness (falls with innovativeness, as the spec asks).
     public var thresholdBase: Double
     public var thresholdSlope: Double
@@ -25,11 +31,12 @@ public struct PopulationSpec: Sendable {
     public init(
         count: Int, sectors: [SectorProfile] = SectorProfile.defaults, initialAdoption: Double = 0.03,
         thresholdBase: Double = 0.6, thresholdSlope: Double = 0.35, records: [FirmRecord]? = nil,
-        regions: [String] = []
+        regions: [String] = [], initialAdoptionBySize: [Double]? = nil
     ) {
         self.count = count
         self.sectors = sectors
         self.initialAdoption = initialAdoption
+        self.initialAdoptionBySize = initialAdoptionBySize
         self.thresholdBase = thresholdBase
         self.thresholdSlope = thresholdSlope
         self.records = records
@@ -161,7 +168,23 @@ public enum PopulationBuilder {
             }
             return
         }
-        let k = Int((spec.initialAdoption * Double(firms.count)).rounded())
+        if let shares = spec.initialAdoptionBySize {
+            seedBySize(&firms, shares: shares)
+        } else {
+            seedMostInnovative(&firms, share: spec.initialAdoption)
+        }
+        if spec.initialAwareness > 0 {
+            for i in 0..<firms.count where firms.stage[i] == Stage.unaware.rawValue {
+                if rng.uniform(tick: -1, firm: i, stream: .initialStage) < spec.initialAwareness {
+                    firms.stage[i] = Stage.aware.rawValue
+                }
+            }
+        }
+    }
+
+    /// The round(share x N) firms with the highest innovativeness plus a size bonus start adopted.
+    static func seedMostInnovative(_ firms: inout FirmTable, share: Double) {
+        let k = Int((share * Double(firms.count)).rounded())
         guard k > 0 else { return }
         let sizeBonus: [Double] = [0, 1.2, 2.4]
         let score = (0..<firms.count).map { firms.innovativeness[$0] + sizeBonus[Int(firms.size[$0])] }
@@ -169,6 +192,25 @@ public enum PopulationBuilder {
         for firm in order.prefix(k) {
             firms.stage[firm] = Stage.adopted.rawValue
             firms.adoptedTick[firm] = 0
+        }
+    }
+
+    /// Within each size class, the round(share x class size) most innovative firms start adopted
+    /// (ties by firm number), so the initial shares by size are the given ones up to rounding.
+    static func seedBySize(_ firms: inout FirmTable, shares: [Double]) {
+        var members = [[Int]](repeating: [], count: FirmSize.allCases.count)
+        for i in 0..<firms.count { members[Int(firms.size[i])].append(i) }
+        for (size, group) in members.enumerated() {
+            let k = Int((shares[size] * Double(group.count)).rounded())
+            guard k > 0 else { continue }
+            let order = group.sorted { a, b in
+                let ea = firms.innovativeness[a], eb = firms.innovativeness[b]
+                return ea != eb ? ea > eb : a < b
+            }
+            for firm in order.prefix(k) {
+                firms.stage[firm] = Stage.adopted.rawValue
+                firms.adoptedTick[firm] = 0
+            }
         }
     }
 

@@ -133,14 +133,21 @@ public enum ModelTables {
             var model = LuaTable()
             model.set("rule", .string(pass.rule))
             var scenario = LuaTable()
-            for section in ["firms", "innovation", "macro", "limits"] { scenario.set(section, .table(LuaTable())) }
+            for section in ["innovation", "macro", "limits"] { scenario.set(section, .table(LuaTable())) }
+            // An optional section is read only when present, so the passes give it.
+            scenario.set("firms", .table(LuaTable(fields: [("initial_adoption_by_size", .table(LuaTable()))])))
             if pass.sector {
                 var profile = LuaTable()
                 profile.set("share", .number(0.1))
                 profile.set("size_mix", .table(LuaTable()))
                 var sectors = LuaTable()
                 sectors.set("*", .table(profile))
-                scenario.set("firms", .table(LuaTable(fields: [("sectors", .table(sectors))])))
+                scenario.set(
+                    "firms",
+                    .table(
+                        LuaTable(fields: [
+                            ("sectors", .table(sectors)), ("initial_adoption_by_size", .table(LuaTable())),
+                        ])))
             }
             scenario.set("network", .table(network))
             scenario.set("model", .table(model))

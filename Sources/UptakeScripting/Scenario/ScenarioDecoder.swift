@@ -68,7 +68,24 @@ public enum ScenarioDecoder {
         }
         guard var firms = try top.subtable("firms") else { return spec }
         spec.count = try firms.integer("count", default: spec.count, in: 1...50_000_000)!
+        let givesShare = firms.raw("initial_adoption") != nil
         spec.initialAdoption = try firms.number("initial_adoption", default: spec.initialAdoption, in: 0...1)!
+        spec.initialAwareness = try firms.number("initial_awareness", default: 0, in: 0...1)!
+        if var bySize = try firms.subtable("initial_adoption_by_size") {
+            // Survey data give adoption by size class; one overall share would have to be split by a guess.
+            if givesShare {
+                throw firms.error(
+                    "initial_adoption_by_size",
+                    "'firms' gives both initial_adoption and initial_adoption_by_size",
+                    fix:
+                        "Keep one: initial_adoption_by_size = { small = ..., medium = ..., large = ... } sets the share in each size class"
+                )
+            }
+            spec.initialAdoptionBySize = try FirmSize.allCases.map {
+                try bySize.number($0.name, default: 0, in: 0...1)!
+            }
+            try bySize.rejectUnknownKeys()
+        }
         spec.thresholdBase = try firms.number("threshold_base", default: spec.thresholdBase)!
         spec.thresholdSlope = try firms.number("threshold_slope", default: spec.thresholdSlope)!
         spec.regions = try firms.strings("regions") ?? []

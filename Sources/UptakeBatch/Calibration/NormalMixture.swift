@@ -1,0 +1,35 @@
+import Foundation
+
+/// A weighted mixture of normal distributions with one standard deviation: what a
+/// survey would report if the truth were one of the particles' simulated values
+/// (picked by weight) and the survey added its sampling error.
+struct NormalMixture {
+    var means: [Double]
+    /// Normalised (summing to 1).
+    var weights: [Double]
+    var sd: Double
+
+    func cdf(_ x: Double) -> Double {
+        zip(means, weights).map { m, w in w * 0.5 * erfc(-(x - m) / (sd * 2.0.squareRoot())) }.reduce(0, +)
+    }
+
+    /// The value below which a share q lies, by bisection (the CDF is increasing); a plain
+    /// weighted quantile of the means when sd is 0.
+    func quantile(_ q: Double) -> Double {
+        guard sd > 0, !means.isEmpty else {
+            let order = means.indices.sorted { means[$0] < means[$1] }
+            var cumulative = 0.0
+            for i in order {
+                cumulative += weights[i]
+                if cumulative >= q - 1e-12 { return means[i] }
+            }
+            return order.last.map { means[$0] } ?? .nan
+        }
+        var low = means.min()! - 10 * sd, high = means.max()! + 10 * sd
+        for _ in 0..<100 {
+            let middle = (low + high) / 2
+            if cdf(middle) < q { low = middle } else { high = middle }
+        }
+        return (low + high) / 2
+    }
+}
