@@ -103,7 +103,10 @@ public enum PluginArchive {
         var roots = Set<String>()
         for entry in archive where entry.type == .file {
             let path = entry.path
-            guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), path.contains("/") else {
+            // No absolute paths, no way up, and no hidden files (content hashes skip them, so they would go unchecked).
+            guard !path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
+                path.contains("/")
+            else {
                 throw Diagnostic(
                     file: archiveURL.path, problem: "the archive holds an unsafe path '\(path)'",
                     fix: "Only install archives made by `uptake plugin pack`")

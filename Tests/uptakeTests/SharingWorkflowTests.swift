@@ -1,0 +1,208 @@
+import Foundation
+import XCTest
+import UptakeTestSupport
+
+/// Two teams share a plugin through registries, as docs/plugins.md tells it,
+/// with the built `uptake` and the git program, all offline: team A makes a
+/// key, packs and publishes to a git registry (a local bare repository) and
+/// a folder registry; team B searches, installs, runs, updates within its
+/// constraint, and refuses what it should.
+final class SharingWorkflowTests: XCTestCase {
+    struct Team {
+        let root: URL
+        let home: URL
+        func uptake(_ arguments: [String]) throws -> UptakeCLI.Result {
+            try UptakeCLI.run(arguments, in: root, environment: ["HOME": home.path, "NO_COLOR": "1"])
+        }
+        func write(_ relative: String, _ text: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        func read(_ relative: String) throws -> String {
+            try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
+        }
+    }
+
+    func team(_ name: String) throws -> Team {
+        let root = try TemporaryFolder.make(prefix: "\(name)-")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+        return Team(root: root, home: try TemporaryFolder.make(prefix: "\(name)-home-"))
+    }
+
+    @discardableResult
+    func git(_ arguments: [String], in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost", "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@localhost",
+        ]) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw XCTSkip("git \(arguments) failed: \(text)") }
+        return text
+    }
+
+    /// Team A's plugin at `version`, packed into dist/.
+    func release(_ team: Team, version: String, share: String = "0.2") throws -> String {
+        try team.write(
+            "plugins/my-subsidy/plugin.toml",
+            """
+            name = "my-subsidy"
+            version = "\(version)"
+            api = "^1"
+            description = "Pays a share of small firms' adoption cost."
+            authors = ["Policy lab"]
+            license = "MIT"
+            """)
+        try team.write(
+            "plugins/my-subsidy/init.lua",
+            "return { on_tick = function(ctx) ctx.set('subsidy', \(share), { size = 'small' }) end }\n")
+        let r = try team.uptake(["plugin", "pack", "plugins/my-subsidy"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return "dist/my-subsidy-\(version).zip"
+    }
+
+    func testTwoTeamsShareAPluginThroughAGitAndAFolderRegistry() throws {
+        let a = try team("team-a"), b = try team("team-b")
+        let server = try TemporaryFolder.make(prefix: "server-")
+        let bare = server.appendingPathComponent("plugins.git")
+        try git(["init", "--quiet", "--bare", bare.path], in: server)
+        let gitRegistry = "git+file://" + bare.path
+        let folderRegistry = server.appendingPathComponent("shared-drive").path
+
+        // Team A: a key, a release, published to both registries.
+        let keygen = try a.uptake(["plugin", "keygen", "policy-lab"])
+        XCTAssertEqual(keygen.status, 0, keygen.stderr)
+        let trustLine = try XCTUnwrap(keygen.stdout.split(separator: "\n").last { $0.hasPrefix("policy-lab = [") })
+        for registry in [gitRegistry, folderRegistry] {
+            let r = try a.uptake(["plugin", "publish", try release(a, version: "1.0.0"), "--registry", registry])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("Published my-subsidy 1.0.0"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("signed by policy-lab"), r.stdout)
+        }
+
+        // Team B trusts policy-lab's key and requires signatures.
+        try b.write(
+            "uptake.toml",
+            """
+            require_signatures = true
+
+            [[registry]]
+            name = "lab-git"
+            url = "\(gitRegistry)"
+
+            [[registry]]
+            name = "shared-drive"
+            url = "\(folderRegistry)"
+
+            [publishers]
+            \(trustLine)
+            """)
+        let search = try b.uptake(["plugin", "search", "subsidy"])
+        XCTAssertEqual(search.status, 0, search.stderr)
+        XCTAssertTrue(
+            search.stdout.contains("my-subsidy 1.0.0  (registry 'lab-git', signed by policy-lab)"), search.stdout)
+        XCTAssertTrue(search.stdout.contains("(registry 'shared-drive', signed by policy-lab)"), search.stdout)
+
+        let install = try b.uptake(["plugin", "install", "my-subsidy@^1.0"])
+        XCTAssertEqual(install.status, 0, install.stderr)
+        XCTAssertTrue(install.stdout.contains("Installed my-subsidy 1.0.0 from registry 'lab-git'"), install.stdout)
+        var lock = try b.read("uptake.lock")
+        XCTAssertTrue(lock.contains("source = \"registry:lab-git\""), lock)
+        XCTAssertTrue(lock.contains("constraint = \"^1.0\""), lock)
+        XCTAssertFalse(lock.contains(b.root.path), "portable: \(lock)")
+        try b.write(
+            "scenario.lua", "return scenario { ticks = 4, firms = 200, seed = 1, plugins = { \"my-subsidy\" } }\n")
+        let run = try b.uptake(["run", "scenario.lua", "--quiet", "--out", "out"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+
+        // Team A releases a minor and a major version; team B takes the minor one only.
+        for version in ["1.1.0", "2.0.0"] {
+            let r = try a.uptake(["plugin", "publish", try release(a, version: version), "--registry", gitRegistry])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let outdated = try b.uptake(["plugin", "outdated"])
+        XCTAssertEqual(outdated.status, 0, outdated.stderr)
+        XCTAssertTrue(outdated.stdout.contains("1.0.0       1.1.0       2.0.0       ^1.0"), outdated.stdout)
+        let update = try b.uptake(["plugin", "update"])
+        XCTAssertEqual(update.status, 0, update.stderr)
+        XCTAssertTrue(update.stdout.contains("Installed my-subsidy 1.0.0 -> 1.1.0"), update.stdout)
+        XCTAssertTrue(update.stdout.contains("my-subsidy 2.0.0 is out of its constraint ^1.0"), update.stdout)
+        lock = try b.read("uptake.lock")
+        XCTAssertTrue(lock.contains("version = \"1.1.0\""), lock)
+        XCTAssertEqual(try b.uptake(["run", "scenario.lua", "--quiet", "--out", "out"]).status, 0)
+
+        // Someone else's key, signing as policy-lab, on the shared drive: refused.
+        let forger = try team("forger")
+        XCTAssertEqual(try forger.uptake(["plugin", "keygen", "policy-lab"]).status, 0)
+        let forged = try forger.uptake([
+            "plugin", "publish", try release(forger, version: "1.2.0", share: "0.9"), "--registry", folderRegistry,
+        ])
+        XCTAssertEqual(forged.status, 0, forged.stderr)
+        let refused = try b.uptake(["plugin", "install", "my-subsidy@^1.2"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(
+            refused.stderr.hasPrefix("Error: plugin 'my-subsidy' 1.2.0 (registry 'shared-drive') is signed with key"),
+            refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("does not list for publisher 'policy-lab'"), refused.stderr)
+        XCTAssertTrue(try b.read("uptake.lock").contains("version = \"1.1.0\""), "the lock is unchanged")
+
+        // An archive altered on the shared drive: refused by a project that installs from there.
+        let c = try team("team-c")
+        try c.write("uptake.toml", "[[registry]]\nname = \"shared-drive\"\nurl = \"\(folderRegistry)\"\n")
+        let archive = URL(fileURLWithPath: folderRegistry).appendingPathComponent("archives/my-subsidy-1.0.0.zip")
+        var bytes = try Data(contentsOf: archive)
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: archive)
+        let damaged = try c.uptake(["plugin", "install", "my-subsidy@=1.0.0"])
+        XCTAssertEqual(damaged.status, 1)
+        XCTAssertTrue(damaged.stderr.contains("does not match the checksum in its index"), damaged.stderr)
+
+        // Team B's installed copy altered by hand: the run refuses it.
+        try b.write("plugins/my-subsidy/init.lua", "return {}\n")
+        let altered = try b.uptake(["run", "scenario.lua", "--quiet", "--out", "out"])
+        XCTAssertEqual(altered.status, 1)
+        XCTAssertTrue(altered.stderr.contains("differs from uptake.lock: init.lua changed"), altered.stderr)
+    }
+
+    func testAPluginInstalledFromAGitTagIsPinnedAndRefusedWhenSignaturesAreRequired() throws {
+        let repo = try TemporaryFolder.make(prefix: "plugin-repo-")
+        try git(["init", "--quiet", repo.path], in: repo)
+        try Data("name = \"git-policy\"\nversion = \"1.2.0\"\napi = \"^1\"\n".utf8).write(
+            to: repo.appendingPathComponent("plugin.toml"))
+        try Data("return {}\n".utf8).write(to: repo.appendingPathComponent("init.lua"))
+        try git(["add", "."], in: repo)
+        try git(["commit", "--quiet", "-m", "1.2.0"], in: repo)
+        try git(["tag", "v1.2.0"], in: repo)
+        let b = try team("team-b")
+        let r = try b.uptake(["plugin", "install", "git+file://" + repo.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Installed plugins/git-policy"), r.stdout)
+        let origin = try b.read("plugins/git-policy/.uptake-origin.toml")
+        XCTAssertTrue(origin.contains("source = \"git+file://\(repo.path)#v1.2.0\""), origin)
+
+        let strict = try team("strict")
+        try strict.write("uptake.toml", "require_signatures = true\n")
+        let refused = try strict.uptake(["plugin", "install", "git+file://" + repo.path + "#v1.2.0"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("plugin 'git-policy' 1.2.0 (git+file://"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("is not signed"), refused.stderr)
+
+        let marker = b.root.appendingPathComponent("pwned")
+        let hostile = try b.uptake(["plugin", "install", "git+--upload-pack=touch \(marker.path)"])
+        XCTAssertEqual(hostile.status, 1)
+        XCTAssertTrue(hostile.stderr.contains("is not a git address uptake accepts"), hostile.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker.path))
+    }
+}
