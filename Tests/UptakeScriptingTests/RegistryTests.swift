@@ -7,11 +7,12 @@ import UptakeTestSupport
 /// drive (or a registry's index) can try.
 final class RegistryTests: XCTestCase {
     /// A team's project with a plugin packed into dist/.
-    func packed(_ name: String, version: String, dependencies: String = "", in project: TemporaryProject? = nil)
-        throws -> URL
-    {
-        let p = try project ?? TemporaryProject()
-        try p.plugin(name, version: version, dependencies: dependencies, initLua: "return { on_tick = function() end }")
+    func packed(
+        _ name: String, version: String, dependencies: String = "",
+        initLua: String = "return { on_tick = function() end }"
+    ) throws -> URL {
+        let p = try TemporaryProject()
+        try p.plugin(name, version: version, dependencies: dependencies, initLua: initLua)
         return try PluginArchive.pack(
             p.plugins.appendingPathComponent(name), into: p.root.appendingPathComponent("dist"))
     }
@@ -155,7 +156,8 @@ final class RegistryTests: XCTestCase {
         let shared = FolderRegistry(name: "shared", root: registry)
         _ = try shared.publish(try packed("my-subsidy", version: "1.0.0"), signedWith: key)
         // Someone with write access replaces the archive: the index's checksum catches it.
-        let evil = try packed("my-subsidy", version: "1.0.0")
+        let evil = try packed(
+            "my-subsidy", version: "1.0.0", initLua: "return { on_tick = function(ctx) ctx.set('subsidy', 1) end }")
         try FileManager.default.removeItem(at: registry.appendingPathComponent("archives/my-subsidy-1.0.0.zip"))
         try FileManager.default.copyItem(at: evil, to: registry.appendingPathComponent("archives/my-subsidy-1.0.0.zip"))
         let team = try TemporaryProject()
@@ -325,7 +327,7 @@ final class RegistryTests: XCTestCase {
         }
         try p.write("uptake.toml", "require_signature = true\n")
         XCTAssertThrowsError(try SharingConfig.load(project: p.root)) { e in
-            XCTAssertTrue("\(e)".contains("did you mean 'require_signatures'"), "\(e)")
+            XCTAssertTrue("\(e)".contains("Did you mean 'require_signatures'?"), "\(e)")
         }
     }
 }

@@ -75,9 +75,19 @@ public struct SharingConfig: Sendable, Equatable {
                 file: path, line: e.source.begin.line, problem: "not valid TOML: \(e.description)",
                 fix: "Fix the syntax at that line")
         }
-        let locator = SourceLocator(file: path, source: text)
+        let lines = text.components(separatedBy: "\n")
+        // The line where the last part of `key` is set (or its table begins), for the message.
+        func line(of key: [String]) -> Int {
+            guard let last = key.last else { return 1 }
+            let found = lines.firstIndex { line in
+                let t = line.trimmingCharacters(in: .whitespaces)
+                return t.hasPrefix("[\(last)]") || t.hasPrefix("[[\(last)]]") || t.hasPrefix("\"\(last)\"")
+                    || (t.hasPrefix(last) && t.dropFirst(last.count).trimmingCharacters(in: .whitespaces).hasPrefix("="))
+            }
+            return found.map { $0 + 1 } ?? 1
+        }
         func fail(_ key: [String], _ problem: String, _ fix: String) -> Diagnostic {
-            Diagnostic(file: path, line: locator.line(of: key) ?? 1, problem: problem, fix: fix)
+            Diagnostic(file: path, line: line(of: key), problem: problem, fix: fix)
         }
         let known = ["require_signatures", "revoked_keys", "registry", "publishers"]
         for key in toml.keys where !known.contains(key) {
