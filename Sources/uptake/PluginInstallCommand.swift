@@ -49,7 +49,9 @@ struct PluginInstallCommand: ParsableCommand {
         let parts = source.split(separator: "@", maxSplits: 1).map(String.init)
         guard let name = parts.first, RegistryIndex.isValidName(name) else { return nil }
         guard parts.count == 2 else { return (name, nil) }
-        do { return (name, try VersionConstraint(parts[1])) } catch { throw UserFacingError("\(source): \(error)") }
+        do { return (name, try VersionConstraint(parts[1])) } catch let invalid as VersionConstraint.Invalid {
+            throw UserFacingError("in \(source), \(invalid.description)")
+        }
     }
 
     func destinationFolder() -> URL {

@@ -24,7 +24,9 @@ struct PluginProject {
     }
 
     func installer(_ search: PluginSearchOptions) throws -> RegistryInstaller {
-        RegistryInstaller(project: root, config: config, registries: try registries(), searchPath: search.searchPath)
+        RegistryInstaller(
+            project: root, config: config, registries: try registries(), searchPath: search.searchPath,
+            scenarioRequirements: ScenarioConstraints.collect(ScenarioConstraints.files(in: root)))
     }
 
     /// Prints what an install or update changed.

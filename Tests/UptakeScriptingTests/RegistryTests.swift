@@ -276,6 +276,14 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(rows.first?.locked, "1.0.0")
         XCTAssertEqual(rows.first?.wanted, "1.1.0")
         XCTAssertEqual(rows.first?.latest, "2.0.0")
+        // A scenario of the project that asks for ~1.0 holds it back.
+        let held = try team.scenario("{ \"base-lib\", version = \"~1.0\" },", name: "held.lua")
+        let requirements = ScenarioConstraints.collect([held])
+        XCTAssertEqual(requirements.map(\.by), ["scenario held.lua"])
+        var holding = try installer(team, config: cfg)
+        holding.scenarioRequirements = requirements
+        XCTAssertEqual(try holding.outdated().first?.wanted, "1.0.0")
+        XCTAssertEqual(try holding.update(nil), [])
         XCTAssertEqual(try installer(team, config: cfg).update(nil).map(\.to), ["1.1.0"])
         XCTAssertEqual(
             try PluginManifest.load(directory: team.plugins.appendingPathComponent("base-lib")).version,

@@ -86,7 +86,8 @@ public struct FolderRegistry: Sendable {
     /// with `key` (unsigned when nil). A published version is never replaced.
     public func publish(_ archiveURL: URL, signedWith key: PublisherKey?) throws -> PublishResult {
         let entry = try FolderRegistry.entry(for: archiveURL, signedWith: key)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)  // the first publish makes it
+        // The first publish makes the registry.
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var index = try self.index()
         if let existing = index.plugins.first(where: { $0.name == entry.name && $0.version == entry.version }) {
             guard existing.content == entry.content else {

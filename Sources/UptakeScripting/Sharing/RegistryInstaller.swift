@@ -13,11 +13,18 @@ public struct RegistryInstaller {
     /// Plugins already on the search path, for dependencies no registry has (the standard library).
     public var searchPath: PluginSearchPath
 
-    public init(project: URL, config: SharingConfig, registries: PluginRegistries, searchPath: PluginSearchPath) {
+    /// What the project's scenarios ask for (`ScenarioConstraints`), kept to as well.
+    public var scenarioRequirements: [RegistryResolver.Requirement]
+
+    public init(
+        project: URL, config: SharingConfig, registries: PluginRegistries, searchPath: PluginSearchPath,
+        scenarioRequirements: [RegistryResolver.Requirement] = []
+    ) {
         self.project = project
         self.config = config
         self.registries = registries
         self.searchPath = searchPath
+        self.scenarioRequirements = scenarioRequirements
     }
 
     /// What changed in the project.
@@ -66,8 +73,10 @@ public struct RegistryInstaller {
         return lock.entries.filter { $0.source.hasPrefix("registry:") }.map { e in
             let versions = all.filter { $0.name == e.name }.map(\.version).sorted(by: >)
             let c = (try? VersionConstraint(e.constraint ?? "*")) ?? (try! VersionConstraint("*"))
+            let scenarios = scenarioRequirements.filter { $0.name == e.name }.map(\.constraint)
+            let wanted = versions.first { v in c.admits(v) && scenarios.allSatisfy { $0.admits(v) } }
             return (
-                e.name, e.version, versions.first(where: c.admits).map(\.description),
+                e.name, e.version, wanted.map(\.description),
                 versions.first.map(\.description), e.constraint ?? "*"
             )
         }
@@ -97,6 +106,8 @@ public struct RegistryInstaller {
     ) throws -> [Change] {
         var candidates = registries.candidates
         let published = Set(candidates.map(\.name))
+        // A scenario's constraint on a published plugin counts; one on a plugin no registry has is the run's business.
+        let requirements = requirements + scenarioRequirements.filter { published.contains($0.name) }
         for m in PluginCatalog(searchPath: searchPath).manifests where !published.contains(m.name) {
             candidates.append(
                 .init(

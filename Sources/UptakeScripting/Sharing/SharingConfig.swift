@@ -82,7 +82,8 @@ public struct SharingConfig: Sendable, Equatable {
             let found = lines.firstIndex { line in
                 let t = line.trimmingCharacters(in: .whitespaces)
                 return t.hasPrefix("[\(last)]") || t.hasPrefix("[[\(last)]]") || t.hasPrefix("\"\(last)\"")
-                    || (t.hasPrefix(last) && t.dropFirst(last.count).trimmingCharacters(in: .whitespaces).hasPrefix("="))
+                    || (t.hasPrefix(last)
+                        && t.dropFirst(last.count).trimmingCharacters(in: .whitespaces).hasPrefix("="))
             }
             return found.map { $0 + 1 } ?? 1
         }
