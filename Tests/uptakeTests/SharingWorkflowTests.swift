@@ -205,4 +205,66 @@ final class SharingWorkflowTests: XCTestCase {
         XCTAssertTrue(hostile.stderr.contains("is not a git address uptake accepts"), hostile.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker.path))
     }
+
+    /// The key in keygen's line `policy-lab = ["ed25519:..."]`.
+    func publicKey(_ keygen: UptakeCLI.Result) throws -> String {
+        let line = try XCTUnwrap(keygen.stdout.split(separator: "\n").last { $0.hasPrefix("policy-lab = [") })
+        return String(try XCTUnwrap(line.split(separator: "\"").dropFirst().first))
+    }
+
+    func testAPublisherRotatesItsKeyAndAProjectRevokesTheOldOne() throws {
+        let a = try team("team-a"), b = try team("team-b")
+        let registry = try TemporaryFolder.make(prefix: "server-").appendingPathComponent("shared-drive").path
+        let old = try publicKey(try a.uptake(["plugin", "keygen", "policy-lab"]))
+        XCTAssertEqual(
+            try a.uptake(["plugin", "publish", try release(a, version: "1.0.0"), "--registry", registry]).status, 0)
+        func settings(trusting keys: [String], revoking revoked: [String] = []) throws {
+            let list = keys.map { "\"\($0)\"" }.joined(separator: ", ")
+            let revokedList = revoked.map { "\"\($0)\"" }.joined(separator: ", ")
+            try b.write(
+                "uptake.toml",
+                """
+                require_signatures = true
+                revoked_keys = [\(revokedList)]
+
+                [[registry]]
+                name = "shared-drive"
+                url = "\(registry)"
+
+                [publishers]
+                policy-lab = [\(list)]
+                """)
+        }
+        try settings(trusting: [old])
+        XCTAssertEqual(try b.uptake(["plugin", "install", "my-subsidy"]).status, 0)
+        try b.write(
+            "scenario.lua", "return scenario { ticks = 4, firms = 200, seed = 1, plugins = { \"my-subsidy\" } }\n")
+        XCTAssertEqual(try b.uptake(["run", "scenario.lua", "--quiet", "--out", "out"]).status, 0)
+
+        // The publisher makes a new key and signs the next release with it.
+        let newKeyFile = a.home.appendingPathComponent(".uptake/keys/policy-lab-2027.key").path
+        let new = try publicKey(try a.uptake(["plugin", "keygen", "policy-lab", "--out", newKeyFile]))
+        let ambiguous = try a.uptake(["plugin", "publish", try release(a, version: "1.1.0"), "--registry", registry])
+        XCTAssertEqual(ambiguous.status, 1)
+        XCTAssertTrue(ambiguous.stderr.contains("say which with --key"), ambiguous.stderr)
+        let signedNew = try a.uptake([
+            "plugin", "publish", "dist/my-subsidy-1.1.0.zip", "--registry", registry, "--key", newKeyFile,
+        ])
+        XCTAssertEqual(signedNew.status, 0, signedNew.stderr)
+
+        // Until the project lists the new key, the new release is refused.
+        let notYet = try b.uptake(["plugin", "update"])
+        XCTAssertEqual(notYet.status, 1)
+        XCTAssertTrue(notYet.stderr.contains("which \(b.root.path)/uptake.toml does not list"), notYet.stderr)
+        // Both keys listed during the rotation; the old one then revoked (a lost laptop):
+        // the installed copy signed with it no longer runs, and update brings the new release.
+        try settings(trusting: [old, new], revoking: [old])
+        let revoked = try b.uptake(["run", "scenario.lua", "--quiet", "--out", "out"])
+        XCTAssertEqual(revoked.status, 1)
+        XCTAssertTrue(revoked.stderr.contains("which \(b.root.path)/uptake.toml lists in revoked_keys"), revoked.stderr)
+        let update = try b.uptake(["plugin", "update"])
+        XCTAssertEqual(update.status, 0, update.stderr)
+        XCTAssertTrue(update.stdout.contains("Installed my-subsidy 1.0.0 -> 1.1.0"), update.stdout)
+        XCTAssertEqual(try b.uptake(["run", "scenario.lua", "--quiet", "--out", "out"]).status, 0)
+    }
 }

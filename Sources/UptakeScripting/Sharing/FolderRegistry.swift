@@ -127,7 +127,10 @@ public struct FolderRegistry: Sendable {
             try PluginSignature.sign(name: manifest.name, version: version, contentHash: content, with: $0)
         }
         return RegistryIndex.Entry(
-            name: manifest.name, version: version, api: manifest.api.text, description: manifest.description,
+            name: manifest.name, version: version, api: manifest.api.text,
+            // One line, as search prints it and as the index allows.
+            description: String(
+                manifest.description.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(2_000)),
             dependencies: manifest.dependencies.map {
                 .init(name: $0.name, version: $0.constraint.text, optional: $0.optional)
             },

@@ -91,7 +91,9 @@ public struct RegistryIndex: Codable, Sendable, Equatable {
                 e.archiveSHA256.range(of: "^[0-9a-f]{64}$", options: .regularExpression) != nil,
                 e.content.range(of: "^sha256:[0-9a-f]{64}$", options: .regularExpression) != nil,
                 (try? VersionConstraint(e.api)) != nil,
-                e.dependencies.allSatisfy({ isValidName($0.name) && (try? VersionConstraint($0.version)) != nil })
+                e.dependencies.allSatisfy({ isValidName($0.name) && (try? VersionConstraint($0.version)) != nil }),
+                e.publisher.map(isValidName) ?? true, e.key.map(PublisherKey.isPublicKeyText) ?? true,
+                e.description.count <= 2_000, !e.description.contains(where: { $0.isNewline })
             else {
                 throw Diagnostic(
                     file: place,
