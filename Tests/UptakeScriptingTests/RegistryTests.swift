@@ -247,6 +247,20 @@ final class RegistryTests: XCTestCase {
         }
     }
 
+    func testTwoPublishesAtOnceCannotBothRewriteTheIndex() throws {
+        let registry = try TemporaryFolder.make(prefix: "registry-")
+        let shared = FolderRegistry(name: "shared", root: registry)
+        let held = try PublishLock(registry: shared)
+        XCTAssertThrowsError(try shared.publish(try packed("my-subsidy", version: "1.0.0"), signedWith: nil)) { e in
+            XCTAssertTrue("\(e)".contains("another publish to registry 'shared' is under way"), "\(e)")
+        }
+        held.release()
+        guard case .published = try shared.publish(try packed("my-subsidy", version: "1.0.0"), signedWith: nil) else {
+            return XCTFail("publishing works once the lock is released")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: registry.appendingPathComponent("index.json.lock").path))
+    }
+
     func testGitAddressesThatCouldBeOptionsOrCommandsAreRefused() throws {
         XCTAssertEqual(try GitURL("git+file:///srv/git/plugins.git").repository, "file:///srv/git/plugins.git")
         XCTAssertEqual(try GitURL("git+https://example.org/team/p.git#v1.2.0").ref, "v1.2.0")

@@ -203,7 +203,22 @@ final class SharingWorkflowTests: XCTestCase {
         let hostile = try b.uptake(["plugin", "install", "git+--upload-pack=touch \(marker.path)"])
         XCTAssertEqual(hostile.status, 1)
         XCTAssertTrue(hostile.stderr.contains("is not a git address uptake accepts"), hostile.stderr)
+        try b.write("uptake.toml", "[[registry]]\nname = \"evil\"\nurl = \"git+--upload-pack=touch \(marker.path)\"\n")
+        let hostileRegistry = try b.uptake(["plugin", "search", "x"])
+        XCTAssertEqual(hostileRegistry.status, 1)
+        XCTAssertTrue(hostileRegistry.stderr.contains("is not a git address uptake accepts"), hostileRegistry.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker.path))
+
+        // A link in the repository could point anywhere on the machine: nothing is installed.
+        try FileManager.default.createSymbolicLink(
+            atPath: repo.appendingPathComponent("data.csv").path, withDestinationPath: "/etc/passwd")
+        try git(["add", "data.csv"], in: repo)
+        try git(["commit", "--quiet", "-m", "1.2.1"], in: repo)
+        try git(["tag", "v1.2.1"], in: repo)
+        let linked = try b.uptake(["plugin", "install", "git+file://" + repo.path + "#v1.2.1", "--to", "elsewhere"])
+        XCTAssertEqual(linked.status, 1)
+        XCTAssertTrue(linked.stderr.contains("holds a symbolic link, data.csv"), linked.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: b.root.appendingPathComponent("elsewhere").path))
     }
 
     /// The key in keygen's line `policy-lab = ["ed25519:..."]`.

@@ -88,6 +88,8 @@ public struct FolderRegistry: Sendable {
         let entry = try FolderRegistry.entry(for: archiveURL, signedWith: key)
         // The first publish makes the registry.
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let lock = try PublishLock(registry: self)
+        defer { lock.release() }
         var index = try self.index()
         if let existing = index.plugins.first(where: { $0.name == entry.name && $0.version == entry.version }) {
             guard existing.content == entry.content else {
