@@ -247,6 +247,26 @@ final class RegistryTests: XCTestCase {
         }
     }
 
+    func testAPluginMadeByHandIsReplacedOnlyWithForce() throws {
+        let registry = try TemporaryFolder.make(prefix: "registry-")
+        _ = try FolderRegistry(name: "shared", root: registry).publish(
+            try packed("my-subsidy", version: "1.0.0"), signedWith: nil)
+        let team = try TemporaryProject()
+        try team.plugin("my-subsidy", version: "0.3.0", initLua: "return {} -- our own")
+        XCTAssertThrowsError(
+            try installer(team, config: config(registry: registry)).install("my-subsidy", constraint: nil)
+        ) {
+            e in
+            XCTAssertTrue("\(e)".contains("was not installed from a registry"), "\(e)")
+        }
+        XCTAssertEqual(
+            try String(contentsOf: team.plugins.appendingPathComponent("my-subsidy/init.lua"), encoding: .utf8),
+            "return {} -- our own")
+        let changes = try installer(team, config: config(registry: registry)).install(
+            "my-subsidy", constraint: nil, force: true)
+        XCTAssertEqual(changes.map(\.from), ["0.3.0"])
+    }
+
     func testTwoPublishesAtOnceCannotBothRewriteTheIndex() throws {
         let registry = try TemporaryFolder.make(prefix: "registry-")
         let shared = FolderRegistry(name: "shared", root: registry)

@@ -6,9 +6,16 @@ public struct PluginRegistries {
     public struct Opened {
         public var registry: FolderRegistry
         public var index: RegistryIndex
+
+        public init(registry: FolderRegistry, index: RegistryIndex) {
+            self.registry = registry
+            self.index = index
+        }
     }
 
     public var opened: [Opened]
+
+    public init(opened: [Opened]) { self.opened = opened }
 
     /// Opens every registry of `config`, in its order.
     public static func open(_ config: SharingConfig, project: URL) throws -> PluginRegistries {

@@ -131,6 +131,15 @@ public struct RegistryInstaller {
             {
                 continue
             }
+            // A plugin made or copied by hand is the team's own work: replaced only when asked to.
+            if !force, FileManager.default.fileExists(atPath: installed.path), PluginOrigin.read(from: installed) == nil
+            {
+                throw Diagnostic(
+                    file: installed.path, plugin: name,
+                    problem:
+                        "plugins/\(name) was not installed from a registry; installing '\(name)' \(entry.version) from registry '\(registryName)' would replace it",
+                    fix: "Add --force to replace it, or rename your own plugin")
+            }
             staged.append((c, try fetch(entry, from: registryName, into: temp.appendingPathComponent(name))))
         }
         var newLock = lock
