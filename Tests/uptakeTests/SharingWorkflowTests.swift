@@ -126,6 +126,12 @@ final class SharingWorkflowTests: XCTestCase {
             "scenario.lua", "return scenario { ticks = 4, firms = 200, seed = 1, plugins = { \"my-subsidy\" } }\n")
         let run = try b.uptake(["run", "scenario.lua", "--quiet", "--out", "out"])
         XCTAssertEqual(run.status, 0, run.stderr)
+        // plugin lock pins the scenario's plugins and keeps where this one came from, its constraint and signature.
+        let relock = try b.uptake(["plugin", "lock", "scenario.lua"])
+        XCTAssertEqual(relock.status, 0, relock.stderr)
+        lock = try b.read("uptake.lock")
+        XCTAssertTrue(lock.contains("source = \"registry:lab-git\"\nhash = "), lock)
+        XCTAssertTrue(lock.contains("constraint = \"^1.0\"\npublisher = \"policy-lab\""), lock)
 
         // Team A releases a minor and a major version; team B takes the minor one only.
         for version in ["1.1.0", "2.0.0"] {
