@@ -22,6 +22,11 @@ struct PluginInstallCommand: ParsableCommand {
     func run() throws {
         if GitURL.isGitAddress(source) { return try installFromGit(try GitURL(source)) }
         if let request = try registryRequest() {
+            guard to == nil, !user else {
+                throw UserFacingError(
+                    "--to and --user are for a folder or an archive; a plugin from a registry goes into the project's "
+                        + "plugins/ and uptake.lock (leave them out)")
+            }
             let project = try PluginProject.current()
             let changes = try project.installer(search).install(
                 request.name, constraint: request.constraint, force: force)
@@ -34,8 +39,10 @@ struct PluginInstallCommand: ParsableCommand {
         let destination = destinationFolder()
         let url = URL(fileURLWithPath: source)
         if project.config.requireSignatures {
+            // Only a registry carries signatures: a folder or an archive given by hand has none.
+            let manifest = try PluginArchive.manifest(of: url)
             throw TrustRefusal(
-                .unsigned, plugin: url.lastPathComponent, version: "", place: source,
+                .unsigned, plugin: manifest.name, version: manifest.version.description, place: source,
                 config: project.config.displayFile)
         }
         report(try PluginArchive.install(url, into: destination, force: force))

@@ -204,6 +204,15 @@ final class SharingWorkflowTests: XCTestCase {
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("plugin 'git-policy' 1.2.0 (git+file://"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("is not signed"), refused.stderr)
+        try strict.write("plugins/hand-made/plugin.toml", "name = \"hand-made\"\nversion = \"0.1.0\"\n")
+        try strict.write("plugins/hand-made/init.lua", "return {}\n")
+        XCTAssertEqual(try strict.uptake(["plugin", "pack", "plugins/hand-made", "--out", "dist"]).status, 0)
+        let byHand = try strict.uptake(["plugin", "install", "dist/hand-made-0.1.0.zip", "--to", "elsewhere"])
+        XCTAssertEqual(byHand.status, 1)
+        XCTAssertTrue(
+            byHand.stderr.hasPrefix(
+                "Error: plugin 'hand-made' 0.1.0 (dist/hand-made-0.1.0.zip) is not signed, and "
+                    + "\(strict.root.path)/uptake.toml has require_signatures = true"), byHand.stderr)
 
         let marker = b.root.appendingPathComponent("pwned")
         let hostile = try b.uptake(["plugin", "install", "git+--upload-pack=touch \(marker.path)"])

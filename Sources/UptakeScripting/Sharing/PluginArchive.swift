@@ -94,6 +94,17 @@ public enum PluginArchive {
         return .installed(target)
     }
 
+    /// The manifest of a plugin folder or archive (the archive checked as `install` checks it).
+    public static func manifest(of source: URL) throws -> PluginManifest {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try PluginManifest.load(directory: source)
+        }
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-peek-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        return try PluginManifest.load(directory: try unpack(source, into: temp))
+    }
+
     /// Extracts an archive, refusing unsafe paths, and checks every checksum. Returns the plugin folder.
     static func unpack(_ archiveURL: URL, into temp: URL) throws -> URL {
         let archive: Archive

@@ -63,11 +63,22 @@ public struct RegistryInstaller {
         return try apply(roots(of: lock), preferred: preferred, lock: lock, newRoot: nil, force: false)
     }
 
+    /// A plugin from a registry as `plugin outdated` lists it.
+    public struct Outdated: Equatable, Sendable {
+        public var name: String
+        /// The version uptake.lock pins.
+        public var locked: String
+        /// The newest within the lock's constraint and the scenarios' (what `update` installs).
+        public var wanted: String?
+        /// The newest in any registry.
+        public var latest: String?
+        /// The lock's constraint.
+        public var constraint: String
+    }
+
     /// For `plugin outdated`: each plugin from a registry, its locked version,
-    /// the newest within its constraint and the newest of all.
-    public func outdated() throws -> [(
-        name: String, locked: String, wanted: String?, latest: String?, constraint: String
-    )] {
+    /// the newest within its constraints and the newest of all.
+    public func outdated() throws -> [Outdated] {
         let lock = try currentLock()
         let all = registries.candidates
         return lock.entries.filter { $0.source.hasPrefix("registry:") }.map { e in
@@ -75,10 +86,9 @@ public struct RegistryInstaller {
             let c = (try? VersionConstraint(e.constraint ?? "*")) ?? (try! VersionConstraint("*"))
             let scenarios = scenarioRequirements.filter { $0.name == e.name }.map(\.constraint)
             let wanted = versions.first { v in c.admits(v) && scenarios.allSatisfy { $0.admits(v) } }
-            return (
-                e.name, e.version, wanted.map(\.description),
-                versions.first.map(\.description), e.constraint ?? "*"
-            )
+            return Outdated(
+                name: e.name, locked: e.version, wanted: wanted.map(\.description),
+                latest: versions.first.map(\.description), constraint: e.constraint ?? "*")
         }
     }
 
