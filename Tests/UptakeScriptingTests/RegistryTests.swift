@@ -267,6 +267,28 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(changes.map(\.from), ["0.3.0"])
     }
 
+    func testTheScaffoldsPlaceholdersAreNotPublishedAndAMissingPluginSaysWhereToLook() throws {
+        let p = try TemporaryProject()
+        let folder = try PluginScaffold.create(name: "draft-policy", in: p.plugins)
+        let archive = try PluginArchive.pack(folder, into: p.root.appendingPathComponent("dist"))
+        let registry = try TemporaryFolder.make(prefix: "registry-")
+        XCTAssertThrowsError(try FolderRegistry(name: "shared", root: registry).publish(archive, signedWith: nil)) {
+            e in
+            XCTAssertTrue("\(e)".hasPrefix(archive.path + ": in plugin 'draft-policy': the manifest still has"), "\(e)")
+        }
+        let team = try TemporaryProject()
+        XCTAssertThrowsError(try installer(team, config: config(registry: registry)).install("ghost", constraint: nil))
+        {
+            e in
+            XCTAssertTrue(
+                "\(e)".contains("'ghost' (needed by your request) is in none of the registries (shared)"), "\(e)")
+            XCTAssertTrue(
+                "\(e)".hasSuffix(
+                    "Check the name with `uptake plugin search`, or add the registry that has it to uptake.toml"),
+                "\(e)")
+        }
+    }
+
     func testTwoPublishesAtOnceCannotBothRewriteTheIndex() throws {
         let registry = try TemporaryFolder.make(prefix: "registry-")
         let shared = FolderRegistry(name: "shared", root: registry)

@@ -117,6 +117,13 @@ public struct FolderRegistry: Sendable {
         defer { try? FileManager.default.removeItem(at: temp) }
         let folder = try PluginArchive.unpack(archiveURL, into: temp)
         let manifest = try PluginManifest.load(directory: folder)
+        // What `plugin check` refuses is refused here too: a shared plugin's users rely on these words.
+        do { try PluginChecker.refusePlaceholders(manifest) } catch var d as Diagnostic {
+            d.file = archiveURL.path
+            d.line = nil
+            d.fix = (d.fix ?? "") + ", then pack it again (`uptake plugin check` finds the rest)"
+            throw d
+        }
         guard folder.lastPathComponent == manifest.name else {
             throw Diagnostic(
                 file: archiveURL.path, plugin: manifest.name,

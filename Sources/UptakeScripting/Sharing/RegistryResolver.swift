@@ -66,7 +66,8 @@ public struct RegistryResolver {
         case .failure(let conflict):
             throw Diagnostic(
                 file: "uptake.lock", problem: "cannot choose plugin versions that fit together: " + conflict.text,
-                fix: "Relax a constraint (plugin install NAME@CONSTRAINT), or ask the publisher of the plugin "
+                fix: conflict.fix
+                    ?? "Relax a constraint (plugin install NAME@CONSTRAINT), or ask the publisher of the plugin "
                     + "that needs the missing version for a release that fits")
         }
     }
@@ -77,6 +78,8 @@ public struct RegistryResolver {
     struct Conflict: Error {
         var text: String
         var causes: Set<String>
+        /// How to fix it, when it is not a matter of versions (a plugin no registry has).
+        var fix: String? = nil
     }
 
     private mutating func solve(
@@ -101,7 +104,8 @@ public struct RegistryResolver {
                 Conflict(
                     text: "'\(name)' (needed by \(asker)) is in none of the registries ("
                         + (registryNames.isEmpty ? "uptake.toml names none" : registryNames.joined(separator: ", "))
-                        + ") nor on the plugin search path", causes: askers))
+                        + ") nor on the plugin search path", causes: askers,
+                    fix: "Check the name with `uptake plugin search`, or add the registry that has it to uptake.toml"))
         }
         var fitting = all.filter { c in wanted.allSatisfy { $0.constraint.admits(c.version) } }
         guard !fitting.isEmpty else {
@@ -111,6 +115,7 @@ public struct RegistryResolver {
             fitting.insert(fitting.remove(at: i), at: 0)
         }
         var reasons: [String] = []
+        var fixes: [String?] = []
         var causes = askers
         for candidate in fitting {
             budget -= 1
@@ -133,10 +138,11 @@ public struct RegistryResolver {
                 // Another version of this plugin cannot help: the conflict lies elsewhere.
                 guard conflict.causes.contains(name) else { return .failure(conflict) }
                 reasons.append("'\(name)' \(candidate.version) cannot be used because \(conflict.text)")
+                fixes.append(conflict.fix)
                 causes.formUnion(conflict.causes.subtracting([name]))
             }
         }
-        if reasons.count == 1 { return .failure(Conflict(text: reasons[0], causes: causes)) }
+        if reasons.count == 1 { return .failure(Conflict(text: reasons[0], causes: causes, fix: fixes.first ?? nil)) }
         return .failure(
             Conflict(
                 text: "no version of '\(name)' that fits "
