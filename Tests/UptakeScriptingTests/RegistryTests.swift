@@ -359,6 +359,30 @@ final class RegistryTests: XCTestCase {
         }
     }
 
+    func testTheResolverFallsBackToAnOlderVersionWhoseDependenciesFit() throws {
+        func candidate(_ name: String, _ version: String, _ deps: [(String, String)] = []) throws
+            -> RegistryResolver.Candidate
+        {
+            RegistryResolver.Candidate(
+                name: name, version: SemanticVersion(version)!,
+                dependencies: try deps.map { (name: $0.0, constraint: try VersionConstraint($0.1)) },
+                place: "registry 'lab'", entry: nil, registry: "lab")
+        }
+        var resolver = RegistryResolver(
+            candidates: [
+                try candidate("report-kit", "1.2.0", [("chart-lib", "^2")]),
+                try candidate("report-kit", "1.1.0", [("chart-lib", "^1")]),
+                try candidate("chart-lib", "1.4.0"), try candidate("chart-lib", "1.3.0"),
+            ], preferred: ["chart-lib": SemanticVersion(1, 3, 0)], registryNames: ["lab"])
+        let chosen = try resolver.resolve([
+            .init(name: "report-kit", constraint: try VersionConstraint("^1"), by: "you")
+        ])
+        XCTAssertEqual(
+            chosen["report-kit"]?.version, SemanticVersion(1, 1, 0), "1.2.0 needs a chart-lib that is nowhere")
+        XCTAssertEqual(
+            chosen["chart-lib"]?.version, SemanticVersion(1, 3, 0), "the pinned version is kept when it fits")
+    }
+
     func testAVersionOneLockIsStillRead() throws {
         let p = try TemporaryProject()
         try p.write(
