@@ -50,7 +50,8 @@ struct PluginLockCommand: ParsableCommand {
             PluginSearchPath.projectDirectory(from: URL(fileURLWithPath: first).deletingLastPathComponent())
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let url = project.appendingPathComponent(Lockfile.fileName)
-        let previous = FileManager.default.fileExists(atPath: url.path) ? try Lockfile.load(url) : nil
+        // An unreadable lock is made again from scratch, as its own error message tells users to do.
+        let previous = try? Lockfile.load(url)
         // Plugins installed from a registry on request stay pinned even when no scenario uses them yet.
         let catalog = PluginCatalog(searchPath: .standard(scenarioFile: first))
         for e in previous?.entries ?? [] where e.constraint != nil && pinned[e.name] == nil {
