@@ -383,6 +383,19 @@ final class RegistryTests: XCTestCase {
             chosen["chart-lib"]?.version, SemanticVersion(1, 3, 0), "the pinned version is kept when it fits")
     }
 
+    func testAnArchiveMayNotUnpackIntoTooManyFilesOrBytes() throws {
+        let archive = try packed("my-subsidy", version: "1.0.0")  // plugin.toml, init.lua and the checksums
+        let temp = try TemporaryFolder.make()
+        XCTAssertThrowsError(try PluginArchive.unpack(archive, into: temp, maximumFiles: 2)) { e in
+            XCTAssertTrue("\(e)".contains("would unpack into 3 files"), "\(e)")
+        }
+        XCTAssertThrowsError(try PluginArchive.unpack(archive, into: temp, maximumUnpackedBytes: 10)) { e in
+            XCTAssertTrue("\(e)".contains("over the limits of"), "\(e)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temp.path), [], "nothing was unpacked")
+        XCTAssertNoThrow(try PluginArchive.unpack(archive, into: temp))
+    }
+
     func testAVersionOneLockIsStillRead() throws {
         let p = try TemporaryProject()
         try p.write(

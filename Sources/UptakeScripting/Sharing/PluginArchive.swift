@@ -106,7 +106,10 @@ public enum PluginArchive {
     }
 
     /// Extracts an archive, refusing unsafe paths, and checks every checksum. Returns the plugin folder.
-    static func unpack(_ archiveURL: URL, into temp: URL) throws -> URL {
+    static func unpack(
+        _ archiveURL: URL, into temp: URL, maximumFiles: Int = maximumFiles,
+        maximumUnpackedBytes: UInt64 = maximumUnpackedBytes
+    ) throws -> URL {
         let archive: Archive
         do { archive = try Archive(url: archiveURL, accessMode: .read) } catch {
             throw Diagnostic(
