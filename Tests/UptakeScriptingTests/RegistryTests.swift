@@ -179,6 +179,18 @@ final class RegistryTests: XCTestCase {
         ) { e in
             guard let r = e as? TrustRefusal, case .tampered = r.reason else { return XCTFail("\(e)") }
         }
+        // ... or edits the dependencies the index lists (which choose other plugins' versions).
+        _ = try shared.publish(try packed("my-subsidy", version: "1.1.0"), signedWith: key)
+        index = try shared.index()
+        let last = index.plugins.count - 1
+        index.plugins[last].dependencies = [.init(name: "my-subsidy", version: "*", optional: false)]
+        try index.encoded().write(to: registry.appendingPathComponent("index.json"))
+        XCTAssertThrowsError(
+            try installer(team, config: config(registry: registry, trusting: key, require: true)).install(
+                "my-subsidy", constraint: try VersionConstraint("=1.1.0"))
+        ) { e in
+            XCTAssertTrue("\(e)".contains("does not match its index entry"), "\(e)")
+        }
         // A foreign key signing as policy-lab in another registry.
         let other = try TemporaryFolder.make(prefix: "registry-")
         _ = try FolderRegistry(name: "shared", root: other).publish(

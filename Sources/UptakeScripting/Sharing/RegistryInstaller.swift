@@ -199,13 +199,17 @@ public struct RegistryInstaller {
         try TrustPolicy(config: config).check(
             entry.pluginSignature, name: manifest.name, version: manifest.version.description, contentHash: content,
             place: place)
+        // The index's dependencies chose the other versions: they must be the manifest's own (the signature covers only the latter).
+        let dependencies = manifest.dependencies.map {
+            RegistryIndex.Dependency(name: $0.name, version: $0.constraint.text, optional: $0.optional)
+        }
         guard manifest.name == entry.name, manifest.version.description == entry.version, content == entry.content,
-            folder.lastPathComponent == entry.name
+            folder.lastPathComponent == entry.name, dependencies == entry.dependencies
         else {
             throw Diagnostic(
                 file: registry.root.appendingPathComponent(entry.archivePath).path, plugin: entry.name,
                 problem:
-                    "the archive of '\(entry.name)' \(entry.version) in \(place) holds '\(manifest.name)' \(manifest.version) with other content than its index says",
+                    "the archive of '\(entry.name)' \(entry.version) in \(place) holds '\(manifest.name)' \(manifest.version), which does not match its index entry (name, version, content or dependencies)",
                 fix: "Tell the registry's maintainers; do not install it")
         }
         return folder
