@@ -28,6 +28,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case lockfile
     /// A plugin archive (zip) given to `uptake plugin install`.
     case archive
+    /// A registry's `index.json`, then resolution over what it lists.
+    case registryIndex = "registry-index"
+    /// A project's `uptake.toml`.
+    case sharingConfig = "sharing-config"
     /// A results database opened by `uptake results`, `uptake sensitivity` and `uptake report`.
     case results
     /// A results database given to `uptake merge`.
@@ -48,6 +52,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .setValue: SetValueTarget.run(data)
         case .lockfile: LockfileTarget.run(data)
         case .archive: ArchiveTarget.run(data)
+        case .registryIndex: RegistryIndexTarget.run(data)
+        case .sharingConfig: SharingConfigTarget.run(data)
         case .results: ResultsTarget.run(data)
         case .merge: MergeTarget.run(data)
         case .luaAPI: LuaAPITarget.run(data)

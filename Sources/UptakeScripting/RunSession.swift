@@ -95,6 +95,9 @@ public final class RunSession {
         if !options.ignoreLock, let lock = RunSession.lockfile(for: file) {
             try RunSession.namingPluginCopies(plugins) { try Lockfile.load(lock).verify(plugins, lockPath: lock.path) }
         }
+        if !options.ignoreLock, let config = try RunSession.sharingConfig(for: file) {
+            try TrustPolicy(config: config).checkLoaded(plugins)
+        }
         let resolveTime = lap()
         options.phaseObserver?(
             .buildingPopulation(firms: scenario.config.population.records?.count ?? scenario.config.population.count))
@@ -148,6 +151,15 @@ public final class RunSession {
         guard let project = PluginSearchPath.projectDirectory(from: dir) else { return nil }
         let url = project.appendingPathComponent(Lockfile.fileName)
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// The project's uptake.toml for a scenario file, if there is one.
+    public static func sharingConfig(for scenarioFile: String) throws -> SharingConfig? {
+        let dir = URL(fileURLWithPath: scenarioFile).deletingLastPathComponent()
+        guard let project = PluginSearchPath.projectDirectory(from: dir),
+            FileManager.default.fileExists(atPath: project.appendingPathComponent(SharingConfig.fileName).path)
+        else { return nil }
+        return try SharingConfig.load(project: project)
     }
 
     /// Runs every tick with the plugins' hooks; `afterTick` is called at the

@@ -11,7 +11,7 @@ import UptakeScripting
 ///
 /// | error | printed | status |
 /// | --- | --- | --- |
-/// | `Diagnostic`, `FileSystemError`, `UserFacingError`, `InputFileError` | `Error: <its line>` | 1 |
+/// | `Diagnostic`, `FileSystemError`, `UserFacingError`, `InputFileError`, `TrustRefusal` | `Error: <its line>` | 1 |
 /// | `UnreadableFile` | `Error: cannot read PATH: <Foundation's reason>` | 1 |
 /// | a Foundation error about a path (one a command let through) | `Error: cannot use PATH: <reason>; ...` | 1 |
 /// | `UnknownCommand` (`uptake rn`) | `Error: <its line>` | 64 |
@@ -100,6 +100,7 @@ struct ErrorReport: Equatable {
         case let file as FileSystemError: return file.description
         case let refusal as UserFacingError: return refusal.description
         case let input as InputFileError: return input.description
+        case let refusal as TrustRefusal: return refusal.description
         case let unreadable as UnreadableFile:
             return "cannot read \(unreadable.path): \(unreadable.reason.localizedDescription)"
         default: return aboutPath(error)?.description

@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import UptakeScripting
 
-/// `uptake plugin ...`: find, inspect, make, check, pack, install and lock plugins.
+/// `uptake plugin ...`: find, inspect, make, check, pack, install and lock plugins; share them through registries.
 struct PluginCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugin",
-        abstract: "Find, inspect, create, check, pack, install and lock plugins.",
+        abstract: "Find, inspect, create, check, pack, install, lock and share plugins.",
         subcommands: [
             PluginListCommand.self, PluginInfoCommand.self, PluginNewCommand.self, PluginCheckCommand.self,
-            PluginPackCommand.self, PluginInstallCommand.self, PluginLockCommand.self,
+            PluginPackCommand.self, PluginInstallCommand.self, PluginLockCommand.self, PluginKeygenCommand.self,
+            PluginPublishCommand.self, PluginSearchCommand.self, PluginOutdatedCommand.self, PluginUpdateCommand.self,
         ]
     )
 }

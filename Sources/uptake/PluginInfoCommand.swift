@@ -20,6 +20,10 @@ struct PluginInfoCommand: ParsableCommand {
                 "Other versions: "
                     + found.dropFirst().map { "\($0.version) in \($0.directory.path)" }.joined(separator: ", "))
         }
+        if let origin = PluginOrigin.read(from: m.directory) {
+            let signer = origin.signature.map { ", signed by \($0.publisher) (key \($0.key))" } ?? ", unsigned"
+            print("Installed from \(origin.source)\(signer)")
+        }
         print(m.description)
         print("Authors: \(m.authors.joined(separator: ", "))   License: \(m.license)   API: \(m.api)")
         if !m.dependencies.isEmpty {

@@ -49,8 +49,16 @@ struct PluginLockCommand: ParsableCommand {
         let project =
             PluginSearchPath.projectDirectory(from: URL(fileURLWithPath: first).deletingLastPathComponent())
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let lock = try Lockfile.pinning(pinned.values.sorted { $0.name < $1.name }, project: project)
         let url = project.appendingPathComponent(Lockfile.fileName)
+        // An unreadable lock is made again from scratch, as its own error message tells users to do.
+        let previous = try? Lockfile.load(url)
+        // Plugins installed from a registry on request stay pinned even when no scenario uses them yet.
+        let catalog = PluginCatalog(searchPath: .standard(scenarioFile: first))
+        for e in previous?.entries ?? [] where e.constraint != nil && pinned[e.name] == nil {
+            if let m = catalog.manifests.first(where: { $0.name == e.name }) { pinned[e.name] = m }
+        }
+        let lock = try Lockfile.pinning(
+            pinned.values.sorted { $0.name < $1.name }, project: project, previous: previous)
         try lock.write(to: url)
         print("Wrote \(url.path): " + lock.entries.map { "\($0.name) \($0.version)" }.joined(separator: ", "))
     }

@@ -52,6 +52,8 @@ final class FuzzReplayTests: XCTestCase {
     func testSetValue() throws { try replay(.setValue) }
     func testLockfile() throws { try replay(.lockfile) }
     func testArchive() throws { try replay(.archive) }
+    func testRegistryIndex() throws { try replay(.registryIndex) }
+    func testSharingConfig() throws { try replay(.sharingConfig) }
     func testResults() throws { try replay(.results) }
     func testMerge() throws { try replay(.merge) }
     func testLuaAPI() throws { try replay(.luaAPI) }

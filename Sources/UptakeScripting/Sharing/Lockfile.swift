@@ -3,55 +3,123 @@ import UptakeFiles
 import TOMLKit
 
 /// `uptake.lock`: the exact version and content hash of every plugin a
-/// project's scenarios use. Made by `uptake plugin lock`, committed with the
-/// project; a run refuses any plugin that differs from it, naming the file
-/// that changed, so two teams running the same scenario run the same code.
+/// project's scenarios use. Made by `uptake plugin lock` (and updated by
+/// `plugin install NAME` and `plugin update`), committed with the project; a
+/// run refuses any plugin that differs from it, naming the file that changed,
+/// so two teams running the same scenario run the same code.
+///
+/// Entries are portable: no absolute paths, only where a plugin comes from
+/// (`source`): `registry:NAME` (a registry of uptake.toml), a `git+` address
+/// with its tag, `standard` (the library shipped with uptake),
+/// `project:plugins/NAME` (a folder of the project) or `local` (a folder
+/// outside it, such as ~/.uptake/plugins). Lock version 1 recorded a `path`
+/// instead; it is still read, and the next `plugin lock` writes version 2.
 public struct Lockfile: Sendable, Equatable {
     public static let fileName = "uptake.lock"
 
     public struct Entry: Sendable, Equatable {
         public var name: String
         public var version: String
-        /// Folder, relative to the project when inside it.
-        public var path: String
+        /// Where the plugin comes from (see above).
+        public var source: String
         public var hash: String
         /// Hash per file (relative path), to say which file changed.
         public var files: [String: String]
+        /// What the project asked for with `plugin install NAME@CONSTRAINT`: `plugin update` stays within it.
+        public var constraint: String?
+        /// Who signed it, when it came signed from a registry.
+        public var signature: PluginSignature?
+
+        public init(
+            name: String, version: String, source: String, hash: String, files: [String: String],
+            constraint: String? = nil, signature: PluginSignature? = nil
+        ) {
+            self.name = name
+            self.version = version
+            self.source = source
+            self.hash = hash
+            self.files = files
+            self.constraint = constraint
+            self.signature = signature
+        }
+
+        /// The plugin's folder in the project (`plugins/NAME`) when its source is a project folder.
+        public var path: String? { source.hasPrefix("project:") ? String(source.dropFirst("project:".count)) : nil }
     }
 
     public var entries: [Entry]
 
     public init(entries: [Entry]) { self.entries = entries.sorted { $0.name < $1.name } }
 
-    /// Pins the given plugins as they are now.
-    public static func pinning(_ manifests: [PluginManifest], project: URL) throws -> Lockfile {
-        let base = project.standardizedFileURL.path + "/"
-        return Lockfile(
+    /// Pins the given plugins as they are now; an entry of `previous` for the
+    /// same plugin keeps its constraint.
+    public static func pinning(_ manifests: [PluginManifest], project: URL, previous: Lockfile? = nil) throws
+        -> Lockfile
+    {
+        Lockfile(
             entries: try manifests.map { m in
                 let (total, files) = try ContentHash.directory(m.directory)
-                let full = m.directory.standardizedFileURL.path
+                let origin = PluginOrigin.read(from: m.directory)
                 return Entry(
                     name: m.name, version: m.version.description,
-                    path: full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full,
-                    hash: "sha256:" + total, files: files)
+                    source: origin?.source ?? source(of: m.directory, project: project),
+                    hash: "sha256:" + total, files: files,
+                    constraint: previous?.entries.first { $0.name == m.name }?.constraint,
+                    signature: origin?.signature)
             })
+    }
+
+    /// A portable name for where a plugin folder is (no absolute path).
+    static func source(of directory: URL, project: URL) -> String {
+        let full = directory.standardizedFileURL.path
+        let library = StandardLibrary.current
+        if library.exists
+            && directory.deletingLastPathComponent().standardizedFileURL.path
+                == library.directory.standardizedFileURL.path
+        {
+            return "standard"
+        }
+        let base = project.standardizedFileURL.path + "/"
+        return full.hasPrefix(base) ? "project:" + String(full.dropFirst(base.count)) : "local"
+    }
+
+    /// This lock with `entry` added, or replacing the entry of the same name.
+    public func replacing(_ entry: Entry) -> Lockfile {
+        Lockfile(entries: entries.filter { $0.name != entry.name } + [entry])
     }
 
     public var text: String {
         var out = "# uptake.lock: the plugin versions and content hashes this project's runs use.\n"
         out += "# Made by `uptake plugin lock`; commit it. A run refuses a plugin that differs from it.\n"
-        out += "lock-version = 1\n"
+        out += "lock-version = 2\n"
         for e in entries {
-            out +=
-                "\n[[plugin]]\nname = \(quote(e.name))\nversion = \(quote(e.version))\npath = \(quote(e.path))\nhash = \(quote(e.hash))\n"
+            out += "\n[[plugin]]\nname = \(Lockfile.quote(e.name))\nversion = \(Lockfile.quote(e.version))\n"
+            out += "source = \(Lockfile.quote(e.source))\nhash = \(Lockfile.quote(e.hash))\n"
+            if let c = e.constraint { out += "constraint = \(Lockfile.quote(c))\n" }
+            if let s = e.signature {
+                out += "publisher = \(Lockfile.quote(s.publisher))\nkey = \(Lockfile.quote(s.key))\n"
+                out += "signature = \(Lockfile.quote(s.signature))\n"
+            }
             out += "[plugin.files]\n"
-            for f in e.files.keys.sorted() { out += "\(quote(f)) = \(quote(e.files[f]!))\n" }
+            for f in e.files.keys.sorted() { out += "\(Lockfile.quote(f)) = \(Lockfile.quote(e.files[f]!))\n" }
         }
         return out
     }
 
-    private func quote(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// A TOML basic string.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                out += String(format: "\\u%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     public func write(to url: URL) throws { try OutputFile.write(Data(text.utf8), to: url) }
@@ -75,19 +143,31 @@ public struct Lockfile: Sendable, Equatable {
         }
         var entries: [Entry] = []
         for item in toml["plugin"]?.array ?? [] {
+            // Version 1 wrote `path` (absolute outside the project); version 2 writes `source`.
+            let source = item.table?["source"]?.string ?? item.table?["path"]?.string.map(legacySource)
             guard let t = item.table, let name = t["name"]?.string, let version = t["version"]?.string,
-                let path = t["path"]?.string, let hash = t["hash"]?.string
+                let source, let hash = t["hash"]?.string
             else {
                 throw Diagnostic(
-                    file: url.path, problem: "a [[plugin]] entry of the lockfile lacks name, version, path or hash",
+                    file: url.path, problem: "a [[plugin]] entry of the lockfile lacks name, version, source or hash",
                     fix: "Run `uptake plugin lock` to make it again")
             }
             var files: [String: String] = [:]
             if let f = t["files"]?.table { for k in f.keys { files[k] = f[k]?.string ?? "" } }
-            entries.append(Entry(name: name, version: version, path: path, hash: hash, files: files))
+            var signature: PluginSignature? = nil
+            if let p = t["publisher"]?.string, let k = t["key"]?.string, let s = t["signature"]?.string {
+                signature = PluginSignature(publisher: p, key: k, signature: s)
+            }
+            entries.append(
+                Entry(
+                    name: name, version: version, source: source, hash: hash, files: files,
+                    constraint: t["constraint"]?.string, signature: signature))
         }
         return Lockfile(entries: entries)
     }
+
+    /// The source of a version-1 entry's `path`.
+    static func legacySource(_ path: String) -> String { path.hasPrefix("/") ? "local" : "project:" + path }
 
     /// Checks resolved plugins against the lock; the first difference is an error.
     public func verify(_ manifests: [PluginManifest], lockPath: String) throws {

@@ -10,6 +10,9 @@ import ZIPFoundation
 /// replace a different installed copy unless asked to.
 public enum PluginArchive {
     public static let checksumsFile = "CHECKSUMS.sha256"
+    /// Limits on what an archive may unpack into (a plugin with data tables is a few megabytes).
+    public static let maximumFiles = 10_000
+    public static let maximumUnpackedBytes: UInt64 = 256 << 20
 
     /// Packs a plugin folder into `directory/NAME-VERSION.zip`; returns the archive's URL.
     public static func pack(_ pluginDirectory: URL, into directory: URL) throws -> URL {
@@ -91,8 +94,22 @@ public enum PluginArchive {
         return .installed(target)
     }
 
+    /// The manifest of a plugin folder or archive (the archive checked as `install` checks it).
+    public static func manifest(of source: URL) throws -> PluginManifest {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try PluginManifest.load(directory: source)
+        }
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-peek-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        return try PluginManifest.load(directory: try unpack(source, into: temp))
+    }
+
     /// Extracts an archive, refusing unsafe paths, and checks every checksum. Returns the plugin folder.
-    static func unpack(_ archiveURL: URL, into temp: URL) throws -> URL {
+    static func unpack(
+        _ archiveURL: URL, into temp: URL, maximumFiles: Int = maximumFiles,
+        maximumUnpackedBytes: UInt64 = maximumUnpackedBytes
+    ) throws -> URL {
         let archive: Archive
         do { archive = try Archive(url: archiveURL, accessMode: .read) } catch {
             throw Diagnostic(
@@ -101,9 +118,24 @@ public enum PluginArchive {
         }
         let fm = FileManager.default
         var roots = Set<String>()
-        for entry in archive where entry.type == .file {
+        // An archive from a registry is untrusted: a few megabytes of zip must not unpack into gigabytes.
+        let files = archive.filter { $0.type == .file }
+        let unpacked = files.reduce(UInt64(0)) { $0 &+ $1.uncompressedSize }
+        guard files.count <= maximumFiles, unpacked <= maximumUnpackedBytes else {
+            throw Diagnostic(
+                file: archiveURL.path,
+                problem: "the archive would unpack into \(files.count) files and \(unpacked) bytes, "
+                    + "over the limits of \(maximumFiles) files and \(maximumUnpackedBytes) bytes",
+                fix:
+                    "A plugin is a manifest and some Lua: get the archive from its author, made by `uptake plugin pack`"
+            )
+        }
+        for entry in files {
             let path = entry.path
-            guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), path.contains("/") else {
+            // No absolute paths, no way up, and no hidden files (content hashes skip them, so they would go unchecked).
+            guard !path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
+                path.contains("/")
+            else {
                 throw Diagnostic(
                     file: archiveURL.path, problem: "the archive holds an unsafe path '\(path)'",
                     fix: "Only install archives made by `uptake plugin pack`")
