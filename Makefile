@@ -65,7 +65,7 @@ salib-test: unit-test
 # Not part of make test (a few minutes): does uptake calibrate recover parameter values it knows?
 # Synthetic data from the baseline at known values, calibrated back; prints the 90% intervals' coverage.
 calibration-check: build
-	bench/calibration/recovery.py .build/release/uptake --trials 20
+	bench/calibration/recovery.py .build/release/uptake --trials 20 --firms 2000 --particles 50 --proposals 250 --generations 4
 
 # Installs EMA Workbench from PyPI into bench/.venv-ema (git-ignored) and checks uptake discover's
 # PRIM trajectory, box and quasi-p values against its prim on the same runs.

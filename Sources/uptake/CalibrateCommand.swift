@@ -12,8 +12,8 @@ struct CalibrateCommand: ParsableCommand {
             runs each generation of approximate Bayesian computation by sequential Monte Carlo as a batch
             (OUT/gen-N.lua into OUT/gen-N.db; run the command again to go on after an interruption), and
             prints the posterior (mean and 90% credible interval of each parameter, effective sample size)
-            and the posterior predictive band against the data. Writes OUT/posterior.csv and
-            OUT/predictive.csv. See docs/decisions.md.
+            and the posterior predictive band against the data. Writes OUT/posterior.csv,
+            OUT/predictive.csv and OUT/report.html (the same with a chart per data segment). See docs/decisions.md.
 
             Examples:
               uptake calibrate scenarios/calibrate-baseline.lua --out out/calibration
@@ -76,7 +76,7 @@ struct CalibrateCommand: ParsableCommand {
         let result = try runner.run(out: out)
         let report = CalibrationReport(calibration: calibration, result: result)
         print(report.text, terminator: "")
-        let files = try report.write(to: out)
+        let files = try report.write(to: out, program: UptakeVersion.build.description)
         print("Wrote " + files.joined(separator: ", "))
     }
 }

@@ -97,9 +97,10 @@ public struct CalibrationReport {
         return out
     }
 
-    /// posterior.csv (one row per kept particle: parameter values, weight, distance) and
-    /// predictive.csv (one row per data point: observed, band, covered), staged and written together.
-    public func write(to folder: String) throws -> [String] {
+    /// posterior.csv (one row per kept particle: parameter values, weight, distance),
+    /// predictive.csv (one row per data point: observed, bands, covered) and report.html
+    /// (`CalibrationPage`), staged and written together.
+    public func write(to folder: String, program: String) throws -> [String] {
         let posterior = result.posterior
         var csv = (calibration.parameters.map(\.path) + ["weight", "distance"]).joined(separator: ",") + "\n"
         let weights = posterior.normalisedWeights
@@ -116,7 +117,10 @@ public struct CalibrationReport {
                 + (b.covers ? "true" : "false") + "\n"
         }
         let outputs = StagedOutputs()
-        let files = ["posterior.csv": csv, "predictive.csv": predictive]
+        let files = [
+            "posterior.csv": csv, "predictive.csv": predictive,
+            "report.html": CalibrationPage.html(self, program: program),
+        ]
         var written: [String] = []
         for name in files.keys.sorted() {
             let url = URL(fileURLWithPath: folder).appendingPathComponent(name)
