@@ -53,20 +53,25 @@ public struct CalibrationReport {
         return (values, posterior.distances[i])
     }
 
+    /// Per parameter: its path, prior interval, posterior mean and 90% credible interval, as text.
+    public var posteriorRows: [[String]] {
+        let posterior = result.posterior
+        return calibration.parameters.enumerated().compactMap { d, p in
+            guard case .interval(let lo, let hi) = p.domain else { return nil }
+            return [
+                p.path, "\(Readable.number(lo)) to \(Readable.number(hi))",
+                Readable.number(p.scaled(posterior.mean(d))),
+                Readable.interval(p.scaled(posterior.quantile(0.05, d)), p.scaled(posterior.quantile(0.95, d))),
+            ]
+        }
+    }
+
     public var text: String {
         let posterior = result.posterior
         var out =
             "\nPosterior (\(posterior.particles.count) particles, effective sample size "
             + "\(Readable.number(posterior.effectiveSampleSize))):\n"
-        var rows = [["parameter", "prior", "mean", "90% credible interval"]]
-        for (d, p) in calibration.parameters.enumerated() {
-            guard case .interval(let lo, let hi) = p.domain else { continue }
-            rows.append([
-                p.path, "\(Readable.number(lo)) to \(Readable.number(hi))",
-                Readable.number(p.scaled(posterior.mean(d))),
-                Readable.interval(p.scaled(posterior.quantile(0.05, d)), p.scaled(posterior.quantile(0.95, d))),
-            ])
-        }
+        let rows = [["parameter", "prior", "mean", "90% credible interval"]] + posteriorRows
         out += TextTable.lines(rows).map { "  " + $0 }.joined(separator: "\n") + "\n"
         if let best = closest {
             // The means of a wide posterior need not fit together; the closest particle does.

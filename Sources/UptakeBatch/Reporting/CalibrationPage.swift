@@ -44,16 +44,8 @@ public enum CalibrationPage {
                 + "over the \(posterior.particles.count) particles kept by the last generation (effective sample "
                 + "size \(Readable.number(posterior.effectiveSampleSize))). An interval almost as wide as the prior "
                 + "means the data say little about that parameter.")
-        var rows: [[String]] = []
-        for (d, p) in c.parameters.enumerated() {
-            guard case .interval(let lo, let hi) = p.domain else { continue }
-            rows.append([
-                p.path, "\(Readable.number(lo)) to \(Readable.number(hi))",
-                Readable.number(p.scaled(posterior.mean(d))),
-                Readable.interval(p.scaled(posterior.quantile(0.05, d)), p.scaled(posterior.quantile(0.95, d))),
-            ])
-        }
-        page.table(header: ["parameter", "prior (uniform)", "mean", "90% credible interval"], rows: rows)
+        page.table(
+            header: ["parameter", "prior (uniform)", "mean", "90% credible interval"], rows: report.posteriorRows)
         if let best = report.closest {
             page.paragraph(
                 "Closest to the data (distance \(Readable.number(best.distance))), a point estimate for the scenario: "
