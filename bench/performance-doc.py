@@ -66,7 +66,7 @@ def section_memory():
                         ("bass", 1_000_000), ("bass", 10_000_000)):
         _, kib = timed([UPTAKE, "bench", "--rule", rule, "--firms", str(firms), "--ticks", "3", "--repeats", "1"])
         rows.append(f"| {rule}, small-world degree 8 | {firms:,} | {kib / 1024:,.0f} MiB | {kib * 1024 / firms:.0f} |")
-    return ("    /usr/bin/time -f %M uptake bench --rule RULE --firms N --ticks 3 --repeats 1\n\n" + "\n".join(rows)
+    return ("    /usr/bin/time -f %M .build/release/uptake bench --rule RULE --firms N --ticks 3 --repeats 1\n\n" + "\n".join(rows)
             + "\n")
 
 
@@ -80,7 +80,7 @@ def section_threads():
     for rule, ticks in (("bass", 100), ("rogers", 40)):
         one, two = bench_rate(rule, 1_000_000, ticks, 1), bench_rate(rule, 1_000_000, ticks, 2)
         rows.append(f"| {rule}, 1M firms, {ticks} ticks | {one:.1f} M | {two:.1f} M | {two / one:.2f}x |")
-    return ("    uptake bench --rule RULE --firms 1000000 --ticks T --threads 1|2 --repeats 3   # best of 3\n\n"
+    return ("    .build/release/uptake bench --rule RULE --firms 1000000 --ticks T --threads 1|2 --repeats 3   # best of 3\n\n"
             + "\n".join(rows) + "\n")
 
 
@@ -96,7 +96,7 @@ def section_batch():
                                    cwd=work)[0])
             wall = statistics.median(walls)
             rows.append(f"| {jobs} | {wall:.2f} s | {200 / wall:.0f} |")
-    return ("    cd bench/peers/sweep && uptake batch sweep.lua --out r.db --jobs J   # 200 runs, whole process\n\n"
+    return ("    cd bench/peers/sweep && ../../../.build/release/uptake batch sweep.lua --out r.db --jobs J   # 200 runs, whole process\n\n"
             + "\n".join(rows) + "\n")
 
 
@@ -129,7 +129,7 @@ def section_plugins():
                        r"PluginHost.*simulationDidSetUp", r"PluginHostC.*lua|11PluginHostC"))
     will, did = shares[r"PluginHost.*simulationWillStep"], shares[r"PluginHost.*simulationDidStep"]
     setup = shares[r"PluginHost.*simulationDidSetUp"]
-    return (f"    valgrind --tool=callgrind uptake run {scenario} --set firms.count=100000\n\n"
+    return (f"    valgrind --tool=callgrind .build/release/uptake run {scenario} --set firms.count=100000\n\n"
             f"| what | share of the whole run's instructions |\n|---|---|\n"
             f"| plugin hooks before each tick (`before_tick`) | {will:.1%} |\n"
             f"| plugin hooks after each tick (`after_tick`, adoption events) | {did:.1%} |\n"
@@ -150,7 +150,9 @@ def section_callgrind():
 
 def section_peers():
     out = sh("bench/peers/run.sh")
-    return "    bench/peers/run.sh\n\n" + out
+    # Its "# when, where, versions" lines as code, not Markdown headings.
+    lines = [("    " + line if line.startswith("# ") else line) for line in out.splitlines()]
+    return "    bench/peers/run.sh\n" + "\n".join(lines) + "\n"
 
 
 SECTIONS = {"c": section_c, "memory": section_memory, "threads": section_threads, "batch": section_batch,

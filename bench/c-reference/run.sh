@@ -44,11 +44,11 @@ def rows(path):
     return [tuple(float(x) for x in line.split()) for line in open(path) if line.strip()]
 u, c, firms = rows(sys.argv[1]), rows(sys.argv[2]), int(sys.argv[3])
 med = lambda xs: statistics.median(xs)
-for name, r in (("uptake", u), ("plain C", c)):
+for name, r in (("Uptake", u), ("plain C", c)):
     print(f"{name:8s} wall median {med([x[0] for x in r]):.2f} s (min {min(x[0] for x in r):.2f}, "
           f"max {max(x[0] for x in r):.2f}), peak memory {med([x[1] for x in r]) / 1024:.0f} MiB "
           f"= {med([x[1] for x in r]) * 1024 / firms:.0f} bytes per firm")
 ratios = [a[0] / b[0] for a, b in zip(u, c)]
-print(f"uptake / C wall: median {med(ratios):.2f}x (min {min(ratios):.2f}, max {max(ratios):.2f}); "
+print(f"Uptake / C wall: median {med(ratios):.2f}x (min {min(ratios):.2f}, max {max(ratios):.2f}); "
       f"peak memory {med([x[1] for x in u]) / med([x[1] for x in c]):.2f}x")
 PY

@@ -41,29 +41,36 @@ struct NeighbourCounts {
         var sameDeg = [Int32](repeating: 0, count: n), crossDeg = sameDeg
         var sameA = sameDeg, crossA = sameDeg
         let adopted = Stage.adopted.rawValue, confirmed = Stage.confirmed.rawValue
+        // Undirected, the observers of j are j's row, so the same-sector bit of
+        // entry k is the test this loop makes anyway: set here, in one pass.
+        let undirected = !network.directed
+        var bits = [UInt64](repeating: 0, count: (network.neighbors.count + 63) / 64)
         // A plain loop over buffers: a million firms and eight million ties, once per run.
         network.offsets.withUnsafeBufferPointer { offsets in
             network.neighbors.withUnsafeBufferPointer { neighbors in
                 sector.withUnsafeBufferPointer { sector in
-                    stage.withUnsafeBufferPointer { stage in
-                        for i in 0..<n {
-                            var same: Int32 = 0, cross: Int32 = 0, sameAdopted: Int32 = 0, crossAdopted: Int32 = 0
-                            let own = sector[i]
-                            for k in offsets[i]..<offsets[i + 1] {
-                                let j = Int(neighbors[k])
-                                let isAdopter: Int32 = stage[j] == adopted || stage[j] == confirmed ? 1 : 0
-                                if sector[j] == own {
-                                    same &+= 1
-                                    sameAdopted &+= isAdopter
-                                } else {
-                                    cross &+= 1
-                                    crossAdopted &+= isAdopter
+                    bits.withUnsafeMutableBufferPointer { bits in
+                        stage.withUnsafeBufferPointer { stage in
+                            for i in 0..<n {
+                                var same: Int32 = 0, cross: Int32 = 0, sameAdopted: Int32 = 0, crossAdopted: Int32 = 0
+                                let own = sector[i]
+                                for k in offsets[i]..<offsets[i + 1] {
+                                    let j = Int(neighbors[k])
+                                    let isAdopter: Int32 = stage[j] == adopted || stage[j] == confirmed ? 1 : 0
+                                    if sector[j] == own {
+                                        same &+= 1
+                                        sameAdopted &+= isAdopter
+                                        if undirected { bits[k >> 6] |= 1 << UInt64(k & 63) }
+                                    } else {
+                                        cross &+= 1
+                                        crossAdopted &+= isAdopter
+                                    }
                                 }
+                                sameDeg[i] = same
+                                crossDeg[i] = cross
+                                sameA[i] = sameAdopted
+                                crossA[i] = crossAdopted
                             }
-                            sameDeg[i] = same
-                            crossDeg[i] = cross
-                            sameA[i] = sameAdopted
-                            crossA[i] = crossAdopted
                         }
                     }
                 }
@@ -89,15 +96,16 @@ struct NeighbourCounts {
                 }
             }
         }
-        var bits = [UInt64](repeating: 0, count: (list.count + 63) / 64)
-        bits.withUnsafeMutableBufferPointer { bits in
-            offsets.withUnsafeBufferPointer { offsets in
-                list.withUnsafeBufferPointer { list in
-                    sector.withUnsafeBufferPointer { sector in
-                        for j in 0..<n {
-                            let own = sector[j]
-                            for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] == own {
-                                bits[k >> 6] |= 1 << UInt64(k & 63)
+        if network.directed {
+            bits.withUnsafeMutableBufferPointer { bits in
+                offsets.withUnsafeBufferPointer { offsets in
+                    list.withUnsafeBufferPointer { list in
+                        sector.withUnsafeBufferPointer { sector in
+                            for j in 0..<n {
+                                let own = sector[j]
+                                for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] == own {
+                                    bits[k >> 6] |= 1 << UInt64(k & 63)
+                                }
                             }
                         }
                     }
