@@ -270,10 +270,12 @@ public final class Simulation {
         neighbours: NeighbourView?, subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double],
         trainingLever: [Double], media: [Double], start: TickStats
     ) {
-        let f = firms
         var training = firms.training, rejected = firms.rejectedUtility
         firms.training = []
         firms.rejectedUtility = []  // keep the buffers uniquely referenced while written
+        // Only now a copy of the table for reading: made before, it would hold the
+        // two arrays too, and writing them would copy both (16 bytes a firm) every tick.
+        let f = firms
         withMutableBuffers(&training, &rejected) { training, rejected in
             withBuffers([f.sector, f.size]) { codes in
                 withBuffers([f.stageSince, f.adoptedTick]) { ticks in
