@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import UptakeKernel
+import UptakeLocks
 
 /// Everything one run needs, prepared from a scenario file: one Lua state
 /// (sandboxed, limited), the validated scenario, its resolved plugins loaded
@@ -28,6 +29,9 @@ public final class RunSession {
         public var logSink: (@Sendable (String) -> Void)?
         /// Told when preparing the run enters each phase (for a progress display).
         public var phaseObserver: (@Sendable (Phase) -> Void)?
+        /// What earlier runs of the same batch found out about their plugins,
+        /// to reuse instead of finding and checking them again (nil: find them).
+        public var shared: SharedPreparation?
         public init(
             seed: UInt64? = nil, overrides: [ParameterOverride] = [], threads: Int = 1,
             maxInstructions: Int? = nil, maxMemoryMB: Int? = nil, maxSeconds: Double? = nil,
@@ -90,10 +94,21 @@ public final class RunSession {
             defer { clock = now }
             return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
         }
-        let plugins = try RunSession.resolvePlugins(of: scenario, searchPath: options.searchPath)
+        let resolve = { try RunSession.resolvePlugins(of: scenario, searchPath: options.searchPath) }
+        let plugins =
+            try options.shared?.plugins(for: scenario, searchPath: options.searchPath, resolve: resolve) ?? resolve()
         self.plugins = plugins
         if !options.ignoreLock, let lock = RunSession.lockfile(for: file) {
-            try RunSession.namingPluginCopies(plugins) { try Lockfile.load(lock).verify(plugins, lockPath: lock.path) }
+            let verify = {
+                try RunSession.namingPluginCopies(plugins) {
+                    try Lockfile.load(lock).verify(plugins, lockPath: lock.path)
+                }
+            }
+            if let shared = options.shared {
+                try shared.verifyOnce(lock: lock, plugins: plugins, verify: verify)
+            } else {
+                try verify()
+            }
         }
         if !options.ignoreLock, let config = try RunSession.sharingConfig(for: file) {
             try TrustPolicy(config: config).checkLoaded(plugins)
@@ -199,4 +214,42 @@ private final class TickWatcher: SimulationObserver {
         afterTick(simulation)
     }
     func simulationDidFinish(_ simulation: Simulation) throws { try host.simulationDidFinish(simulation) }
+}
+
+/// What the runs of one batch share whatever their overrides and seeds: the
+/// plugins their scenario resolves to, and that those passed the check
+/// against uptake.lock. A batch keeps one per process (`RunExecutor`), so
+/// finding plugins (listing the search path, reading every manifest on it)
+/// and hashing them against the lockfile happen once per worker, not once
+/// per run. Each run still gets its own Lua state, scenario and plugin code:
+/// nothing a run can change is shared, so results do not depend on which
+/// worker ran what. A plugin edited on disk during a batch is loaded by the
+/// runs that follow, as before, but not checked against the lock again.
+public final class SharedPreparation: Sendable {
+    private let resolved = Locked<[String: [PluginManifest]]>([:])
+    private let verified = Locked<Set<String>>([])
+
+    public init() {}
+
+    /// The plugins of `scenario`, resolved by `resolve` the first time its file, search path and plugin list are seen.
+    func plugins(
+        for scenario: Scenario, searchPath: PluginSearchPath?, resolve: () throws -> [PluginManifest]
+    ) throws -> [PluginManifest] {
+        let uses = scenario.plugins.map { "\($0.name)@\($0.version ?? "")" }
+        let folders = searchPath?.directories.map(\.path) ?? ["standard"]
+        let key = ([scenario.file] + folders + ["--"] + uses).joined(separator: "\n")
+        if let known = resolved.withLock({ $0[key] }) { return known }
+        let plugins = try resolve()
+        resolved.withLock { $0[key] = plugins }
+        return plugins
+    }
+
+    /// Runs `verify` unless it already passed for this lockfile and these plugin folders.
+    func verifyOnce(lock: URL, plugins: [PluginManifest], verify: () throws -> Void) throws {
+        let key = ([lock.path] + plugins.map { "\($0.name) \($0.version) \($0.directory.path)" }).joined(
+            separator: "\n")
+        if verified.withLock({ $0.contains(key) }) { return }
+        try verify()
+        verified.withLock { _ = $0.insert(key) }
+    }
 }

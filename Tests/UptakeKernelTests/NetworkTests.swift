@@ -130,4 +130,28 @@ final class NetworkTests: XCTestCase {
         XCTAssertEqual(directed.edgeCount, 3)
         XCTAssertEqual(builder(firms: 400).build(.lattice(degree: 4)).edgeCount, 800)
     }
+
+    /// Rows are the edge list's ties, sorted, each once, without self-ties, in
+    /// both rows (undirected) or the source's row only (directed).
+    func testEdgeListsBecomeSortedRowsWithoutRepeatsOrSelfTies() {
+        let rng = CounterRNG(seed: 5)
+        let n = 50
+        var sources: [UInt32] = [], targets: [UInt32] = []
+        for e in 0..<400 {
+            sources.append(UInt32(Int(rng.uniform(tick: 0, firm: e, stream: .network) * Double(n))))
+            targets.append(UInt32(Int(rng.uniform(tick: 1, firm: e, stream: .network) * Double(n))))
+        }
+        for directed in [false, true] {
+            var rows = [Set<UInt32>](repeating: [], count: n)
+            for (a, b) in zip(sources, targets) where a != b {
+                rows[Int(a)].insert(b)
+                if !directed { rows[Int(b)].insert(a) }
+            }
+            let net = Network.fromEdges(
+                kind: .edges, firmCount: n, sources: sources, targets: targets, directed: directed)
+            XCTAssertEqual(net.offsets.count, n + 1)
+            XCTAssertEqual(net.neighbors.count, net.offsets[n])
+            for i in 0..<n { XCTAssertEqual(row(net, i), rows[i].sorted(), "row \(i), directed \(directed)") }
+        }
+    }
 }

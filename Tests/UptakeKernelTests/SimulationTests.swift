@@ -59,6 +59,27 @@ final class SimulationTests: XCTestCase {
         XCTAssertEqual(base.history.last!.spendTotal["tax_relief"] ?? 0, 0)
     }
 
+    /// A lever set for all firms is kept as one value; set sector by sector
+    /// for every sector, it is one value per firm. The runs must be the same.
+    func testLeverSetForEveryoneEqualsTheSameValueSetSectorBySector() throws {
+        let whole = try Simulation(config()), bySector = try Simulation(config())
+        let levers: [(Lever, Double)] = [
+            (.subsidy, 0.3), (.taxRelief, 0.5), (.loanRate, 0.02), (.training, 2), (.media, 1),
+        ]
+        for (lever, value) in levers {
+            try whole.levers.set(lever, value)
+            for sector in whole.sectors.indices {
+                try bySector.levers.set(lever, value, for: SegmentSelector(sectors: [UInt8(sector)]))
+            }
+        }
+        try whole.run()
+        try bySector.run()
+        XCTAssertEqual(OutputTable(whole), OutputTable(bySector))
+        XCTAssertEqual(whole.firms.stage, bySector.firms.stage)
+        XCTAssertGreaterThan(whole.history.last!.spendTotal["training"] ?? 0, 0)
+        XCTAssertEqual(whole.history.last!.spendTotal, bySector.history.last!.spendTotal)
+    }
+
     func testBassOnMeanFieldAdoptsEveryone() throws {
         let sim = try Simulation(config(2000, model: .bass(p: 0.05, q: 0.5, dt: 1), network: .meanField))
         try sim.run()

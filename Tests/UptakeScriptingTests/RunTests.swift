@@ -48,6 +48,28 @@ final class RunTests: XCTestCase {
         XCTAssertGreaterThan(booked[29], 0)
     }
 
+    /// Runs that share a `SharedPreparation` (as a batch worker's do) find
+    /// their plugins once and give the series of runs that do not.
+    func testRunsSharingTheirPreparationFindPluginsOnceAndGiveTheSameSeries() throws {
+        var options = RunSession.Options(
+            seed: 3, overrides: [try ParameterOverride(parsing: "tax-relief.rate=0.3")], searchPath: repoPlugins)
+        let alone = try RunSession(file: baseline, options: options)
+        let shared = SharedPreparation()
+        options.shared = shared
+        let first = try RunSession(file: baseline, options: options)
+        let second = try RunSession(file: baseline, options: options)
+        for session in [alone, first, second] { try session.run() }
+        XCTAssertEqual(OutputTable(first.simulation), OutputTable(alone.simulation))
+        XCTAssertEqual(OutputTable(second.simulation), OutputTable(alone.simulation))
+        XCTAssertEqual(second.plugins.map(\.name), alone.plugins.map(\.name))
+        var resolved = 0
+        _ = try shared.plugins(for: second.scenario, searchPath: repoPlugins) {
+            resolved += 1
+            return []
+        }
+        XCTAssertEqual(resolved, 0, "the scenario's plugins were resolved once, by the first run")
+    }
+
     func testSameScenarioAndSeedGiveIdenticalSeries() throws {
         let a = try run(baseline), b = try run(baseline)
         XCTAssertEqual(OutputTable(a), OutputTable(b))

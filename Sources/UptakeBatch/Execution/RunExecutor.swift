@@ -12,6 +12,9 @@ public struct RunExecutor: Sendable {
     public let searchPath: PluginSearchPath?
     /// Told (plugin, hook, tick) before each hook call of every run, after the trace.
     public var hookObserver: (@Sendable (String, String, Int) -> Void)?
+    /// The plugins found and checked by the first run, for the others (one per
+    /// executor, so one per worker process): see `SharedPreparation`.
+    let shared = SharedPreparation()
 
     public init(plan: DesignPlan, searchPath: PluginSearchPath? = nil) {
         self.plan = plan
@@ -28,6 +31,7 @@ public struct RunExecutor: Sendable {
         var options = RunSession.Options(
             seed: seed ?? plan.seed(point: point.index, replicate: 0), overrides: plan.overrides(for: point),
             searchPath: searchPath)
+        options.shared = shared
         let observer = hookObserver
         if trace != nil || observer != nil {
             options.hookObserver = { plugin, hook, tick in

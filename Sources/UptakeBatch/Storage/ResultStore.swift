@@ -247,27 +247,28 @@ public final class ResultStore {
     }
 
     /// Writes one run's rows in one transaction.
+    ///
+    /// Through statements SQLite compiled once per database connection
+    /// (`cachedStatement`), not once per row: a run of a sweep writes a row per
+    /// tick, and compiling the same INSERT for each cost more than storing it.
     public func write(_ r: RunResult) throws {
         try db.write { db in
             // A failed run tried again (--retry-failed) replaces its old rows.
             for table in ["runs", "outputs", "series"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE run = ?", arguments: [r.run])
+                try db.cachedStatement(sql: "DELETE FROM \(table) WHERE run = ?").execute(arguments: [r.run])
             }
-            try db.execute(
-                sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(
                 arguments: [
                     r.run, r.point, r.replicate, String(r.seed), r.status.rawValue, r.error, r.ticks,
                     r.durationSeconds, timestamps.string(from: Date()),
                 ])
+            let output = try db.cachedStatement(sql: "INSERT INTO outputs VALUES (?, ?, ?)")
             for o in r.outputs {
-                try db.execute(
-                    sql: "INSERT INTO outputs VALUES (?, ?, ?)",
-                    arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
+                try output.execute(arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
             }
+            let series = try db.cachedStatement(sql: "INSERT INTO series VALUES (?, ?, ?, ?)")
             for s in r.series {
-                try db.execute(
-                    sql: "INSERT INTO series VALUES (?, ?, ?, ?)",
-                    arguments: [r.run, s.tick, s.metric, s.value.isNaN ? nil : s.value])
+                try series.execute(arguments: [r.run, s.tick, s.metric, s.value.isNaN ? nil : s.value])
             }
         }
     }

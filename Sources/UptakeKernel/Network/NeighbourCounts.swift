@@ -15,13 +15,15 @@ struct NeighbourCounts {
     /// Neighbours in the same sector / in other sectors.
     let sameDegree: [Int32]
     let crossDegree: [Int32]
-    /// Who sees firm j: the transpose of the network's rows (the rows
-    /// themselves when undirected), each row ordered same-sector observers
-    /// first: `observerOffsets[j] ..< sameEnd[j]` share j's sector, the rest do not.
-    /// Splitting rows this way saves reading each observer's sector on every push.
+    /// Who sees firm j: `observers[observerOffsets[j] ..< observerOffsets[j + 1]]`,
+    /// the transpose of the network's rows. Undirected, that is the network's
+    /// own arrays, shared, not copied (40 bytes a firm at degree 8).
     private let observerOffsets: [Int]
-    private let sameEnd: [Int]
     private let observers: [UInt32]
+    /// Bit k is set when observer k shares the sector of the firm it sees: one
+    /// bit a tie, read in order with the observers, instead of a sector read
+    /// at a scattered address on every push or a reordered copy of the rows.
+    private let sameSector: [UInt64]
 
     /// Empty counts for mean-field runs, where influence comes from totals.
     init(meanField count: Int) {
@@ -30,24 +32,47 @@ struct NeighbourCounts {
         sameDegree = []
         crossDegree = []
         observerOffsets = []
-        sameEnd = []
         observers = []
+        sameSector = []
     }
 
     init(network: Network, sector: [UInt8], stage: [UInt8]) {
         let n = network.firmCount
         var sameDeg = [Int32](repeating: 0, count: n), crossDeg = sameDeg
         var sameA = sameDeg, crossA = sameDeg
-        for i in 0..<n {
-            for k in network.offsets[i]..<network.offsets[i + 1] {
-                let j = Int(network.neighbors[k])
-                let adopted: Int32 = Stage(rawValue: stage[j])!.isAdopter ? 1 : 0
-                if sector[j] == sector[i] {
-                    sameDeg[i] += 1
-                    sameA[i] += adopted
-                } else {
-                    crossDeg[i] += 1
-                    crossA[i] += adopted
+        let adopted = Stage.adopted.rawValue, confirmed = Stage.confirmed.rawValue
+        // Undirected, the observers of j are j's row, so the same-sector bit of
+        // entry k is the test this loop makes anyway: set here, in one pass.
+        let undirected = !network.directed
+        var bits = [UInt64](repeating: 0, count: (network.neighbors.count + 63) / 64)
+        // A plain loop over buffers: a million firms and eight million ties, once per run.
+        network.offsets.withUnsafeBufferPointer { offsets in
+            network.neighbors.withUnsafeBufferPointer { neighbors in
+                sector.withUnsafeBufferPointer { sector in
+                    bits.withUnsafeMutableBufferPointer { bits in
+                        stage.withUnsafeBufferPointer { stage in
+                            for i in 0..<n {
+                                var same: Int32 = 0, cross: Int32 = 0, sameAdopted: Int32 = 0, crossAdopted: Int32 = 0
+                                let own = sector[i]
+                                for k in offsets[i]..<offsets[i + 1] {
+                                    let j = Int(neighbors[k])
+                                    let isAdopter: Int32 = stage[j] == adopted || stage[j] == confirmed ? 1 : 0
+                                    if sector[j] == own {
+                                        same &+= 1
+                                        sameAdopted &+= isAdopter
+                                        if undirected { bits[k >> 6] |= 1 << UInt64(k & 63) }
+                                    } else {
+                                        cross &+= 1
+                                        crossAdopted &+= isAdopter
+                                    }
+                                }
+                                sameDeg[i] = same
+                                crossDeg[i] = cross
+                                sameA[i] = sameAdopted
+                                crossA[i] = crossAdopted
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -71,18 +96,25 @@ struct NeighbourCounts {
                 }
             }
         }
-        var sameEnd = [Int](repeating: 0, count: n)
-        var ordered = [UInt32]()
-        ordered.reserveCapacity(list.count)
-        for j in 0..<n {
-            let own = sector[j]
-            for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] == own { ordered.append(list[k]) }
-            sameEnd[j] = ordered.count
-            for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] != own { ordered.append(list[k]) }
+        if network.directed {
+            bits.withUnsafeMutableBufferPointer { bits in
+                offsets.withUnsafeBufferPointer { offsets in
+                    list.withUnsafeBufferPointer { list in
+                        sector.withUnsafeBufferPointer { sector in
+                            for j in 0..<n {
+                                let own = sector[j]
+                                for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] == own {
+                                    bits[k >> 6] |= 1 << UInt64(k & 63)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         observerOffsets = offsets
-        observers = ordered
-        self.sameEnd = sameEnd
+        observers = list
+        sameSector = bits
     }
 
     /// Firms that started and stopped using the innovation in a tick: tell everyone who sees them.
@@ -108,7 +140,7 @@ struct NeighbourCounts {
             "NeighbourCounts: the workers' ranges do not tile 0..<\(n)")
         var deferred = [[UInt32]](repeating: [], count: workers)
         observerOffsets.withUnsafeBufferPointer { offsets in
-            sameEnd.withUnsafeBufferPointer { sameEnd in
+            sameSector.withUnsafeBufferPointer { sameSector in
                 observers.withUnsafeBufferPointer { observers in
                     sameAdopted.withUnsafeMutableBufferPointer { sameA in
                         crossAdopted.withUnsafeMutableBufferPointer { crossA in
@@ -123,11 +155,11 @@ struct NeighbourCounts {
                                         while from < list.count && Int(list[from]) < high {
                                             let j = Int(list[from])
                                             from += 1
-                                            let split = sameEnd[j], end = offsets[j + 1]
+                                            let end = offsets[j + 1]
                                             var k = offsets[j]
                                             while k < end {
                                                 let i = Int(observers[k])
-                                                let same = k < split
+                                                let same = sameSector[k >> 6] >> UInt64(k & 63) & 1 != 0
                                                 if i >= low && i < high {
                                                     if same { sameA[i] &+= delta } else { crossA[i] &+= delta }
                                                 } else {

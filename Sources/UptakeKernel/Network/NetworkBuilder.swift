@@ -16,8 +16,11 @@ public struct NetworkBuilder {
         self.sectorOf = sectorOf
         self.homophily = homophily
         self.rng = rng
+        // Firms by sector, only when homophily draws from them: 4 bytes a firm otherwise spent for nothing.
         var members = [[UInt32]](repeating: [], count: Int(sectorOf.max() ?? 0) + 1)
-        for (i, s) in sectorOf.enumerated() { members[Int(s)].append(UInt32(i)) }
+        if homophily > 0 {
+            for (i, s) in sectorOf.enumerated() { members[Int(s)].append(UInt32(i)) }
+        }
         self.members = members
     }
 
@@ -80,46 +83,59 @@ public struct NetworkBuilder {
             if backward >= 1 && backward <= half { return !rewires(b * half + backward) }
             return false
         }
-        // Rewired ties placed so far; with the kept ring ties they are the whole graph.
-        var placed = Set<UInt64>()
-        var sources = [UInt32](), targets = [UInt32]()
-        sources.reserveCapacity(n * half)
-        targets.reserveCapacity(n * half)
-        for i in 0..<n {
-            for j in 1...half {
-                let draw = i * half + j
-                let ring = (i + j) % n
-                guard rewires(draw) else {
-                    sources.append(UInt32(i))
-                    targets.append(UInt32(ring))
-                    continue
-                }
-                func free(_ t: Int) -> Bool {
-                    t != i && t != ring && !keptRingTie(i, t) && !placed.contains(NetworkBuilder.pairKey(i, t))
-                }
-                var target: Int? = nil
-                for attempt in 0..<NetworkBuilder.partnerAttempts {
-                    let t = Int(randomPartner(of: i, draw: draw, attempt: attempt))
-                    if free(t) {
-                        target = t
-                        break
+        // Tie j of firm i goes to targets[i * half + j - 1]: the source is implicit
+        // (half the memory of an edge list), and a tie that is dropped points at i
+        // itself, which building the rows skips as a self-tie. Made in a function of
+        // its own so that the set of placed ties is freed before the rows are built.
+        func farEnds() -> [UInt32] {
+            // Rewired ties placed so far; with the kept ring ties they are the whole graph.
+            var placed = Set<UInt64>()
+            // Sized for the expected number of rewired ties, so the set is not rehashed as it grows.
+            placed.reserveCapacity(Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16)
+            var targets = [UInt32](repeating: 0, count: n * half)
+            for i in 0..<n {
+                for j in 1...half {
+                    let draw = i * half + j
+                    let ring = (i + j) % n
+                    guard rewires(draw) else {
+                        targets[draw - 1] = UInt32(ring)
+                        continue
                     }
+                    func free(_ t: Int) -> Bool {
+                        t != i && t != ring && !keptRingTie(i, t) && !placed.contains(NetworkBuilder.pairKey(i, t))
+                    }
+                    var target: Int? = nil
+                    for attempt in 0..<NetworkBuilder.partnerAttempts {
+                        let t = Int(randomPartner(of: i, draw: draw, attempt: attempt))
+                        if free(t) {
+                            target = t
+                            break
+                        }
+                    }
+                    if target == nil {
+                        // Only in a graph close to complete: take the first free firm after a random start.
+                        let start = Int(randomPartner(of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts))
+                        target = (0..<n).lazy.map { (start + $0) % n }.first(where: free)
+                    }
+                    // No free far end at all: keep the ring tie if nothing took its place, else drop it.
+                    let end = target ?? ring
+                    let key = NetworkBuilder.pairKey(i, end)
+                    if target == nil && placed.contains(key) {
+                        targets[draw - 1] = UInt32(i)  // dropped
+                        continue
+                    }
+                    placed.insert(key)
+                    targets[draw - 1] = UInt32(end)
                 }
-                if target == nil {
-                    // Only in a graph close to complete: take the first free firm after a random start.
-                    let start = Int(randomPartner(of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts))
-                    target = (0..<n).lazy.map { (start + $0) % n }.first(where: free)
-                }
-                // No free far end at all: keep the ring tie if nothing took its place, else drop it.
-                let end = target ?? ring
-                let key = NetworkBuilder.pairKey(i, end)
-                if target == nil && placed.contains(key) { continue }
-                placed.insert(key)
-                sources.append(UInt32(i))
-                targets.append(UInt32(end))
             }
+            return targets
         }
-        return .fromEdges(kind: kind, firmCount: n, sources: sources, targets: targets)
+        let targets = farEnds()
+        return targets.withUnsafeBufferPointer { targets in
+            Network.fromEdges(
+                kind: kind, firmCount: n, edgeCount: targets.count, directed: false,
+                source: { UInt32($0 / half) }, target: { targets[$0] })
+        }
     }
 
     /// Every firm tied to every other.

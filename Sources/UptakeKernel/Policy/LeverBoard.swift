@@ -73,4 +73,30 @@ public struct LeverBoard: Sendable {
         dirty.remove(lever)
         return values
     }
+
+    /// As `resolve`, but a lever with one value for every firm (never set, or
+    /// set for all) comes back as an array of that one value, which
+    /// `FirmLeverValues` reads for every firm: a million firms save 8 MB a
+    /// lever, and the rogers rule reads six.
+    public mutating func resolveCompact(_ lever: Lever, firms: FirmTable) -> [Double] {
+        let list = settings[lever] ?? []
+        guard list.allSatisfy({ $0.selector.isAll }) else { return resolve(lever, firms: firms) }
+        dense[lever] = nil
+        return [list.last?.value ?? lever.defaultValue]
+    }
+}
+
+/// A firm-level lever as the hot loops read it: `values[i & mask]`, where
+/// the mask is 0 for a lever with one value for all firms
+/// (`LeverBoard.resolveCompact`), so no branch is taken per firm.
+struct FirmLeverValues {
+    let values: UnsafeBufferPointer<Double>
+    let mask: Int
+
+    init(_ values: UnsafeBufferPointer<Double>) {
+        self.values = values
+        mask = values.count == 1 ? 0 : ~0
+    }
+
+    @inline(__always) subscript(_ firm: Int) -> Double { values[firm & mask] }
 }

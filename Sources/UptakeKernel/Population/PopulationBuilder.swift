@@ -88,6 +88,22 @@ public enum PopulationBuilder {
         firms.regionNames = regionNames.isEmpty ? ["all"] : regionNames
         let regionIndex = Dictionary(uniqueKeysWithValues: firms.regionNames.enumerated().map { ($1, $0) })
         if let records = spec.records { firms.ids = records.map(\.id) }
+        // Per sector, outside the loop: reading a `SectorProfile` (a String and
+        // arrays) per firm cost reference counting, and its cumulative size
+        // mix an array allocation, per firm.
+        let sizeCumulative = spec.sectors.map { cumulative($0.sizeMix) }
+        let adoptionCost = spec.sectors.map(\.adoptionCost)
+        // The columns are written as local arrays, not through the inout table:
+        // there every write checked that its array was not shared (a sixth of
+        // the loop's instructions); a local array's check leaves the loop.
+        var sector = firms.sector, size = firms.size, region = firms.region
+        var innovativeness = firms.innovativeness, threshold = firms.threshold, budget = firms.budget
+        firms.sector = []
+        firms.size = []
+        firms.region = []
+        firms.innovativeness = []
+        firms.threshold = []
+        firms.budget = []
 
         for i in 0..<count {
             let record = spec.records?[i]
@@ -99,31 +115,37 @@ public enum PopulationBuilder {
                             "firm '\(record!.id)' has sector '\(name)', which is not in the sector table (\(spec.sectors.map(\.name).joined(separator: ", ")))"
                     )
                 }
-                firms.sector[i] = UInt8(s)
+                sector[i] = UInt8(s)
             } else {
-                firms.sector[i] = UInt8(pick(sectorCumulative, rng.uniform(tick: -1, firm: i, stream: .sector)))
+                sector[i] = UInt8(pick(sectorCumulative, rng.uniform(tick: -1, firm: i, stream: .sector)))
             }
-            let profile = spec.sectors[Int(firms.sector[i])]
+            let sectorNumber = Int(sector[i])
             // Size
-            if let size = record?.size {
-                firms.size[i] = size.rawValue
+            if let given = record?.size {
+                size[i] = given.rawValue
             } else {
-                firms.size[i] = UInt8(pick(cumulative(profile.sizeMix), rng.uniform(tick: -1, firm: i, stream: .size)))
+                size[i] = UInt8(pick(sizeCumulative[sectorNumber], rng.uniform(tick: -1, firm: i, stream: .size)))
             }
             // Region
             if let name = record?.region {
-                firms.region[i] = UInt16(regionIndex[name]!)
+                region[i] = UInt16(regionIndex[name]!)
             } else if !spec.regions.isEmpty {
-                firms.region[i] = UInt16(
+                region[i] = UInt16(
                     Int(rng.uniform(tick: -1, firm: i, stream: .region) * Double(spec.regions.count)))
             }
-            firms.innovativeness[i] = record?.innovativeness ?? rng.normal(tick: -1, firm: i, stream: .innovativeness)
-            firms.threshold[i] =
-                record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * firms.innovativeness[i])
+            innovativeness[i] = record?.innovativeness ?? rng.normal(tick: -1, firm: i, stream: .innovativeness)
+            threshold[i] =
+                record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * innovativeness[i])
             // Budget: size-scaled, with lognormal spread (sigma 0.5, *assumed*).
             let spread = exp(0.5 * rng.normal(tick: -1, firm: i, stream: .budget) - 0.125)
-            firms.budget[i] = profile.adoptionCost * SizeScale.budget[Int(firms.size[i])] * spread
+            budget[i] = adoptionCost[sectorNumber] * SizeScale.budget[Int(size[i])] * spread
         }
+        firms.sector = sector
+        firms.size = size
+        firms.region = region
+        firms.innovativeness = innovativeness
+        firms.threshold = threshold
+        firms.budget = budget
         assignCategories(&firms)
         try seedInitialStages(&firms, spec: spec, rng: rng)
         return firms
@@ -133,12 +155,8 @@ public enum PopulationBuilder {
     /// innovators, and so on; ties broken by firm number so the result is
     /// deterministic.
     public static func assignCategories(_ firms: inout FirmTable) {
-        let n = firms.count
-        let order = (0..<n).sorted { a, b in
-            let ea = firms.innovativeness[a], eb = firms.innovativeness[b]
-            return ea != eb ? ea > eb : a < b
-        }
-        let bounds = categoryBounds(n)
+        let order = ScoreRanking.descending(firms.innovativeness)
+        let bounds = categoryBounds(firms.count)
         var category = 0
         for (rank, firm) in order.enumerated() {
             while rank >= bounds[category] { category += 1 }
@@ -188,7 +206,7 @@ public enum PopulationBuilder {
         guard k > 0 else { return }
         let sizeBonus: [Double] = [0, 1.2, 2.4]
         let score = (0..<firms.count).map { firms.innovativeness[$0] + sizeBonus[Int(firms.size[$0])] }
-        let order = (0..<firms.count).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
+        let order = ScoreRanking.descending(score)  // highest score first, ties by firm number
         for firm in order.prefix(k) {
             firms.stage[firm] = Stage.adopted.rawValue
             firms.adoptedTick[firm] = 0

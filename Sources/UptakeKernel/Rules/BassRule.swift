@@ -24,16 +24,41 @@ enum BassRule {
             }
             return
         }
-        chunks.forEach { c, range in
-            var list: [StageChange] = []
-            for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
-                let share = neighbours.adoptedShare(i)
-                let probability = 1 - exp(-(p + q * share) * dt)
-                if rng.uniform(tick: tick, firm: i, stream: .bass) < probability {
-                    list.append(StageChange(firm: Int32(i), stage: adoptedCode))
+        /// The chance to adopt this tick for an adopted share `share` of the neighbours.
+        @inline(__always)
+        func probability(share: Double) -> Double { 1 - exp(-(p + q * share) * dt) }
+        // Why a table: a firm's probability depends on it only through (adopted
+        // neighbours, degree), two small integers, and one exp per firm and tick
+        // was a large part of the step. Each entry is computed by the same
+        // function a firm without an entry uses (`probability(share:)`), from
+        // the same share, so the probabilities and the results are the same bit
+        // for bit. Built each tick (about 600 exps), so only for populations of
+        // at least a chunk, where that is nothing against one exp per firm.
+        let tableDegree = 32
+        var table: [Double] = []
+        if firmCount >= ParallelChunks.defaultChunkSize {
+            table = [Double](repeating: 0, count: (tableDegree + 1) * (tableDegree + 1))
+            for d in 0...tableDegree {
+                for a in 0...d {
+                    table[d * (tableDegree + 1) + a] = probability(share: NeighbourView.share(Int32(a), of: Int32(d)))
                 }
             }
-            changes[c] = list
+        }
+        table.withUnsafeBufferPointer { table in
+            chunks.forEach { c, range in
+                var list: [StageChange] = []
+                for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
+                    let (adopted, degree) = neighbours.adoptedAndDegree(i)
+                    let chance =
+                        !table.isEmpty && degree <= tableDegree
+                        ? table[Int(degree) &* (tableDegree + 1) &+ Int(adopted)]
+                        : probability(share: NeighbourView.share(adopted, of: degree))
+                    if rng.uniform(tick: tick, firm: i, stream: .bass) < chance {
+                        list.append(StageChange(firm: Int32(i), stage: adoptedCode))
+                    }
+                }
+                changes[c] = list
+            }
         }
     }
 }
@@ -48,8 +73,20 @@ struct NeighbourView {
     /// Adopted share of all neighbours (0 for a firm without neighbours).
     @inline(__always)
     func adoptedShare(_ i: Int) -> Double {
-        let degree = sameDegree[i] &+ crossDegree[i]
-        return degree > 0 ? Double(sameAdopted[i] &+ crossAdopted[i]) / Double(degree) : 0
+        let (adopted, degree) = adoptedAndDegree(i)
+        return NeighbourView.share(adopted, of: degree)
+    }
+
+    /// Adopted neighbours and all neighbours of firm i.
+    @inline(__always)
+    func adoptedAndDegree(_ i: Int) -> (adopted: Int32, degree: Int32) {
+        (sameAdopted[i] &+ crossAdopted[i], sameDegree[i] &+ crossDegree[i])
+    }
+
+    /// `adopted / degree`, 0 without neighbours.
+    @inline(__always)
+    static func share(_ adopted: Int32, of degree: Int32) -> Double {
+        degree > 0 ? Double(adopted) / Double(degree) : 0
     }
 
     @inline(__always)

@@ -22,13 +22,13 @@ struct RogersRule {
     // Firm state the rule updates in place (each firm only its own slot).
     let training: UnsafeMutableBufferPointer<Double>
     let rejectedUtility: UnsafeMutableBufferPointer<Double>
-    // Firm-level levers, dense.
-    let subsidy: UnsafeBufferPointer<Double>
-    let taxRelief: UnsafeBufferPointer<Double>
-    let loanRate: UnsafeBufferPointer<Double>
-    let fundShare: UnsafeBufferPointer<Double>
-    let trainingLever: UnsafeBufferPointer<Double>
-    let media: UnsafeBufferPointer<Double>
+    // Firm-level levers: one value per firm, or one for all.
+    let subsidy: FirmLeverValues
+    let taxRelief: FirmLeverValues
+    let loanRate: FirmLeverValues
+    let fundShare: FirmLeverValues
+    let trainingLever: FirmLeverValues
+    let media: FirmLeverValues
     let segments: SegmentConstants
     // Economy-wide values at the start of the tick.
     let readiness: Double

@@ -224,7 +224,12 @@ public final class Simulation {
     /// then updates the macro state. Returns the firms that adopted.
     func step() -> AdoptionBatch {
         let start = stats
-        let lever = { (l: Lever) in self.levers.resolve(l, firms: self.firms) }
+        // Only the rogers rule reads firm-level levers (ModelSpec.use(of:)): the
+        // others skip resolving six arrays of N values every tick. Levers with
+        // one value for all come as one value (`FirmLeverValues`).
+        let readsLevers: Bool
+        if case .rogers = config.model { readsLevers = true } else { readsLevers = false }
+        let lever = { (l: Lever) in readsLevers ? self.levers.resolveCompact(l, firms: self.firms) : [] }
         let subsidy = lever(.subsidy), taxRelief = lever(.taxRelief), loanRate = lever(.loanRate)
         let fundShare = lever(.specialFund), trainingLever = lever(.training), media = lever(.media)
         var changes = [[StageChange]](repeating: [], count: chunks.chunkCount)
@@ -265,10 +270,12 @@ public final class Simulation {
         neighbours: NeighbourView?, subsidy: [Double], taxRelief: [Double], loanRate: [Double], fundShare: [Double],
         trainingLever: [Double], media: [Double], start: TickStats
     ) {
-        let f = firms
         var training = firms.training, rejected = firms.rejectedUtility
         firms.training = []
         firms.rejectedUtility = []  // keep the buffers uniquely referenced while written
+        // Only now a copy of the table for reading: made before, it would hold the
+        // two arrays too, and writing them would copy both (16 bytes a firm) every tick.
+        let f = firms
         withMutableBuffers(&training, &rejected) { training, rejected in
             withBuffers([f.sector, f.size]) { codes in
                 withBuffers([f.stageSince, f.adoptedTick]) { ticks in
@@ -279,8 +286,10 @@ public final class Simulation {
                                 threshold: values[0], budget: values[1],
                                 stage: stage, stageSince: ticks[0], adoptedTick: ticks[1], training: training,
                                 rejectedUtility: rejected,
-                                subsidy: lever[0], taxRelief: lever[1], loanRate: lever[2], fundShare: lever[3],
-                                trainingLever: lever[4], media: lever[5], segments: segments,
+                                subsidy: FirmLeverValues(lever[0]), taxRelief: FirmLeverValues(lever[1]),
+                                loanRate: FirmLeverValues(lever[2]), fundShare: FirmLeverValues(lever[3]),
+                                trainingLever: FirmLeverValues(lever[4]), media: FirmLeverValues(lever[5]),
+                                segments: segments,
                                 readiness: macro.readiness,
                                 rationing: macro.rationing, trust: macro.trust, alliance: levers.systemValue(.alliance),
                                 regulation: levers.systemValue(.regulation), fundAvailable: specialFundLeft > 0,
@@ -366,22 +375,27 @@ public final class Simulation {
         let regulation = levers.systemValue(.regulation)
         let compliance = p.complianceCost, loanYears = p.loanYears
         var spendSubsidy = 0.0, spendTax = 0.0, spendLoan = 0.0, spendFund = 0.0
+        // The lever arrays hold one value per firm, or one for all (`resolveCompact`).
+        let subsidyOf = { (i: Int) in subsidy[subsidy.count == 1 ? 0 : i] }
+        let taxReliefOf = { (i: Int) in taxRelief[taxRelief.count == 1 ? 0 : i] }
+        let loanRateOf = { (i: Int) in loanRate[loanRate.count == 1 ? 0 : i] }
+        let fundShareOf = { (i: Int) in fundShare[fundShare.count == 1 ? 0 : i] }
         for firm in adopted {
             let i = Int(firm)
             let cost =
                 segments.cost[SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])]
                 * (1 + compliance * regulation)
-            spendSubsidy += subsidy[i] * cost
-            spendTax += taxRelief[i] * LeverDefaults.corporateTaxRate * cost
+            spendSubsidy += subsidyOf(i) * cost
+            spendTax += taxReliefOf(i) * LeverDefaults.corporateTaxRate * cost
             var fundPaid = 0.0
-            if fundShare[i] > 0 && specialFundLeft > 0 {
-                fundPaid = min(specialFundLeft, fundShare[i] * cost)
+            if fundShareOf(i) > 0 && specialFundLeft > 0 {
+                fundPaid = min(specialFundLeft, fundShareOf(i) * cost)
                 specialFundLeft -= fundPaid
                 spendFund += fundPaid
             }
-            if loanRate[i] < LeverDefaults.marketLoanRate {
-                let net = max(0, cost * (1 - subsidy[i]) - fundPaid)
-                spendLoan += (LeverDefaults.marketLoanRate - loanRate[i]) * net * loanYears
+            if loanRateOf(i) < LeverDefaults.marketLoanRate {
+                let net = max(0, cost * (1 - subsidyOf(i)) - fundPaid)
+                spendLoan += (LeverDefaults.marketLoanRate - loanRateOf(i)) * net * loanYears
             }
         }
         ledger.spend(spendSubsidy, account: Lever.subsidy.rawValue)
@@ -391,16 +405,25 @@ public final class Simulation {
         return AdoptionBatch(tick: tick, firms: adopted)
     }
 
+    /// The sum over firms of a lever's values (one per firm, or one for all),
+    /// added in firm order as `reduce` adds them, so the sum is the same either way.
+    private func firmSum(_ values: [Double]) -> Double {
+        guard values.count == 1 else { return values.reduce(0, +) }
+        var total = 0.0
+        for _ in 0..<firms.count { total += values[0] }
+        return total
+    }
+
     /// Books the programmes' costs. Training and media campaigns reach only
     /// the rogers rule; public compute and R&D money moves the macro state
     /// under every rule, so it is booked under every rule.
     private func bookProgrammeCosts(trainingLever: [Double], media: [Double]) {
         if case .rogers(let p) = config.model {
             if levers.isActive(.training) {
-                ledger.spend(trainingLever.reduce(0, +) * p.trainingCostPerFirm, account: Lever.training.rawValue)
+                ledger.spend(firmSum(trainingLever) * p.trainingCostPerFirm, account: Lever.training.rawValue)
             }
             if levers.isActive(.media) {
-                ledger.spend(media.reduce(0, +) * p.mediaCostPerFirm, account: Lever.media.rawValue)
+                ledger.spend(firmSum(media) * p.mediaCostPerFirm, account: Lever.media.rawValue)
             }
         }
         ledger.spend(levers.systemValue(.computeInvestment), account: Lever.computeInvestment.rawValue)

@@ -1,0 +1,62 @@
+/// Orders firms by a score, highest first, ties by firm number.
+enum ScoreRanking {
+    /// Firm numbers by falling `score`, ties by rising firm number: the order
+    /// `(0..<n).sorted { s[$0] != s[$1] ? s[$0] > s[$1] : $0 < $1 }` gives.
+    ///
+    /// Why a radix sort: the comparison sort took about 20 comparisons a firm
+    /// through a closure (900 million instructions for a million firms, more
+    /// than drawing the firms). Each score becomes a 64-bit key whose unsigned
+    /// order is the scores' falling order; a stable least-significant-digit
+    /// sort of the keys, 8 bits a pass, over firm numbers in rising order
+    /// keeps ties in rising firm order. Passes where every key has the same
+    /// byte are skipped. Scores with a NaN (no order) take the comparison sort.
+    static func descending(_ score: [Double]) -> [Int] {
+        let n = score.count
+        if score.contains(where: \.isNaN) {
+            return (0..<n).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
+        }
+        var keys = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        score.withUnsafeBufferPointer { score in
+            keys.withUnsafeMutableBufferPointer { keys in
+                for i in 0..<n {
+                    // 0.0 and -0.0 are equal scores: one key for both.
+                    let bits = score[i] == 0 ? 0 : score[i].bitPattern
+                    // Rising order of doubles as unsigned integers, then flipped for falling.
+                    let rising = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+                    keys[i] = ~rising
+                    for pass in 0..<8 { counts[pass &* 256 &+ Int((keys[i] >> UInt64(pass &* 8)) & 0xFF)] &+= 1 }
+                }
+            }
+        }
+        var order = [Int32](0..<Int32(n))
+        var nextKeys = keys, nextOrder = order
+        for pass in 0..<8 where !counts[pass * 256..<(pass + 1) * 256].contains(n) {
+            var start = [Int](repeating: 0, count: 256)
+            var total = 0
+            for digit in 0..<256 {
+                start[digit] = total
+                total += counts[pass * 256 + digit]
+            }
+            let shift = UInt64(pass * 8)
+            keys.withUnsafeBufferPointer { keys in
+                order.withUnsafeBufferPointer { order in
+                    nextKeys.withUnsafeMutableBufferPointer { nextKeys in
+                        nextOrder.withUnsafeMutableBufferPointer { nextOrder in
+                            for k in 0..<n {
+                                let digit = Int((keys[k] >> shift) & 0xFF)
+                                let to = start[digit]
+                                start[digit] = to &+ 1
+                                nextKeys[to] = keys[k]
+                                nextOrder[to] = order[k]
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &nextKeys)
+            swap(&order, &nextOrder)
+        }
+        return order.map { Int($0) }
+    }
+}
