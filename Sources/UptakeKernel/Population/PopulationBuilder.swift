@@ -221,11 +221,9 @@ public enum PopulationBuilder {
         for (size, group) in members.enumerated() {
             let k = Int((shares[size] * Double(group.count)).rounded())
             guard k > 0 else { continue }
-            let order = group.sorted { a, b in
-                let ea = firms.innovativeness[a], eb = firms.innovativeness[b]
-                return ea != eb ? ea > eb : a < b
-            }
-            for firm in order.prefix(k) {
+            // The group lists firm numbers in rising order, so ties stay by firm number.
+            let order = ScoreRanking.descending(group.map { firms.innovativeness[$0] })
+            for firm in order.prefix(k).map({ group[$0] }) {
                 firms.stage[firm] = Stage.adopted.rawValue
                 firms.adoptedTick[firm] = 0
             }
