@@ -111,7 +111,13 @@ public final class RunSession {
             }
         }
         if !options.ignoreLock, let config = try RunSession.sharingConfig(for: file) {
-            try TrustPolicy(config: config).checkLoaded(plugins)
+            // Hashing every plugin folder for its signature is the same work for each run of a batch.
+            let check = { try TrustPolicy(config: config).checkLoaded(plugins) }
+            if let shared = options.shared {
+                try shared.verifyOnce(key: "signatures " + config.displayFile, plugins: plugins, verify: check)
+            } else {
+                try check()
+            }
         }
         let resolveTime = lap()
         options.phaseObserver?(
@@ -246,7 +252,12 @@ public final class SharedPreparation: Sendable {
 
     /// Runs `verify` unless it already passed for this lockfile and these plugin folders.
     func verifyOnce(lock: URL, plugins: [PluginManifest], verify: () throws -> Void) throws {
-        let key = ([lock.path] + plugins.map { "\($0.name) \($0.version) \($0.directory.path)" }).joined(
+        try verifyOnce(key: lock.path, plugins: plugins, verify: verify)
+    }
+
+    /// Runs `verify` unless it already passed for this check (`key`) and these plugin folders.
+    func verifyOnce(key check: String, plugins: [PluginManifest], verify: () throws -> Void) throws {
+        let key = ([check] + plugins.map { "\($0.name) \($0.version) \($0.directory.path)" }).joined(
             separator: "\n")
         if verified.withLock({ $0.contains(key) }) { return }
         try verify()

@@ -70,6 +70,22 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(resolved, 0, "the scenario's plugins were resolved once, by the first run")
     }
 
+    /// Runs sharing their preparation check signatures once, but a refusal is never remembered as a pass:
+    /// every run of a project that requires signatures refuses an unsigned plugin.
+    func testSharedPreparationNeverRemembersARefusedSignature() throws {
+        let p = try TemporaryProject()
+        try p.plugin("tax-relief", params: numberParam, initLua: "return {}")
+        let file = try p.scenario("{ \"tax-relief\", rate = 0.2 },")
+        try p.write("uptake.toml", "require_signatures = true\n")
+        var options = RunSession.Options(searchPath: p.searchPath)
+        options.shared = SharedPreparation()
+        for attempt in 1...2 {
+            XCTAssertThrowsError(try RunSession(file: file, options: options), "run \(attempt)") { error in
+                XCTAssertTrue(error is TrustRefusal, "run \(attempt): \(error)")
+            }
+        }
+    }
+
     func testSameScenarioAndSeedGiveIdenticalSeries() throws {
         let a = try run(baseline), b = try run(baseline)
         XCTAssertEqual(OutputTable(a), OutputTable(b))
