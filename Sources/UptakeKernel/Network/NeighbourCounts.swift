@@ -15,6 +15,8 @@ struct NeighbourCounts {
     /// Neighbours in the same sector / in other sectors.
     let sameDegree: [Int32]
     let crossDegree: [Int32]
+    /// The largest number of neighbours a firm has (0 for mean-field).
+    let maxDegree: Int
     /// Who sees firm j: `observers[observerOffsets[j] ..< observerOffsets[j + 1]]`,
     /// the transpose of the network's rows. Undirected, that is the network's
     /// own arrays, shared, not copied (40 bytes a firm at degree 8).
@@ -31,6 +33,7 @@ struct NeighbourCounts {
         crossAdopted = []
         sameDegree = []
         crossDegree = []
+        maxDegree = 0
         observerOffsets = []
         observers = []
         sameSector = []
@@ -78,6 +81,9 @@ struct NeighbourCounts {
         }
         sameDegree = sameDeg
         crossDegree = crossDeg
+        var largest: Int32 = 0
+        for i in 0..<n { largest = max(largest, sameDeg[i] &+ crossDeg[i]) }
+        maxDegree = Int(largest)
         sameAdopted = sameA
         crossAdopted = crossA
         var offsets = network.offsets

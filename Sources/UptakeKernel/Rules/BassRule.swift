@@ -32,11 +32,13 @@ enum BassRule {
         // was a large part of the step. Each entry is computed by the same
         // function a firm without an entry uses (`probability(share:)`), from
         // the same share, so the probabilities and the results are the same bit
-        // for bit. Built each tick (about 600 exps), so only for populations of
-        // at least a chunk, where that is nothing against one exp per firm.
-        let tableDegree = 32
+        // for bit. Built each tick up to the largest degree present (at most 32:
+        // about 50 exps at degree 8, 600 at 32), so only when the firms still to
+        // adopt are at least twice as many as its entries.
+        let tableDegree = min(32, neighbours.maxDegree)
+        let entries = (tableDegree + 1) * (tableDegree + 2) / 2
         var table: [Double] = []
-        if firmCount >= ParallelChunks.defaultChunkSize {
+        if firmCount - adopters >= 2 * entries {
             table = [Double](repeating: 0, count: (tableDegree + 1) * (tableDegree + 1))
             for d in 0...tableDegree {
                 for a in 0...d {
@@ -69,6 +71,8 @@ struct NeighbourView {
     let crossAdopted: UnsafeBufferPointer<Int32>
     let sameDegree: UnsafeBufferPointer<Int32>
     let crossDegree: UnsafeBufferPointer<Int32>
+    /// The largest number of neighbours a firm has.
+    let maxDegree: Int
 
     /// Adopted share of all neighbours (0 for a firm without neighbours).
     @inline(__always)
@@ -107,7 +111,10 @@ extension NeighbourCounts {
             crossAdopted.withUnsafeBufferPointer { ca in
                 sameDegree.withUnsafeBufferPointer { sd in
                     crossDegree.withUnsafeBufferPointer { cd in
-                        body(NeighbourView(sameAdopted: sa, crossAdopted: ca, sameDegree: sd, crossDegree: cd))
+                        body(
+                            NeighbourView(
+                                sameAdopted: sa, crossAdopted: ca, sameDegree: sd, crossDegree: cd,
+                                maxDegree: maxDegree))
                     }
                 }
             }
