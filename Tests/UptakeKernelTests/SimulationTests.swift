@@ -87,6 +87,37 @@ final class SimulationTests: XCTestCase {
         for (a, b) in zip(sim.history, sim.history.dropFirst()) { XCTAssertGreaterThanOrEqual(b.adopters, a.adopters) }
     }
 
+    /// The network Bass step against its equation written out firm by firm, with the same random draws:
+    /// the adopters of every tick agree exactly, where the step reads the probability from its table
+    /// (small-world, degrees up to about 14; scale-free up to 32) and where it computes it (hubs past 32).
+    func testNetworkBassMatchesItsEquationFirmByFirm() throws {
+        let p = 0.01, q = 0.4
+        for network in [NetworkKind.smallWorld(degree: 8, rewire: 0.1), .scaleFree(attach: 20)] {
+            let sim = try Simulation(config(3000, model: .bass(p: p, q: q, dt: 1), network: network))
+            var adopted = sim.firms.stage.map { $0 == Stage.adopted.rawValue }
+            try sim.run()
+            let rng = CounterRNG(seed: 7), rows = sim.network
+            let largest = (0..<rows.firmCount).map { rows.offsets[$0 + 1] - rows.offsets[$0] }.max()!
+            if case .scaleFree = network {
+                XCTAssertGreaterThan(largest, 32, "hubs past the table's degrees take the computed path")
+            } else {
+                XCTAssertLessThanOrEqual(largest, 32)
+            }
+            for t in sim.history.indices {
+                var next = adopted
+                for i in adopted.indices where !adopted[i] {
+                    let row = rows.offsets[i]..<rows.offsets[i + 1]
+                    let share =
+                        row.isEmpty
+                        ? 0 : Double(row.filter { adopted[Int(rows.neighbors[$0])] }.count) / Double(row.count)
+                    if rng.uniform(tick: t, firm: i, stream: .bass) < 1 - exp(-(p + q * share)) { next[i] = true }
+                }
+                adopted = next
+                XCTAssertEqual(sim.history[t].adopters, adopted.filter { $0 }.count, "\(network), tick \(t)")
+            }
+        }
+    }
+
     func testLeverOutOfRangeIsRejected() {
         var board = LeverBoard()
         XCTAssertThrowsError(try board.set(.subsidy, 1.5)) { error in
