@@ -49,6 +49,10 @@ final class ScenarioErrorTests: XCTestCase {
             extra: "firms = { initial_adoption = 0.05, initial_adoption_by_size = { large = 0.3 } },", name: "both.lua")
         let d = try XCTUnwrap(p.failure(both))
         XCTAssertTrue(d.problem.contains("both initial_adoption and initial_adoption_by_size"), d.description)
+        // The overall share given on the command line to a scenario with shares by size: the flag is named.
+        let bySize = try p.scenario(extra: "firms = { initial_adoption_by_size = { large = 0.3 } },", name: "size.lua")
+        let flag = try XCTUnwrap(p.failure(bySize, overrides: ["firms.initial_adoption=0.05"]))
+        XCTAssertEqual(flag.file, "--set firms.initial_adoption=0.05", flag.description)
         let typo = try p.scenario(extra: "firms = { initial_adoption_by_size = { larg = 0.3 } },", name: "typo.lua")
         let e = try XCTUnwrap(p.failure(typo))
         XCTAssertTrue(e.problem.contains("unknown key 'larg'"), e.description)

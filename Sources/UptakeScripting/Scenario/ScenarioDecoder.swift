@@ -74,8 +74,9 @@ public enum ScenarioDecoder {
         if var bySize = try firms.subtable("initial_adoption_by_size") {
             // Survey data give adoption by size class; one overall share would have to be split by a guess.
             if givesShare {
+                // Named at initial_adoption: when the conflict comes from --set, the message names the flag.
                 throw firms.error(
-                    "initial_adoption_by_size",
+                    "initial_adoption",
                     "'firms' gives both initial_adoption and initial_adoption_by_size",
                     fix:
                         "Keep one: initial_adoption_by_size = { small = ..., medium = ..., large = ... } sets the share in each size class"
