@@ -46,24 +46,29 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         var calibration = try Calibration.load(file: file)
         guard (1...1024).contains(jobs) else { throw UserFacingError("--jobs \(jobs) is not from 1 to 1024") }
+        // The same bounds as the calibration file's keys.
+        let particleRange = Calibration.particleRange, generationRange = Calibration.generationRange
         if let particles {
-            guard (2...100_000).contains(particles) else {
-                throw UserFacingError("--particles \(particles) is not from 2 to 100000")
+            guard particleRange.contains(particles) else {
+                throw UserFacingError(
+                    "--particles \(particles) is not from \(particleRange.lowerBound) to \(particleRange.upperBound)")
             }
             calibration.particles = particles
             if proposals == nil { calibration.proposals = max(calibration.proposals, particles) }
         }
         if let proposals {
-            guard (calibration.particles...10_000_000).contains(proposals) else {
+            guard (calibration.particles...Calibration.maximumProposals).contains(proposals) else {
                 throw UserFacingError(
-                    "--proposals \(proposals) is fewer than the \(calibration.particles) particles kept, or more than 10000000"
-                )
+                    "--proposals \(proposals) is fewer than the \(calibration.particles) particles kept, or more than "
+                        + "\(Calibration.maximumProposals)")
             }
             calibration.proposals = proposals
         }
         if let generations {
-            guard (1...100).contains(generations) else {
-                throw UserFacingError("--generations \(generations) is not from 1 to 100")
+            guard generationRange.contains(generations) else {
+                throw UserFacingError(
+                    "--generations \(generations) is not from \(generationRange.lowerBound) to \(generationRange.upperBound)"
+                )
             }
             calibration.generations = generations
         }

@@ -164,7 +164,7 @@ final class CalibrationTests: XCTestCase {
         for line in data.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
             guard let year = Int(fields[0]), year >= 2023, let observed = Double(fields[2]) else { continue }
-            let t = sim.calendar.firstTick(ofYear: year)
+            let t = try XCTUnwrap(sim.calendar.tick(of: fields[0]))
             let stats = sim.history[t]
             let simulated: Double
             if let size = FirmSize(name: fields[1]) {

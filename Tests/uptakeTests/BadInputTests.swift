@@ -212,6 +212,29 @@ final class BadInputTests: XCTestCase {
             message:
                 "Error: r.db: cannot open the results database: file is not a database. Check that it is a file written by uptake batch --out"
         ),
+        Case(
+            name: "calibrate keeping fewer than two particles", files: calibrationFiles,
+            arguments: ["calibrate", "c.lua", "--out", "cal", "--particles", "1"], status: 1,
+            message: "Error: --particles 1 is not from 2 to 100000"
+        ),
+        Case(
+            name: "calibrate running fewer proposals than it keeps", files: calibrationFiles,
+            arguments: ["calibrate", "c.lua", "--out", "cal", "--particles", "10", "--proposals", "5"], status: 1,
+            message: "Error: --proposals 5 is fewer than the 10 particles kept, or more than 10000000"
+        ),
+        Case(
+            name: "calibrate without generations", files: calibrationFiles,
+            arguments: ["calibrate", "c.lua", "--out", "cal", "--generations", "0"], status: 1,
+            message: "Error: --generations 0 is not from 1 to 100"
+        ),
+    ]
+
+    /// A calibration file, its scenario and its data, all valid.
+    static let calibrationFiles: [String: Data] = [
+        "s.lua": scenario("firms = 50,"), "d.csv": text("date,segment,value\n2023,all,0.1\n"),
+        "c.lua": text(
+            "return calibration { scenario = \"s.lua\", data = \"d.csv\", "
+                + "parameters = { [\"model.word_of_mouth\"] = { min = 0.1, max = 0.9 } } }\n"),
     ]
 
     func errorLine(_ stderr: String) -> String { UptakeCLI.errorLine(stderr) }

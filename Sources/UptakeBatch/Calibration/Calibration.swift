@@ -34,6 +34,11 @@ public struct Calibration: Sendable {
         "all": "adoption", "small": "adoption_small", "medium": "adoption_medium", "large": "adoption_large",
     ]
 
+    /// What a calibration file (or `uptake calibrate --particles/--proposals/--generations`) may ask for.
+    public static let particleRange = 2...100_000
+    public static let maximumProposals = 10_000_000
+    public static let generationRange = 1...100
+
     /// The standard error of a data point that gives none (one percentage point).
     public static let defaultStandardError = 0.01
 
@@ -94,9 +99,10 @@ public struct Calibration: Sendable {
                 segments[field.key] = column
             }
         }
-        let particles = try top.integer("particles", default: 100, in: 2...100_000)!
-        let proposals = try top.integer("proposals", default: particles * 5, in: particles...10_000_000)!
-        let generations = try top.integer("generations", default: 5, in: 1...100)!
+        let particles = try top.integer("particles", default: 100, in: Calibration.particleRange)!
+        let proposals = try top.integer(
+            "proposals", default: particles * 5, in: particles...Calibration.maximumProposals)!
+        let generations = try top.integer("generations", default: 5, in: Calibration.generationRange)!
         let seed = UInt64(try top.integer("seed", default: 1, in: 0...Int.max)!)
         try top.rejectUnknownKeys()
         return Calibration(

@@ -13,17 +13,13 @@ struct NormalMixture {
         zip(means, weights).map { m, w in w * 0.5 * erfc(-(x - m) / (sd * 2.0.squareRoot())) }.reduce(0, +)
     }
 
-    /// The value below which a share q lies, by bisection (the CDF is increasing); a plain
-    /// weighted quantile of the means when sd is 0.
+    /// The value below which a share q lies, by bisection (the CDF is increasing); the weighted
+    /// quantile of the means (as a population's) when sd is 0; NaN without means.
     func quantile(_ q: Double) -> Double {
-        guard sd > 0, !means.isEmpty else {
-            let order = means.indices.sorted { means[$0] < means[$1] }
-            var cumulative = 0.0
-            for i in order {
-                cumulative += weights[i]
-                if cumulative >= q - 1e-12 { return means[i] }
-            }
-            return order.last.map { means[$0] } ?? .nan
+        guard !means.isEmpty else { return .nan }
+        guard sd > 0 else {
+            return ABCSMC.Population(particles: means.map { [$0] }, weights: weights, distances: [], tolerance: 0)
+                .quantile(q, 0)
         }
         var low = means.min()! - 10 * sd, high = means.max()! + 10 * sd
         for _ in 0..<100 {

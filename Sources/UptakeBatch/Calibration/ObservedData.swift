@@ -72,15 +72,10 @@ public struct ObservedData: Sendable {
         return ObservedData(file: file, points: points)
     }
 
-    /// The tick of a data date in `calendar`: a year's first tick, or a label of the calendar; nil outside the run.
+    /// The tick of a data date in `calendar` (a year is its first tick: the calendar reads "2024" as a
+    /// yearly label, which begins in January); nil outside the run.
     public static func tick(of date: String, in calendar: TickCalendar, ticks: Int) -> Int? {
-        let t: Int?
-        if date.count == 4, let year = Int(date) {
-            t = calendar.firstTick(ofYear: year)
-        } else {
-            t = calendar.tick(of: date)
-        }
-        guard let t, (0..<ticks).contains(t) else { return nil }
+        guard let t = calendar.tick(of: date), (0..<ticks).contains(t) else { return nil }
         return t
     }
 }

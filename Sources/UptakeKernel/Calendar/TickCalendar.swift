@@ -91,12 +91,6 @@ public struct TickCalendar: Sendable, Equatable {
         return nil
     }
 
-    /// The tick that starts `year` (negative before the run starts).
-    public func firstTick(ofYear year: Int) -> Int {
-        let n = unit.periodsPerYear
-        return year * n - (startYear * n + startPeriod)
-    }
-
     /// The last tick that falls in a calendar year.
     public func lastTick(ofYear year: Int) -> Int {
         let n = unit.periodsPerYear
