@@ -10,7 +10,9 @@ struct CalibrateCommand: ParsableCommand {
         discussion: """
             Reads a calibration file (return calibration { scenario = ..., data = ..., parameters = ... }),
             runs each generation of approximate Bayesian computation by sequential Monte Carlo as a batch
-            (OUT/gen-N.lua into OUT/gen-N.db; run the command again to go on after an interruption), and
+            (OUT/gen-N.lua into OUT/gen-N.db), records each finished generation in OUT/calibration.db
+            (one SQLite database for the whole calibration; run the command again to go on after an
+            interruption), and
             prints the posterior (mean and 90% credible interval of each parameter, effective sample size)
             and the posterior predictive band against the data. Writes OUT/posterior.csv,
             OUT/predictive.csv and OUT/report.html (the same with a chart per data segment). See docs/decisions.md.
@@ -82,6 +84,7 @@ struct CalibrateCommand: ParsableCommand {
         let report = CalibrationReport(calibration: calibration, result: result)
         print(report.text, terminator: "")
         let files = try report.write(to: out, program: UptakeVersion.build.description)
-        print("Wrote " + files.joined(separator: ", "))
+        let database = URL(fileURLWithPath: out).appendingPathComponent(CalibrationDatabase.fileName).path
+        print("Wrote " + ([database] + files).joined(separator: ", "))
     }
 }

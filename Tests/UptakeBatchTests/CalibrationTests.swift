@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import UptakeKernel
 import UptakeTestSupport
 import XCTest
@@ -77,23 +78,97 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(posteriorCSV.split(separator: "\n").count, 61)
     }
 
-    /// Running it again goes on where it stopped: every generation is already in its database.
+    /// Running it again goes on where it stopped: every finished generation is in OUT/calibration.db.
     func testRunningAgainReusesTheGenerationsAndAnotherCalibrationIsRefused() throws {
         let (f, c) = try project()
         let first = try runner(c, f).run(out: f.path("out"))
         let again = try runner(c, f).run(out: f.path("out"))
         XCTAssertEqual(first.posterior, again.posterior)
-        // Interrupted after generation 2: the rest is run from there.
-        try FileManager.default.removeItem(atPath: f.path("out/gen-3.db"))
-        try FileManager.default.removeItem(atPath: f.path("out/gen-4.lua"))
-        XCTAssertEqual(try runner(c, f).run(out: f.path("out")).posterior, first.posterior)
+        // Stopped after generation 2 (the command given --generations 2, or interrupted in generation 3):
+        // the same calibration goes on from there to the same posterior.
+        var two = c
+        two.generations = 2
+        XCTAssertEqual(try runner(two, f).run(out: f.path("two")).generations.count, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: f.path("two/gen-3.lua")))
+        XCTAssertEqual(try runner(c, f).run(out: f.path("two")).posterior, first.posterior)
+        // Killed after generation 3's batch finished but before it was recorded: its gen-3.db is
+        // resumed (nothing left to run) and recorded.
+        let r = runner(two, f)
+        let afterTwo = try r.run(out: f.path("three")).posterior
+        let particles = r.abc.propose(generation: 2, after: afterTwo)
+        try r.writeGeneration(2, particles: particles, to: f.path("three/gen-3.lua"))
+        var ticks: [Int?]? = nil
+        _ = try r.runGeneration(
+            2, particles: particles, experimentFile: f.path("three/gen-3.lua"), db: f.path("three/gen-3.db"),
+            data: try ObservedData.read(c.dataFile), ticks: &ticks)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: f.path("three/gen-3.db")))
+        XCTAssertEqual(try runner(c, f).run(out: f.path("three")).posterior, first.posterior)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: f.path("three/gen-3.db")), "recorded, then removed")
         let (_, other) = try project(seed: 4)
         var moved = other
         moved.scenarioFile = c.scenarioFile
         moved.dataFile = c.dataFile
         XCTAssertThrowsError(try runner(moved, f).run(out: f.path("out"))) { error in
-            XCTAssertTrue("\(error)".contains("holds generation 1 of a different calibration"), "\(error)")
+            XCTAssertTrue("\(error)".contains("holds a different calibration: its seed is '3', not '4'"), "\(error)")
         }
+        // Other data: refused, naming the data file's row.
+        try f.write("data.csv", "date,segment,value,se\n2023Q2,y,0.5,0.05\n2021,y,0.1,\n")
+        XCTAssertThrowsError(try runner(c, f).run(out: f.path("out"))) { error in
+            XCTAssertTrue("\(error)".contains("data.csv:2: the observed data changed since"), "\(error)")
+        }
+    }
+
+    /// The whole calibration is one SQLite database: every generation's batch (runs, outputs, series, design
+    /// points) with its generation, the particles with distance, kept flag and weight, and each simulated data
+    /// point; the generations' working batch files are gone.
+    func testTheWholeCalibrationIsOneDatabase() throws {
+        let (f, c) = try project()
+        let result = try runner(c, f).run(out: f.path("out"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: f.path("out")).sorted()
+        XCTAssertEqual(files, ["calibration.db", "gen-1.lua", "gen-2.lua", "gen-3.lua", "gen-4.lua"])
+        let db = try DatabaseQueue(path: f.path("out/calibration.db"))
+        try db.read { db in
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql)! }
+            XCTAssertEqual(try count("SELECT count(*) FROM generations"), 4)
+            XCTAssertEqual(try count("SELECT count(*) FROM runs"), 4 * 300)
+            XCTAssertEqual(try count("SELECT count(DISTINCT generation) FROM series"), 4)
+            XCTAssertEqual(try count("SELECT count(*) FROM point_values WHERE generation = 2"), 300)
+            XCTAssertEqual(try count("SELECT count(*) FROM experiment WHERE key = 'name' AND generation = 4"), 1)
+            XCTAssertEqual(
+                try count("SELECT count(*) FROM particles WHERE generation = 4 AND kept"),
+                result.posterior.particles.count)
+            XCTAssertEqual(
+                try Double.fetchOne(db, sql: "SELECT sum(weight) FROM particles WHERE generation = 4")!, 1,
+                accuracy: 1e-9)
+            XCTAssertEqual(
+                try Double.fetchOne(db, sql: "SELECT tolerance FROM generations WHERE generation = 4"),
+                result.posterior.tolerance)
+            // The fitted point (2023Q2, tick 1) and the skipped one (2021, before the start).
+            XCTAssertEqual(try Int?.fetchAll(db, sql: "SELECT tick FROM data_points ORDER BY point"), [1, nil])
+            XCTAssertEqual(try count("SELECT count(*) FROM simulated WHERE generation = 1 AND point = 0"), 300)
+            // A particle's value in particle_values is the one its run was given.
+            let mismatched = try count(
+                """
+                SELECT count(*) FROM particle_values v JOIN runs r ON r.generation = v.generation AND r.point = v.particle
+                JOIN point_values p ON p.generation = r.generation AND p.point = r.point AND p.parameter = v.parameter
+                WHERE p.number <> v.value
+                """)
+            XCTAssertEqual(mismatched, 0)
+        }
+    }
+
+    /// A file that is not a calibration database in the output folder is reported, not overwritten.
+    func testACorruptOrForeignCalibrationDatabaseIsReported() throws {
+        let (f, c) = try project()
+        try FileManager.default.createDirectory(atPath: f.path("bad"), withIntermediateDirectories: true)
+        try f.write("bad/calibration.db", String(repeating: "not a database ", count: 100))
+        XCTAssertThrowsError(try runner(c, f).run(out: f.path("bad"))) { error in
+            XCTAssertTrue("\(error)".contains("cannot use the calibration database"), "\(error)")
+            XCTAssertTrue("\(error)".contains("give another --out"), "\(error)")
+        }
+        XCTAssertEqual(
+            try String(contentsOfFile: f.path("bad/calibration.db"), encoding: .utf8),
+            String(repeating: "not a database ", count: 100))
     }
 
     func testMistakesInTheCalibrationFileAndTheData() throws {
@@ -137,9 +212,9 @@ final class CalibrationTests: XCTestCase {
         XCTAssertNil(ObservedData.tick(of: "2023", in: months, ticks: 24))
     }
 
-    func testTheShippedEurostatDataHasEverySizeClassFrom2023() throws {
+    func testTheShippedEurostatDataHasEverySizeClassEveryYear() throws {
         let data = try ObservedData.read(Repository.root.appendingPathComponent("data/eurostat-enterprise-ai.csv").path)
-        for year in ["2023", "2024", "2025"] {
+        for year in ["2021", "2023", "2024", "2025"] {
             XCTAssertEqual(data.points.filter { $0.date == year }.map(\.segment), ["all", "small", "medium", "large"])
         }
     }

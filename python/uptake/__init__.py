@@ -11,6 +11,7 @@ EMA Workbench. docs/python.md explains it all.
 """
 
 from .calendar import Calendar
+from .calibration import CalibrationResults, read_calibration
 from .command import FailedRunsWarning, RunResult, batch, find_executable, run
 from .errors import CommandError, ExecutableNotFoundError, ResultsFileError, UptakeError
 from .results import Results, read_results
@@ -20,6 +21,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "Calendar",
+    "CalibrationResults",
     "CommandError",
     "ExecutableNotFoundError",
     "FailedRunsWarning",
@@ -29,6 +31,7 @@ __all__ = [
     "UptakeError",
     "batch",
     "find_executable",
+    "read_calibration",
     "read_results",
     "run",
 ]

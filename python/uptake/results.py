@@ -134,16 +134,28 @@ QUERIES = {
 }
 
 
-def _read_tables(path: str, mode: str) -> Dict[str, pd.DataFrame]:
+def connect(path: str, mode: str) -> sqlite3.Connection:
+    """An SQLite connection to `path` opened with the URI parameters `mode` (e.g. "mode=ro"), in autocommit
+    mode (reads begin their own transaction); an error names the file."""
     uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?" + mode
     try:
-        connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+        return sqlite3.connect(uri, uri=True, isolation_level=None)
     except sqlite3.Error as error:
         raise ResultsFileError(path, f"cannot open it: {error}") from error
+
+
+def _read_tables(path: str, mode: str) -> Dict[str, pd.DataFrame]:
+    connection = connect(path, mode)
     try:
         # One read transaction: a batch writing meanwhile cannot make runs and outputs disagree.
         connection.execute("BEGIN")
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "calibration" in names and "generations" in names:
+            raise ResultsFileError(
+                path,
+                "this is the database of a calibration (every generation of uptake calibrate), not of one batch; "
+                "read it with uptake.read_calibration",
+            )
         missing = [table for table in QUERIES if table not in names]
         if missing:
             raise ResultsFileError(

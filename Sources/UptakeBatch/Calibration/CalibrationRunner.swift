@@ -68,74 +68,111 @@ public struct CalibrationRunner {
                     + calibration.segments.keys.sorted().joined(separator: ", "))
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let database = try CalibrationDatabase.open(folder: out, calibration: calibration, data: data)
+        // Each data point's tick (nil outside the run): from the database once a generation is recorded,
+        // else from the first generation's runs.
+        var ticks = try database.pointTicks()
         var generations: [Generation] = []
         var population: ABCSMC.Population?
-        var fitted: [ObservedData.Point] = [], skipped: [ObservedData.Point] = []
         for g in 0..<calibration.generations {
             let particles = abc.propose(generation: g, after: population)
             let experimentFile = (out as NSString).appendingPathComponent("gen-\(g + 1).lua")
             try writeGeneration(g, particles: particles, to: experimentFile)
-            let experiment = try ExperimentLoader.load(file: experimentFile)
+            let fittedIndices = ticks.map { t in t.indices.filter { t[$0] != nil } }
             let db = (out as NSString).appendingPathComponent("gen-\(g + 1).db")
-            var batch = options.batch
-            batch.resume = FileManager.default.fileExists(atPath: db)
-            let summary = try BatchRunner(experiment: experiment, options: batch).run(out: db)
-            let store = try ResultStore.open(db, readOnly: true)
-            let results = try ResultsData(store: store)
-            guard let calendar = results.calendar else {
-                throw Diagnostic(
-                    file: db, problem: "the runs have no single calendar",
-                    fix: "Do not vary start or unit in a calibration")
-            }
-            let columns = Array(Set(calibration.segments.values)).sorted()
-            let series = try Self.series(store, metrics: columns)
-            let ticks = (series.values.flatMap { $0.keys }.max() ?? -1) + 1
-            if g == 0 {
-                fitted = data.points.filter { ObservedData.tick(of: $0.date, in: calendar, ticks: ticks) != nil }
-                skipped = data.points.filter { ObservedData.tick(of: $0.date, in: calendar, ticks: ticks) == nil }
-                guard !fitted.isEmpty else {
+            let step: CalibrationDatabase.Recorded
+            let recorded = try fittedIndices.flatMap { try database.generation(g + 1, fitted: $0) }
+            if let recorded {
+                guard recorded.particles == particles else {
                     throw Diagnostic(
-                        file: data.file, problem: "no data point falls within the scenario's dates",
-                        fix: "Check the dates against the scenario's start and ticks")
+                        file: database.path,
+                        problem: "generation \(g + 1) recorded here was proposed with other settings",
+                        fix: "Give another --out, or delete the folder to start again")
                 }
+                step = recorded
+            } else {
+                step = try runGeneration(
+                    g, particles: particles, experimentFile: experimentFile, db: db, data: data, ticks: &ticks)
             }
-            let runOfPoint = Dictionary(
-                results.runs.filter { $0.status == "ok" }.map { ($0.point, $0.run) }, uniquingKeysWith: { a, _ in a })
-            var simulated: [[Double]] = []
-            var distances: [Double] = []
-            for i in particles.indices {
-                let values: [Double] = fitted.map { point in
-                    guard let run = runOfPoint[i],
-                        let tick = ObservedData.tick(of: point.date, in: calendar, ticks: ticks),
-                        let v = series[run]?[tick]?[calibration.segments[point.segment]!]
-                    else { return .nan }
-                    return v
-                }
-                simulated.append(values)
-                let squares = zip(values, fitted).map { v, p -> Double in
-                    let z = (v - p.value) / (p.standardError ?? Calibration.defaultStandardError)
-                    return z * z
-                }
-                distances.append((squares.reduce(0, +) / Double(squares.count)).squareRoot())
-            }
-            let next = abc.accept(particles: particles, distances: distances, after: population)
+            let next = abc.accept(particles: particles, distances: step.distances, after: population)
             guard !next.particles.isEmpty else {
                 throw Diagnostic(
                     file: db, problem: "every run of generation \(g + 1) failed",
                     fix: "See the failures with: uptake results \(db)")
             }
+            if recorded == nil {
+                try database.record(
+                    generation: g + 1, batch: db, calibration: calibration, particles: particles,
+                    distances: step.distances, simulated: step.simulated,
+                    fitted: ticks!.indices.filter { ticks![$0] != nil }, population: next,
+                    failedRuns: step.failedRuns, ticks: ticks!)
+                // Recorded in one transaction: the generation's working batch file is no longer needed.
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            }
             population = next
             generations.append(
                 Generation(
-                    particles: particles, distances: distances, population: next, failedRuns: summary.failed,
-                    simulated: simulated))
+                    particles: particles, distances: step.distances, population: next, failedRuns: step.failedRuns,
+                    simulated: step.simulated))
             options.report(
                 "generation \(g + 1) of \(calibration.generations): tolerance \(Readable.number(next.tolerance)), "
                     + "\(next.particles.count) of \(particles.count) particles kept, effective sample size "
                     + "\(Readable.number(next.effectiveSampleSize))"
-                    + (summary.failed > 0 ? ", \(summary.failed) runs failed" : ""))
+                    + (step.failedRuns > 0 ? ", \(step.failedRuns) runs failed" : ""))
         }
+        let fitted = ticks!.indices.filter { ticks![$0] != nil }.map { data.points[$0] }
+        let skipped = ticks!.indices.filter { ticks![$0] == nil }.map { data.points[$0] }
         return Result(generations: generations, fitted: fitted, skipped: skipped)
+    }
+
+    /// Runs generation `g`'s batch into `db` (resuming it if it is there) and measures each particle's
+    /// distance to the data. Sets `ticks` (each data point's tick) from the first generation's runs.
+    func runGeneration(
+        _ g: Int, particles: [[Double]], experimentFile: String, db: String, data: ObservedData, ticks: inout [Int?]?
+    ) throws -> CalibrationDatabase.Recorded {
+        let experiment = try ExperimentLoader.load(file: experimentFile)
+        var batch = options.batch
+        batch.resume = FileManager.default.fileExists(atPath: db)
+        let summary = try BatchRunner(experiment: experiment, options: batch).run(out: db)
+        let store = try ResultStore.open(db, readOnly: true)
+        let results = try ResultsData(store: store)
+        guard let calendar = results.calendar else {
+            throw Diagnostic(
+                file: db, problem: "the runs have no single calendar", fix: "Do not vary start or unit in a calibration"
+            )
+        }
+        let columns = Array(Set(calibration.segments.values)).sorted()
+        let series = try Self.series(store, metrics: columns)
+        if ticks == nil {
+            let runTicks = (series.values.flatMap { $0.keys }.max() ?? -1) + 1
+            ticks = data.points.map { ObservedData.tick(of: $0.date, in: calendar, ticks: runTicks) }
+        }
+        let fitted = ticks!.indices.filter { ticks![$0] != nil }
+        guard !fitted.isEmpty else {
+            throw Diagnostic(
+                file: data.file, problem: "no data point falls within the scenario's dates",
+                fix: "Check the dates against the scenario's start and ticks")
+        }
+        let runOfPoint = Dictionary(
+            results.runs.filter { $0.status == "ok" }.map { ($0.point, $0.run) }, uniquingKeysWith: { a, _ in a })
+        var simulated: [[Double]] = []
+        var distances: [Double] = []
+        for i in particles.indices {
+            let values: [Double] = fitted.map { j in
+                let point = data.points[j]
+                guard let run = runOfPoint[i], let v = series[run]?[ticks![j]!]?[calibration.segments[point.segment]!]
+                else { return .nan }
+                return v
+            }
+            simulated.append(values)
+            let squares = zip(values, fitted).map { v, j -> Double in
+                let point = data.points[j]
+                let z = (v - point.value) / (point.standardError ?? Calibration.defaultStandardError)
+                return z * z
+            }
+            distances.append((squares.reduce(0, +) / Double(squares.count)).squareRoot())
+        }
+        return .init(particles: particles, distances: distances, simulated: simulated, failedRuns: summary.failed)
     }
 
     /// series[run][tick][metric]

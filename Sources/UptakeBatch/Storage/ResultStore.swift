@@ -44,6 +44,13 @@ public final class ResultStore {
         do {
             let store = ResultStore(
                 path: path, db: try DatabasePool(path: path, configuration: configuration(readOnly: readOnly)))
+            if try store.db.read({ try $0.tableExists("calibration") }) {
+                throw Diagnostic(
+                    file: path,
+                    problem: "this is a calibration's database (every generation of uptake calibrate), not one batch's",
+                    fix: "Read it with SQL (its tables are in docs/decisions.md), or open the calibration's report.html"
+                )
+            }
             guard try store.db.read({ try $0.tableExists("experiment") && $0.tableExists("runs") }) else {
                 throw Diagnostic(
                     file: path, problem: "this is not an uptake results database",
