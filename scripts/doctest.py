@@ -172,7 +172,8 @@ def commands(block):
         stripped = text.strip()
         is_prompt = stripped.startswith("$ ")
         command = stripped[2:] if is_prompt else stripped
-        if command.startswith("uptake ") or command == "uptake":
+        # In a transcript only "$ " lines are commands: output may show uptake commands to type next.
+        if (command.startswith("uptake ") or command == "uptake") and (is_prompt or not block.transcript):
             found.append([number, command, [] if block.transcript else None])
         elif block.transcript and found and not is_prompt:
             found[-1][2].append(text.rstrip())

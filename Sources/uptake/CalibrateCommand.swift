@@ -19,6 +19,7 @@ struct CalibrateCommand: ParsableCommand {
 
             Examples:
               uptake calibrate scenarios/calibrate-baseline.lua --out out/calibration
+              uptake calibrate scenarios/calibrate-baseline.lua --out out/calibration --prepare   # for Slurm
               uptake calibrate scenarios/calibrate-baseline.lua --out out/quick --particles 10 --proposals 30 --generations 2
             """)
 
@@ -44,6 +45,14 @@ struct CalibrateCommand: ParsableCommand {
 
     @Flag(help: "Only the result, no progress lines.")
     var quiet = false
+
+    @Flag(
+        help: """
+            Record the generations whose batches are done, write the next generation's experiment file \
+            OUT/gen-N.lua and stop without running it: run it elsewhere (uptake slurm OUT/gen-N.lua --out OUT/gen-N ...), \
+            merge its shards into OUT/gen-N.db, then run this command again.
+            """)
+    var prepare = false
 
     func run() throws {
         var calibration = try Calibration.load(file: file)
@@ -79,8 +88,22 @@ struct CalibrateCommand: ParsableCommand {
             isolation: .processes(executable: SelfExecutable.path, limits: BatchRunner.ProcessLimits()))
         let quiet = self.quiet
         let runner = CalibrationRunner(
-            calibration: calibration, options: .init(batch: batch, report: { if !quiet { print($0) } }))
+            calibration: calibration,
+            options: .init(batch: batch, prepareOnly: prepare, report: { if !quiet { print($0) } }))
         let result = try runner.run(out: out)
+        if let pending = result.pending {
+            let name = (pending as NSString).deletingPathExtension
+            print(
+                """
+                Generation \(result.generations.count + 1) is ready to run: \(pending)
+                Run it, for example on Slurm:
+                  uptake slurm \(SlurmScript.shellQuoted(pending)) --shards 10 --out \(SlurmScript.shellQuoted(name)) --script \(SlurmScript.shellQuoted(name + ".sbatch"))
+                and merge its shards into \(SlurmScript.shellQuoted(name + ".db")) (the script says how), or run it here with:
+                  uptake batch \(SlurmScript.shellQuoted(pending)) --out \(SlurmScript.shellQuoted(name + ".db"))
+                then run this command again.
+                """)
+            return
+        }
         let report = CalibrationReport(calibration: calibration, result: result)
         print(report.text, terminator: "")
         let files = try report.write(to: out, program: UptakeVersion.build.description)

@@ -157,6 +157,38 @@ final class CalibrationTests: XCTestCase {
         }
     }
 
+    /// For a cluster: --prepare writes the next generation and stops; its batch run elsewhere in shards and
+    /// merged into gen-N.db is recorded by the next call; the posterior is the one of a run in one go.
+    func testPreparedGenerationsRunInShardsGiveTheSamePosterior() throws {
+        let (f, c) = try project()
+        var short = c
+        short.generations = 2
+        let straight = try runner(short, f).run(out: f.path("straight"))
+        var prepare = runner(short, f).options
+        prepare.prepareOnly = true
+        let prepared = CalibrationRunner(calibration: short, options: prepare)
+        for g in 1...2 {
+            let step = try prepared.run(out: f.path("cluster"))
+            XCTAssertEqual(step.generations.count, g - 1)
+            let pending = try XCTUnwrap(step.pending)
+            XCTAssertEqual(pending, f.path("cluster/gen-\(g).lua"))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: f.path("cluster/gen-\(g).db")), "not run")
+            let experiment = try ExperimentLoader.load(file: pending)
+            var shards: [String] = []
+            for k in 1...2 {
+                var options = BatchRunner.Options(jobs: 1, program: .fixture, searchPath: f.searchPath)
+                options.shard = Shard(index: k, count: 2)
+                shards.append(f.path("cluster/gen-\(g)-shard\(k)of2.db"))
+                _ = try BatchRunner(experiment: experiment, options: options).run(out: shards.last!)
+            }
+            _ = try ResultsMerger.merge(shards, into: f.path("cluster/gen-\(g).db"))
+        }
+        let done = try prepared.run(out: f.path("cluster"))
+        XCTAssertNil(done.pending)
+        XCTAssertEqual(done.posterior, straight.posterior)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: f.path("cluster/gen-2.db")), "recorded, then removed")
+    }
+
     /// A file that is not a calibration database in the output folder is reported, not overwritten.
     func testACorruptOrForeignCalibrationDatabaseIsReported() throws {
         let (f, c) = try project()

@@ -17,8 +17,14 @@ public struct CalibrationRunner {
         public var batch: BatchRunner.Options
         /// Lines of progress ("generation 2 of 5: ...").
         public var report: (String) -> Void
-        public init(batch: BatchRunner.Options, report: @escaping (String) -> Void = { print($0) }) {
+        /// Record the generations whose batches are done, write the next generation's experiment file and
+        /// stop before running it (`Result.pending`): for running generations elsewhere (`uptake slurm`).
+        public var prepareOnly: Bool
+        public init(
+            batch: BatchRunner.Options, prepareOnly: Bool = false, report: @escaping (String) -> Void = { print($0) }
+        ) {
             self.batch = batch
+            self.prepareOnly = prepareOnly
             self.report = report
         }
     }
@@ -39,6 +45,9 @@ public struct CalibrationRunner {
         public var fitted: [ObservedData.Point]
         /// Data points outside the run's dates.
         public var skipped: [ObservedData.Point]
+        /// With `prepareOnly`: the experiment file of the next generation to run, written and not run
+        /// (its batch goes into the same name with .db). Nil when every generation is done.
+        public var pending: String?
         public var posterior: ABCSMC.Population { generations.last!.population }
     }
 
@@ -82,7 +91,14 @@ public struct CalibrationRunner {
             let db = (out as NSString).appendingPathComponent("gen-\(g + 1).db")
             let step: CalibrationDatabase.Recorded
             let recorded = try fittedIndices.flatMap { try database.generation(g + 1, fitted: $0) }
+            if recorded == nil, options.prepareOnly, !FileManager.default.fileExists(atPath: db) {
+                return Result(
+                    generations: generations, fitted: Self.points(data, ticks, fitted: true),
+                    skipped: Self.points(data, ticks, fitted: false), pending: experimentFile)
+            }
             if let recorded {
+                // A working file left by a run killed after recording the generation.
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
                 guard recorded.particles == particles else {
                     throw Diagnostic(
                         file: database.path,
@@ -120,9 +136,9 @@ public struct CalibrationRunner {
                     + "\(Readable.number(next.effectiveSampleSize))"
                     + (step.failedRuns > 0 ? ", \(step.failedRuns) runs failed" : ""))
         }
-        let fitted = ticks!.indices.filter { ticks![$0] != nil }.map { data.points[$0] }
-        let skipped = ticks!.indices.filter { ticks![$0] == nil }.map { data.points[$0] }
-        return Result(generations: generations, fitted: fitted, skipped: skipped)
+        return Result(
+            generations: generations, fitted: Self.points(data, ticks, fitted: true),
+            skipped: Self.points(data, ticks, fitted: false), pending: nil)
     }
 
     /// Runs generation `g`'s batch into `db` (resuming it if it is there) and measures each particle's
@@ -173,6 +189,12 @@ public struct CalibrationRunner {
             distances.append((squares.reduce(0, +) / Double(squares.count)).squareRoot())
         }
         return .init(particles: particles, distances: distances, simulated: simulated, failedRuns: summary.failed)
+    }
+
+    /// The data points fitted (with a tick in the run) or not; none before the first generation has run.
+    static func points(_ data: ObservedData, _ ticks: [Int?]?, fitted: Bool) -> [ObservedData.Point] {
+        guard let ticks else { return [] }
+        return ticks.indices.filter { (ticks[$0] != nil) == fitted }.map { data.points[$0] }
     }
 
     /// series[run][tick][metric]

@@ -35,11 +35,11 @@ public struct SlurmScript: Sendable {
             "#!/bin/bash",
             "# Runs \(experiment) as \(shards) Slurm array tasks, one shard each.",
             "# Submit:  sbatch --parsable THIS_FILE     Then merge when squeue shows no task left:",
-            "#   \(shellQuoted(uptake)) merge \(shardFiles.map(shellQuoted).joined(separator: " ")) --out \(shellQuoted(outPrefix + ".db"))",
+            "#   \(Self.shellQuoted(uptake)) merge \(shardFiles.map(Self.shellQuoted).joined(separator: " ")) --out \(Self.shellQuoted(outPrefix + ".db"))",
             "#SBATCH --job-name=\(jobName)",
             "#SBATCH --array=1-\(shards)",
             "#SBATCH --cpus-per-task=\(jobsPerTask)",
-            "#SBATCH --chdir=\(shellQuoted(workingDirectory))",
+            "#SBATCH --chdir=\(Self.shellQuoted(workingDirectory))",
             "#SBATCH --output=\(outPrefix)-shard%aof\(shards).log",
         ]
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
@@ -48,14 +48,15 @@ public struct SlurmScript: Sendable {
             "set -euo pipefail",
             "K=${SLURM_ARRAY_TASK_ID:?run this script with sbatch (it needs SLURM_ARRAY_TASK_ID)}",
             "# --resume: a task that Slurm restarts after a node failure finishes only what is missing.",
-            "exec \(shellQuoted(uptake)) batch \(shellQuoted(experiment)) --shard \"$K/\(shards)\" --jobs \(jobsPerTask) --resume \\",
-            "  --out \(shellQuoted(outPrefix))-shard\"$K\"of\(shards).db",
+            "exec \(Self.shellQuoted(uptake)) batch \(Self.shellQuoted(experiment)) --shard \"$K/\(shards)\" --jobs \(jobsPerTask) --resume \\",
+            "  --out \(Self.shellQuoted(outPrefix))-shard\"$K\"of\(shards).db",
             "",
         ]
         return lines.joined(separator: "\n")
     }
 
-    func shellQuoted(_ s: String) -> String {
+    /// `s` as one word of a POSIX shell command line (single-quoted unless it is plain).
+    public static func shellQuoted(_ s: String) -> String {
         s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,@".contains($0) }
             ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
