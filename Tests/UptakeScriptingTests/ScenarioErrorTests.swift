@@ -96,6 +96,18 @@ final class ScenarioErrorTests: XCTestCase {
         XCTAssertTrue(d.problem.contains("rate"), d.description)
     }
 
+    /// NaN and infinity are numbers to Lua: the message names the value, not its type ("not number nan").
+    func testANumberThatIsNotFiniteIsNamedAsSuch() throws {
+        let p = try TemporaryProject()
+        for (value, shown) in [("0/0", "nan"), ("math.huge", "inf"), ("-math.huge", "-inf")] {
+            let file = try p.write(
+                "s.lua", "return scenario { name = \"x\", ticks = 4, model = { rule = \"bass\", p = \(value) } }")
+            let d = try XCTUnwrap(p.failure(file))
+            XCTAssertTrue(d.problem.hasPrefix("'p' must be a finite number, not "), d.description)
+            XCTAssertTrue(d.problem.hasSuffix(shown), d.description)
+        }
+    }
+
     func testParameterOutOfRangeFromTheCommandLine() throws {
         let p = try TemporaryProject()
         try p.plugin("tax-relief", params: numberParam, initLua: "return {}")

@@ -87,7 +87,7 @@ final class BadInputTests: XCTestCase {
         Case(
             name: "a huge parameter", files: ["s.lua": text("return scenario { ticks = 1e300 }\n")],
             arguments: ["run", "s.lua"], status: 1,
-            message: "Error: s.lua:1: 'ticks' must be a whole number, not number 1e+300. Write e.g. ticks = 40"),
+            message: "Error: s.lua:1: 'ticks' must be a whole number, not 1e+300. Write e.g. ticks = 40"),
         Case(
             name: "NaN given with --set", files: ["s.lua": scenario("firms = 50")],
             arguments: ["run", "s.lua", "--set", "model.word_of_mouth=nan"], status: 1,

@@ -36,8 +36,12 @@ public struct TableReader {
             path + [key], type: "number", default: value.map(KeyRecorder.text), allowed: range.map(KeyRecorder.text))
         guard let v = raw(key) else { return value }
         guard let d = v.double, d.isFinite || range?.upperBound == .infinity else {
+            // A number that is not finite is named as such ("not nan"), not as "not number nan".
             throw error(
-                key, "'\(key)' must be a number, not \(v.typeName) \(v)",
+                key,
+                v.double != nil
+                    ? "'\(key)' must be a finite number, not \(v)"
+                    : "'\(key)' must be a number, not \(v.typeName) \(v)",
                 fix: "Write a number, e.g. \(key) = \(value.map { LuaValue.number($0).description } ?? "1")")
         }
         if let range, !range.contains(d) {
@@ -64,7 +68,8 @@ public struct TableReader {
         guard let v = raw(key) else { return value }
         guard let d = v.double, d == d.rounded(), abs(d) < 9e15 else {
             throw error(
-                key, "'\(key)' must be a whole number, not \(v.typeName) \(v)", fix: "Write e.g. \(key) = \(value ?? 1)"
+                key, "'\(key)' must be a whole number, not \(v.double != nil ? "" : "\(v.typeName) ")\(v)",
+                fix: "Write e.g. \(key) = \(value ?? 1)"
             )
         }
         if let range, !range.contains(Int(d)) {
