@@ -90,7 +90,7 @@ public enum SeriesCSVReader {
     /// The records of a CSV text with the line each starts on: fields split
     /// at commas, quoted fields ("a,b", "say ""hi""") kept whole, even
     /// across line ends; blank lines and a final line end ignored.
-    static func records(_ text: String, file: String) throws -> [(line: Int, fields: [String])] {
+    public static func records(_ text: String, file: String) throws -> [(line: Int, fields: [String])] {
         var records: [(Int, [String])] = []
         var fields: [String] = []
         var field = ""

@@ -217,6 +217,14 @@ final class CalibrationTests: XCTestCase {
         XCTAssertThrowsError(try ObservedData.read(f.path("data.csv"))) { error in
             XCTAssertTrue("\(error)".contains("data.csv:2: value 'eight' is not a number"), "\(error)")
         }
+        // A source with an unclosed quote is reported with its line; a byte-order mark and CRLF line ends are fine.
+        try f.write("quote.csv", "date,segment,value,se,source\n2023,all,0.08,,\"Eurostat, 2023\n2024,all,0.13,,x\n")
+        XCTAssertThrowsError(try ObservedData.read(f.path("quote.csv"))) { error in
+            XCTAssertTrue("\(error)".contains("quote.csv:2"), "\(error)")
+            XCTAssertTrue("\(error)".contains("a quoted field is never closed"), "\(error)")
+        }
+        try f.write("bom.csv", "\u{FEFF}date,segment,value\r\n2023,all,0.08\r\n\"2024\",\"all\",0.13\r\n")
+        XCTAssertEqual(try ObservedData.read(f.path("bom.csv")).points.map(\.value), [0.08, 0.13])
         let missing = try f.write(
             "missing.lua", "return calibration { scenario = \"scenario.lua\", data = \"nope.csv\" }")
         XCTAssertThrowsError(try Calibration.load(file: missing)) { error in

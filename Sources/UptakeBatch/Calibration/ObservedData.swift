@@ -1,5 +1,6 @@
 import Foundation
 import UptakeKernel
+import UptakeReport
 import UptakeScripting
 
 /// The series a calibration fits: a CSV file with the columns `date`,
@@ -28,7 +29,8 @@ public struct ObservedData: Sendable {
             throw Diagnostic(
                 file: file, problem: "cannot read the observed data", fix: "Check the path given as data = ...")
         }
-        let rows = CSVText.rows(text)
+        // One CSV reader for the project's files (quoted fields, line ends inside quotes, unclosed quotes reported).
+        let rows = try SeriesCSVReader.records(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, file: file)
         guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
             throw Diagnostic(
                 file: file, problem: "the observed data is empty", fix: "Write a header date,segment,value[,se]")
@@ -77,56 +79,5 @@ public struct ObservedData: Sendable {
     public static func tick(of date: String, in calendar: TickCalendar, ticks: Int) -> Int? {
         guard let t = calendar.tick(of: date), (0..<ticks).contains(t) else { return nil }
         return t
-    }
-}
-
-/// Rows of a CSV text (RFC 4180: quoted fields may hold commas, quotes and
-/// line breaks), each with the line it starts on.
-enum CSVText {
-    static func rows(_ text: String) -> [(line: Int, fields: [String])] {
-        var rows: [(Int, [String])] = []
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var line = 1, start = 1
-        var chars = Array(text.replacingOccurrences(of: "\r\n", with: "\n"))
-        if chars.first == "\u{FEFF}" { chars.removeFirst() }
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.count && chars[i + 1] == "\"" {
-                        field.append("\"")
-                        i += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.append(c)
-                }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                fields.append(field)
-                field = ""
-            } else if c == "\n" {
-                fields.append(field)
-                rows.append((start, fields))
-                fields = []
-                field = ""
-                line += 1
-                start = line
-            } else {
-                field.append(c)
-            }
-            i += 1
-        }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            rows.append((start, fields))
-        }
-        return rows
     }
 }
