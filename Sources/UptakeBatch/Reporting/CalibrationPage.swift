@@ -36,7 +36,8 @@ public enum CalibrationPage {
                 ]
             }, numeric: [0, 1, 2, 3, 4],
             caption: "The tolerance is the largest distance kept (root mean square of (simulated - observed) / se "
-                + "over the data points); it never grows from one generation to the next.")
+                + "over the data points); it never grows from one generation to the next. Every generation (its runs, particles, distances and weights) is in calibration.db beside this page."
+        )
 
         page.section("Posterior", id: "posterior")
         page.paragraph(
