@@ -25,6 +25,17 @@ public struct CalibrationReport {
         /// (normal, its se), over the kept particles by weight. The data are checked against this.
         public var low: Double, high: Double
         public var covers: Bool { point.value >= low && point.value <= high }
+
+        /// The columns of a band table, for the text report and the page alike.
+        public static let header = ["date", "segment", "observed", "median", "runs", "with data error", "covered"]
+        /// This band as a row of `header`, shares in percent.
+        public var row: [String] {
+            [
+                point.date, point.segment, Readable.percent(point.value), Readable.percent(median),
+                "\(Readable.percent(runsLow)) to \(Readable.percent(runsHigh))",
+                "\(Readable.percent(low)) to \(Readable.percent(high))", covers ? "yes" : "NO",
+            ]
+        }
     }
 
     /// The bands of each fitted point over the last generation's kept particles, by weight.
@@ -83,14 +94,7 @@ public struct CalibrationReport {
         out +=
             "\nPosterior predictive band against the data: 5% to 95% of the kept particles' runs, and of what a survey"
             + " would show (a run plus the data's standard error, one percentage point where the file gives none):\n"
-        var table = [["date", "segment", "observed", "median", "runs", "with data error", "covered"]]
-        for b in bands {
-            table.append([
-                b.point.date, b.point.segment, Readable.percent(b.point.value), Readable.percent(b.median),
-                "\(Readable.percent(b.runsLow)) to \(Readable.percent(b.runsHigh))",
-                "\(Readable.percent(b.low)) to \(Readable.percent(b.high))", b.covers ? "yes" : "NO",
-            ])
-        }
+        let table = [Band.header] + bands.map(\.row)
         out += TextTable.lines(table, left: [0, 1]).map { "  " + $0 }.joined(separator: "\n") + "\n"
         let covered = bands.filter(\.covers).count
         out += "  \(covered) of \(bands.count) data points inside the band\n"

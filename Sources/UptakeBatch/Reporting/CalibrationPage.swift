@@ -64,13 +64,7 @@ public enum CalibrationPage {
             page.figure(chart(segment: segment, bands: bands.filter { $0.point.segment == segment }))
         }
         page.table(
-            header: ["date", "segment", "observed", "median", "runs", "with data error", "covered"],
-            rows: bands.map { b in
-                [
-                    b.point.date, b.point.segment, Readable.percent(b.point.value), Readable.percent(b.median),
-                    Readable.interval(b.runsLow, b.runsHigh), Readable.interval(b.low, b.high), b.covers ? "yes" : "NO",
-                ]
-            }, numeric: [2, 3])
+            header: CalibrationReport.Band.header, rows: bands.map(\.row), numeric: [2, 3])
         if !result.skipped.isEmpty {
             page.paragraph(
                 "Not fitted, outside the scenario's dates: "
