@@ -67,13 +67,40 @@ public final class RunSession {
     public private(set) var timings: [String: Double] = [:]
 
     public convenience init(file: String, options: Options = Options()) throws {
-        let lua = try LuaState()
-        let sandbox = try LuaSandbox(lua: lua)
+        guard let shared = options.shared else {
+            let lua = try LuaState()
+            let sandbox = try LuaSandbox(lua: lua)
+            options.phaseObserver?(.readingScenario)
+            let scenario = try ScenarioLoader.load(
+                file: file, sandbox: sandbox, overrides: options.overrides, seed: options.seed,
+                threads: options.threads, log: options.logSink)
+            try self.init(scenario: scenario, lua: lua, sandbox: sandbox, options: options)
+            return
+        }
+        // The file's table is the same for every run of a batch: evaluated once per
+        // worker (in a Lua state of its own), only the overrides and seed differ.
         options.phaseObserver?(.readingScenario)
+        let (table, locator) = try shared.scenarioTable(file: file, log: options.logSink)
         let scenario = try ScenarioLoader.load(
-            file: file, sandbox: sandbox, overrides: options.overrides, seed: options.seed,
-            threads: options.threads, log: options.logSink)
-        try self.init(scenario: scenario, lua: lua, sandbox: sandbox, options: options)
+            table: table, locator: locator, overrides: options.overrides, seed: options.seed,
+            threads: options.threads)
+        guard scenario.plugins.isEmpty else {
+            let lua = try LuaState()
+            try self.init(scenario: scenario, lua: lua, sandbox: try LuaSandbox(lua: lua), options: options)
+            return
+        }
+        // No plugins: no Lua code runs in this run, so it borrows an idle state
+        // (making and closing one cost as much as a small run's population).
+        let idle = try shared.borrowIdleLua()
+        try self.init(scenario: scenario, lua: idle.lua, sandbox: idle.sandbox, options: options)
+        lent = (idle, shared)
+    }
+
+    /// The idle Lua state this session borrowed, given back when it ends.
+    private var lent: (state: SharedPreparation.IdleLua, from: SharedPreparation)?
+
+    deinit {
+        if let lent { lent.from.giveBack(lent.state) }
     }
 
     /// Prepares a scenario already validated (e.g. one built by a plugin test with `t.run`).
@@ -98,7 +125,11 @@ public final class RunSession {
         let plugins =
             try options.shared?.plugins(for: scenario, searchPath: options.searchPath, resolve: resolve) ?? resolve()
         self.plugins = plugins
-        if !options.ignoreLock, let lock = RunSession.lockfile(for: file) {
+        func lockfile() -> URL? { options.shared.map { $0.lockfile(for: file) } ?? RunSession.lockfile(for: file) }
+        func sharingConfig() throws -> SharingConfig? {
+            try options.shared.map { try $0.sharingConfig(for: file) } ?? RunSession.sharingConfig(for: file)
+        }
+        if !options.ignoreLock, let lock = lockfile() {
             let verify = {
                 try RunSession.namingPluginCopies(plugins) {
                     try Lockfile.load(lock).verify(plugins, lockPath: lock.path)
@@ -110,7 +141,7 @@ public final class RunSession {
                 try verify()
             }
         }
-        if !options.ignoreLock, let config = try RunSession.sharingConfig(for: file) {
+        if !options.ignoreLock, let config = try sharingConfig() {
             // Hashing every plugin folder for its signature is the same work for each run of a batch.
             let check = { try TrustPolicy(config: config).checkLoaded(plugins) }
             if let shared = options.shared {
@@ -223,19 +254,93 @@ private final class TickWatcher: SimulationObserver {
 }
 
 /// What the runs of one batch share whatever their overrides and seeds: the
-/// plugins their scenario resolves to, and that those passed the check
-/// against uptake.lock. A batch keeps one per process (`RunExecutor`), so
-/// finding plugins (listing the search path, reading every manifest on it)
-/// and hashing them against the lockfile happen once per worker, not once
-/// per run. Each run still gets its own Lua state, scenario and plugin code:
-/// nothing a run can change is shared, so results do not depend on which
-/// worker ran what. A plugin edited on disk during a batch is loaded by the
-/// runs that follow, as before, but not checked against the lock again.
+/// table their scenario file returns, the plugins it resolves to, and that
+/// those passed the check against uptake.lock. A batch keeps one per process
+/// (`RunExecutor`), so evaluating the scenario file, finding plugins
+/// (listing the search path, reading every manifest on it) and hashing them
+/// against the lockfile happen once per worker, not once per run. Each run
+/// still gets its own Lua state and plugin code, and its own copy of the
+/// scenario's table to apply its overrides to: nothing a run can change is
+/// shared, so results do not depend on which worker ran what. A scenario or
+/// plugin edited on disk during a batch is used by the runs that follow, as
+/// before (the scenario's bytes are read for every run and evaluated again
+/// when they changed), but plugins are not checked against the lock again.
 public final class SharedPreparation: Sendable {
     private let resolved = Locked<[String: [PluginManifest]]>([:])
     private let verified = Locked<Set<String>>([])
+    private let scenarios = Locked<[String: EvaluatedFile]>([:])
+    private let lockfiles = Locked<[String: URL?]>([:])
+    private let sharingConfigs = Locked<[String: SharingConfig?]>([:])
+
+    /// A declarative file's bytes, the table they returned and the lines of their text.
+    private struct EvaluatedFile: Sendable {
+        let bytes: Data
+        let table: LuaTable
+        let locator: SourceLocator
+    }
 
     public init() {}
+
+    /// The table the scenario `file` returns, and its text's lines. The file is read
+    /// every time, and evaluated (in a fresh Lua state, as a run used to)
+    /// only when its bytes differ from the last ones evaluated: a scenario
+    /// file is a pure function of its bytes (`DeclarativeFile.evaluate`). So
+    /// what it prints is printed once per worker, not once per run.
+    func scenarioTable(file: String, log: ((String) -> Void)?) throws -> (LuaTable, SourceLocator) {
+        let bytes = try DeclarativeFile.scenario.read(file: file)
+        if let known = scenarios.withLock({ $0[file] }), known.bytes == bytes { return (known.table, known.locator) }
+        let sandbox = try LuaSandbox(lua: try LuaState())
+        let (table, source) =
+            try log.map { try DeclarativeFile.scenario.evaluate(bytes: bytes, file: file, sandbox: sandbox, log: $0) }
+            ?? DeclarativeFile.scenario.evaluate(bytes: bytes, file: file, sandbox: sandbox)
+        let locator = SourceLocator(file: file, source: source)
+        scenarios.withLock { $0[file] = EvaluatedFile(bytes: bytes, table: table, locator: locator) }
+        return (table, locator)
+    }
+
+    /// A Lua state and sandbox in which no code has run but the sandbox's
+    /// own prelude: what a run without plugins is given, since it runs no
+    /// Lua at all. Used by one session at a time.
+    final class IdleLua: @unchecked Sendable {
+        // Unchecked Sendable: a state is reached only by the session that borrowed it.
+        let lua: LuaState
+        let sandbox: LuaSandbox
+        init() throws {
+            lua = try LuaState()
+            sandbox = try LuaSandbox(lua: lua)
+        }
+    }
+    private let idleStates = Locked<[IdleLua]>([])
+
+    /// An idle state for a run without plugins, made when none is free.
+    func borrowIdleLua() throws -> IdleLua {
+        if let idle = idleStates.withLock({ $0.popLast() }) { return idle }
+        return try IdleLua()
+    }
+
+    /// Takes back a state lent to a run without plugins, if that run left
+    /// nothing on its stack (it runs no Lua, so it never should).
+    func giveBack(_ idle: IdleLua) {
+        guard idle.lua.top == 0 else { return }
+        idleStates.withLock { $0.append(idle) }
+    }
+
+    /// The project's uptake.lock for `scenarioFile` (`RunSession.lockfile(for:)`), looked up once:
+    /// finding the project walks up the folders, which costs more than a small run's population.
+    func lockfile(for scenarioFile: String) -> URL? {
+        if let known = lockfiles.withLock({ $0[scenarioFile] }) { return known }
+        let lock = RunSession.lockfile(for: scenarioFile)
+        lockfiles.withLock { $0[scenarioFile] = lock }
+        return lock
+    }
+
+    /// The project's uptake.toml for `scenarioFile` (`RunSession.sharingConfig(for:)`), read once.
+    func sharingConfig(for scenarioFile: String) throws -> SharingConfig? {
+        if let known = sharingConfigs.withLock({ $0[scenarioFile] }) { return known }
+        let config = try RunSession.sharingConfig(for: scenarioFile)
+        sharingConfigs.withLock { $0[scenarioFile] = config }
+        return config
+    }
 
     /// The plugins of `scenario`, resolved by `resolve` the first time its file, search path and plugin list are seen.
     func plugins(

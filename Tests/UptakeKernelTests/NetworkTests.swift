@@ -155,3 +155,30 @@ final class NetworkTests: XCTestCase {
         }
     }
 }
+
+final class PairSetTests: XCTestCase {
+    /// The small-world builder's set of placed ties answers as a `Set` does, also past the size it was made for.
+    func testPairSetAgreesWithSetAcrossGrowth() {
+        var pairs = PairSet(expected: 4)
+        var reference = Set<UInt64>()
+        var state: UInt64 = 7
+        for step in 0..<5_000 {
+            state = CounterRNG.mix(state)
+            let a = Int(state % 300), b = Int((state >> 20) % 300)
+            guard a != b else { continue }
+            let key = NetworkBuilder.pairKey(a, b)
+            XCTAssertEqual(pairs.contains(key), reference.contains(key), "step \(step)")
+            if step % 3 != 0 {
+                pairs.insert(key)
+                reference.insert(key)
+            }
+        }
+        for a in 0..<300 {
+            for b in (a + 1)..<300 {
+                let key = NetworkBuilder.pairKey(a, b)
+                XCTAssertEqual(pairs.contains(key), reference.contains(key))
+            }
+        }
+        XCTAssertFalse(pairs.contains(0), "0 marks an empty slot and is no tie")
+    }
+}

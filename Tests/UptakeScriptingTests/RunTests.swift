@@ -70,6 +70,99 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(resolved, 0, "the scenario's plugins were resolved once, by the first run")
     }
 
+    /// The scenario file is evaluated once for runs that share their
+    /// preparation, but each run still gets its own overrides and seed: with
+    /// and without plugins (a run without plugins borrows an idle Lua state),
+    /// every run equals the same run prepared on its own.
+    func testRunsSharingTheScenarioKeepTheirOwnOverridesAndSeeds() throws {
+        let p = try TemporaryProject()
+        let bass = try p.write(
+            "bass.lua",
+            """
+            return scenario {
+              name = "bass", ticks = 8, seed = 1, firms = 400,
+              network = { kind = "small-world", degree = 8 },
+              model = { rule = "bass", p = 0.01, q = 0.3 },
+            }
+            """)
+        let cases: [(String, [String], UInt64)] = [
+            (bass, ["model.q=0.5"], 3), (bass, ["model.q=0.2", "firms.count=300"], 4), (bass, [], 5),
+            (baseline, ["tax-relief.rate=0.3"], 3), (baseline, ["model.word_of_mouth=0.6"], 9),
+            (bass, ["model.q=0.5"], 3),
+        ]
+        let shared = SharedPreparation()
+        for (file, overrides, seed) in cases {
+            var options = RunSession.Options(
+                seed: seed, overrides: try overrides.map { try ParameterOverride(parsing: $0) }, searchPath: repoPlugins
+            )
+            let alone = try RunSession(file: file, options: options)
+            options.shared = shared
+            let sharing = try RunSession(file: file, options: options)
+            for session in [alone, sharing] { try session.run() }
+            let label = "\(file) \(overrides) seed \(seed)"
+            XCTAssertEqual(OutputTable(sharing.simulation), OutputTable(alone.simulation), label)
+            XCTAssertEqual(sharing.scenario.config.seed, alone.scenario.config.seed, label)
+            XCTAssertEqual(sharing.scenario.config.population.count, alone.scenario.config.population.count, label)
+        }
+        var plain = RunSession.Options(searchPath: repoPlugins)
+        plain.shared = shared
+        let last = try RunSession(file: bass, options: plain)
+        XCTAssertEqual(last.scenario.config.population.count, 400, "no earlier run's firms.count=300 stuck")
+    }
+
+    /// A scenario file changed between two runs that share their preparation is evaluated again.
+    func testASharedScenarioIsEvaluatedAgainWhenItsFileChanges() throws {
+        let p = try TemporaryProject()
+        func write(firms: Int) throws -> String {
+            try p.write("s.lua", "return scenario { name = \"s\", ticks = 2, seed = 1, firms = \(firms) }\n")
+        }
+        var options = RunSession.Options(searchPath: repoPlugins)
+        options.shared = SharedPreparation()
+        let before = try RunSession(file: try write(firms: 200), options: options)
+        let after = try RunSession(file: try write(firms: 300), options: options)
+        XCTAssertEqual(before.scenario.config.population.count, 200)
+        XCTAssertEqual(after.scenario.config.population.count, 300)
+    }
+
+    /// Runs of one batch worker share their preparation, never their Lua
+    /// state: what a plugin keeps in its globals or upvalues starts afresh
+    /// in every run, also after runs without plugins (which borrow an idle state).
+    func testAPluginsStateDoesNotLeakBetweenRunsThatShareTheirPreparation() throws {
+        let p = try TemporaryProject()
+        try p.plugin(
+            "counter",
+            initLua: """
+                local calls = 0
+                return {
+                  after_tick = function(ctx)
+                    calls = calls + 1
+                    seen = (seen or 0) + 1
+                    ctx.record("calls", calls)
+                    ctx.record("seen", seen)
+                  end,
+                }
+                """)
+        let counting = try p.write(
+            "counting.lua",
+            "return scenario { name = \"c\", ticks = 3, seed = 1, firms = 50, plugins = { \"counter\" } }\n")
+        let plain = try p.write("plain.lua", "return scenario { name = \"p\", ticks = 3, seed = 1, firms = 50 }\n")
+        var options = RunSession.Options(searchPath: p.searchPath)
+        options.shared = SharedPreparation()
+        for (attempt, file) in [counting, plain, counting, plain, counting].enumerated() {
+            let session = try RunSession(file: file, options: options)
+            try session.run()
+            let table = OutputTable(session.simulation)
+            guard file == counting else {
+                XCTAssertNil(table.column("calls"))
+                continue
+            }
+            for name in ["calls", "seen"] {
+                let column = try XCTUnwrap(table.column(name))
+                XCTAssertEqual(table.rows.map { $0[column] }, [1, 2, 3], "run \(attempt), \(name)")
+            }
+        }
+    }
+
     /// Runs sharing their preparation check signatures once, but a refusal is never remembered as a pass:
     /// every run of a project that requires signatures refuses an unsigned plugin.
     func testSharedPreparationNeverRemembersARefusedSignature() throws {

@@ -104,7 +104,8 @@ public struct BatchRunner {
                 guard let text = RunExecutor.warningText(line), warned.insert(text).inserted else { continue }
                 options.warn("\(line) (first in run \(result.run); said once for the batch)")
             }
-            do { try store.write(result) } catch {
+            // Only --retry-failed runs runs that have rows already (failed ones, which they replace).
+            do { try store.write(result, replacing: options.retryFailed) } catch {
                 let reason =
                     (error as? DatabaseError).map {
                         "SQLite says \"\($0.message ?? "error \($0.resultCode.rawValue)")\""

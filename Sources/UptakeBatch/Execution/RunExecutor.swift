@@ -75,9 +75,7 @@ public struct RunExecutor: Sendable {
             } else {
                 try session.run()
             }
-            let table = OutputTable(session.simulation)
-            result.ticks = table.rows.count
-            try record(table, into: &result)
+            try record(session.simulation, into: &result)
         } catch {
             result.status = .failed
             result.error = (error as? Diagnostic)?.description ?? String(describing: error)
@@ -88,14 +86,17 @@ public struct RunExecutor: Sendable {
         return result
     }
 
-    /// The experiment's `record` lists read off the run's numbers (no text in between, so no digits are lost).
-    func record(_ table: OutputTable, into result: inout RunResult) throws {
+    /// The experiment's `record` lists read off the run's numbers (no text in
+    /// between, so no digits are lost); only those columns are computed.
+    func record(_ simulation: Simulation, into result: inout RunResult) throws {
         let spec = plan.experiment.record
+        let table = OutputTable(simulation, keeping: Set(spec.final + spec.series))
+        result.ticks = table.rows.count
         func column(_ name: String, _ key: String) throws -> Int {
             guard let i = table.column(name) else {
                 throw plan.experiment.context.diagnostic(
                     path: ["record", key], problem: "the runs have no numeric column '\(name)' to record",
-                    fix: Suggestion.hint(for: name, in: table.names).capitalizedFirst)
+                    fix: Suggestion.hint(for: name, in: OutputTable(simulation).names).capitalizedFirst)
             }
             return i
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UptakeLocks
 import UptakeFiles
 import UptakeKernel
 import UptakeScripting
@@ -258,11 +259,16 @@ public final class ResultStore {
     /// Through statements SQLite compiled once per database connection
     /// (`cachedStatement`), not once per row: a run of a sweep writes a row per
     /// tick, and compiling the same INSERT for each cost more than storing it.
-    public func write(_ r: RunResult) throws {
+    /// Writes one run's rows in one transaction. `replacing`: the run may
+    /// have rows already (a failed run tried again with --retry-failed),
+    /// which it replaces; a batch that runs only runs not yet recorded
+    /// skips looking for them.
+    public func write(_ r: RunResult, replacing: Bool = true) throws {
         try db.write { db in
-            // A failed run tried again (--retry-failed) replaces its old rows.
-            for table in ["runs", "outputs", "series"] {
-                try db.cachedStatement(sql: "DELETE FROM \(table) WHERE run = ?").execute(arguments: [r.run])
+            if replacing {
+                for table in ["runs", "outputs", "series"] {
+                    try db.cachedStatement(sql: "DELETE FROM \(table) WHERE run = ?").execute(arguments: [r.run])
+                }
             }
             try db.cachedStatement(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(
                 arguments: [
@@ -273,10 +279,38 @@ public final class ResultStore {
             for o in r.outputs {
                 try output.execute(arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
             }
-            let series = try db.cachedStatement(sql: "INSERT INTO series VALUES (?, ?, ?, ?)")
-            for s in r.series {
-                try series.execute(arguments: [r.run, s.tick, s.metric, s.value.isNaN ? nil : s.value])
+            // Many rows an INSERT: executing a statement costs more than binding its values,
+            // and a run's series has a row per recorded tick and metric.
+            let run = r.run.databaseValue
+            var start = r.series.startIndex
+            while start < r.series.endIndex {
+                let rows = r.series[start..<min(start + ResultStore.seriesRowsPerInsert, r.series.endIndex)]
+                var values: [DatabaseValue] = []
+                values.reserveCapacity(4 * rows.count)
+                for s in rows {
+                    values += [
+                        run, s.tick.databaseValue, s.metric.databaseValue,
+                        s.value.isNaN ? .null : s.value.databaseValue,
+                    ]
+                }
+                try db.cachedStatement(sql: ResultStore.seriesInsert(rows: rows.count)).execute(
+                    arguments: StatementArguments(values))
+                start = rows.endIndex
             }
+        }
+    }
+
+    /// Series rows written by one INSERT (4 values a row; SQLite takes up to 32,766 a statement).
+    static let seriesRowsPerInsert = 256
+    private static let seriesInserts = Locked<[Int: String]>([:])
+
+    /// The INSERT of `rows` series rows, its text made once (it is as long as the rows).
+    static func seriesInsert(rows: Int) -> String {
+        seriesInserts.withLock { known in
+            if let sql = known[rows] { return sql }
+            let sql = "INSERT INTO series VALUES " + repeatElement("(?, ?, ?, ?)", count: rows).joined(separator: ", ")
+            known[rows] = sql
+            return sql
         }
     }
 

@@ -10,12 +10,18 @@ public struct NetworkBuilder {
     public let homophily: Double
     public let rng: CounterRNG
     private let members: [[UInt32]]
+    /// The draws of far ends and of rewiring (tick -2), keyed once for the
+    /// whole graph instead of mixing the seed, stream and tick for each tie.
+    private let partnerDraws: CounterRNG.Keyed
+    private let rewireDraws: CounterRNG.Keyed
 
     public init(sectorOf: [UInt8], homophily: Double, rng: CounterRNG) {
         self.firmCount = sectorOf.count
         self.sectorOf = sectorOf
         self.homophily = homophily
         self.rng = rng
+        partnerDraws = rng.keyed(tick: -2, stream: .network)
+        rewireDraws = rng.keyed(tick: -2, stream: .networkRewire)
         // Firms by sector, only when homophily draws from them: 4 bytes a firm otherwise spent for nothing.
         var members = [[UInt32]](repeating: [], count: Int(sectorOf.max() ?? 0) + 1)
         if homophily > 0 {
@@ -42,8 +48,8 @@ public struct NetworkBuilder {
         // Attempt 0 keeps counters 1 and 2, so ties that never needed a retry are the
         // ones earlier versions drew; retries use counters 16 and up, unused elsewhere.
         let counter = attempt == 0 ? UInt64(1) : UInt64(14 + 2 * attempt)
-        let u = rng.uniform(tick: -2, firm: draw, stream: .network, draw: counter)
-        let v = rng.uniform(tick: -2, firm: draw, stream: .network, draw: counter + 1)
+        let u = partnerDraws.uniform(firm: draw, draw: counter)
+        let v = partnerDraws.uniform(firm: draw, draw: counter + 1)
         if homophily > 0 && u < homophily {
             let own = members[Int(sectorOf[from])]
             return own[min(Int(v * Double(own.count)), own.count - 1)]
@@ -74,7 +80,7 @@ public struct NetworkBuilder {
         // Whether ring tie (i, i+j) is rewired is a pure function of its counter,
         // so "is a-b a ring tie that stays?" can be answered before the loop reaches it.
         func rewires(_ draw: Int) -> Bool {
-            rng.uniform(tick: -2, firm: draw, stream: .networkRewire) < rewire
+            rewireDraws.uniform(firm: draw) < rewire
         }
         func keptRingTie(_ a: Int, _ b: Int) -> Bool {
             let forward = (b - a + n) % n
@@ -89,9 +95,8 @@ public struct NetworkBuilder {
         // its own so that the set of placed ties is freed before the rows are built.
         func farEnds() -> [UInt32] {
             // Rewired ties placed so far; with the kept ring ties they are the whole graph.
-            var placed = Set<UInt64>()
             // Sized for the expected number of rewired ties, so the set is not rehashed as it grows.
-            placed.reserveCapacity(Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16)
+            var placed = PairSet(expected: Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16)
             var targets = [UInt32](repeating: 0, count: n * half)
             for i in 0..<n {
                 for j in 1...half {
@@ -168,7 +173,7 @@ public struct NetworkBuilder {
         let drawLimit = 100 * wanted + 10_000  // guards a graph too dense (or too homophilous) to fill
         while keys.count < wanted && draw < drawLimit {
             for _ in 0..<(wanted - keys.count) {
-                let u = rng.uniform(tick: -2, firm: draw, stream: .network, draw: 3)
+                let u = partnerDraws.uniform(firm: draw, draw: 3)
                 let a = min(Int(u * Double(n)), n - 1)
                 let b = Int(randomPartner(of: a, draw: draw))
                 draw += 1
@@ -204,11 +209,11 @@ public struct NetworkBuilder {
             var chosen = Set<UInt32>()
             var draw = 0
             while chosen.count < min(m, i) {
-                let u = rng.uniform(tick: -2, firm: i, stream: .network, draw: UInt64(draw) &+ 10)
+                let u = partnerDraws.uniform(firm: i, draw: UInt64(draw) &+ 10)
                 var t = ends[min(Int(u * Double(ends.count)), ends.count - 1)]
                 // Homophily by retry: prefer a same-sector end with the given probability.
                 if homophily > 0 && sectorOf[Int(t)] != sectorOf[i]
-                    && rng.uniform(tick: -2, firm: i, stream: .networkRewire, draw: UInt64(draw)) < homophily
+                    && rewireDraws.uniform(firm: i, draw: UInt64(draw)) < homophily
                     && draw < 8 * m
                 {
                     draw += 1
@@ -298,4 +303,62 @@ public struct NetworkError: Error, CustomStringConvertible {
         self.fix = fix
     }
     public var description: String { "\(problem). \(fix)" }
+}
+
+/// The rewired ties `smallWorld` has placed, as pair keys
+/// (`NetworkBuilder.pairKey`): open addressing with linear probing and a
+/// multiplicative hash, at most half full. A tie is never a self-tie, so no
+/// key is 0, which marks an empty slot. (A `Set<UInt64>` hashed every key
+/// with SipHash, about a third of the cost of placing a rewired tie; only
+/// membership matters here, so the graph is the same.)
+struct PairSet {
+    private var slots: [UInt64]
+    private var count = 0
+    /// 64 minus log2 of the slots: the hash's top bits index a slot.
+    private var shift: Int
+
+    init(expected: Int) {
+        var capacity = 16
+        while capacity < 2 * expected { capacity <<= 1 }
+        slots = [UInt64](repeating: 0, count: capacity)
+        shift = 64 - capacity.trailingZeroBitCount
+    }
+
+    @inline(__always)
+    private func home(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+    }
+
+    func contains(_ key: UInt64) -> Bool {
+        if key == 0 { return false }  // 0 marks an empty slot; no tie has it
+        let mask = slots.count - 1
+        var i = home(key)
+        while true {
+            let k = slots[i]
+            if k == key { return true }
+            if k == 0 { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    mutating func insert(_ key: UInt64) {
+        precondition(key != 0, "a pair key is never 0 (no self-ties)")
+        if 2 * (count + 1) > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = home(key)
+        while slots[i] != 0 {
+            if slots[i] == key { return }
+            i = (i + 1) & mask
+        }
+        slots[i] = key
+        count += 1
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: 2 * old.count)
+        shift -= 1
+        count = 0
+        for key in old where key != 0 { insert(key) }
+    }
 }

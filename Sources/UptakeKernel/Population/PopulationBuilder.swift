@@ -104,6 +104,12 @@ public enum PopulationBuilder {
         firms.innovativeness = []
         firms.threshold = []
         firms.budget = []
+        // One key per stream: the draws are the generator's own, without mixing the seed,
+        // stream and tick again for every firm (two of a uniform draw's three rounds).
+        let sectorDraws = rng.keyed(tick: -1, stream: .sector), sizeDraws = rng.keyed(tick: -1, stream: .size)
+        let regionDraws = rng.keyed(tick: -1, stream: .region)
+        let innovativenessDraws = rng.keyed(tick: -1, stream: .innovativeness)
+        let budgetDraws = rng.keyed(tick: -1, stream: .budget)
 
         for i in 0..<count {
             let record = spec.records?[i]
@@ -117,27 +123,27 @@ public enum PopulationBuilder {
                 }
                 sector[i] = UInt8(s)
             } else {
-                sector[i] = UInt8(pick(sectorCumulative, rng.uniform(tick: -1, firm: i, stream: .sector)))
+                sector[i] = UInt8(pick(sectorCumulative, sectorDraws.uniform(firm: i)))
             }
             let sectorNumber = Int(sector[i])
             // Size
             if let given = record?.size {
                 size[i] = given.rawValue
             } else {
-                size[i] = UInt8(pick(sizeCumulative[sectorNumber], rng.uniform(tick: -1, firm: i, stream: .size)))
+                size[i] = UInt8(pick(sizeCumulative[sectorNumber], sizeDraws.uniform(firm: i)))
             }
             // Region
             if let name = record?.region {
                 region[i] = UInt16(regionIndex[name]!)
             } else if !spec.regions.isEmpty {
                 region[i] = UInt16(
-                    Int(rng.uniform(tick: -1, firm: i, stream: .region) * Double(spec.regions.count)))
+                    Int(regionDraws.uniform(firm: i) * Double(spec.regions.count)))
             }
-            innovativeness[i] = record?.innovativeness ?? rng.normal(tick: -1, firm: i, stream: .innovativeness)
+            innovativeness[i] = record?.innovativeness ?? innovativenessDraws.normal(firm: i)
             threshold[i] =
                 record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * innovativeness[i])
             // Budget: size-scaled, with lognormal spread (sigma 0.5, *assumed*).
-            let spread = exp(0.5 * rng.normal(tick: -1, firm: i, stream: .budget) - 0.125)
+            let spread = exp(0.5 * budgetDraws.normal(firm: i) - 0.125)
             budget[i] = adoptionCost[sectorNumber] * SizeScale.budget[Int(size[i])] * spread
         }
         firms.sector = sector
@@ -192,8 +198,9 @@ public enum PopulationBuilder {
             seedMostInnovative(&firms, share: spec.initialAdoption)
         }
         if spec.initialAwareness > 0 {
+            let draws = rng.keyed(tick: -1, stream: .initialStage)
             for i in 0..<firms.count where firms.stage[i] == Stage.unaware.rawValue {
-                if rng.uniform(tick: -1, firm: i, stream: .initialStage) < spec.initialAwareness {
+                if draws.uniform(firm: i) < spec.initialAwareness {
                     firms.stage[i] = Stage.aware.rawValue
                 }
             }

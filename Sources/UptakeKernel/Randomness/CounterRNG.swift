@@ -33,11 +33,7 @@ public struct CounterRNG: Sendable {
     /// 64 random bits for one (tick, firm, stream) counter.
     @inline(__always)
     public func bits(tick: Int, firm: Int, stream: UInt64, draw: UInt64 = 0) -> UInt64 {
-        var h = CounterRNG.mix(seed ^ (stream &* 0xD6E8_FEB8_6659_FD93))
-        h = CounterRNG.mix(h ^ UInt64(bitPattern: Int64(tick)))
-        h = CounterRNG.mix(h ^ UInt64(bitPattern: Int64(firm)))
-        if draw != 0 { h = CounterRNG.mix(h ^ draw) }
-        return h
+        Keyed(seed: seed, tick: tick, stream: stream).bits(firm: firm, draw: draw)
     }
 
     /// A uniform double in [0, 1) with 53 random bits.
@@ -48,9 +44,55 @@ public struct CounterRNG: Sendable {
 
     /// A standard normal draw (Box-Muller on two counter draws).
     public func normal(tick: Int, firm: Int, stream: Stream) -> Double {
-        let u1 = max(uniform(tick: tick, firm: firm, stream: stream, draw: 1), 0x1.0p-60)
-        let u2 = uniform(tick: tick, firm: firm, stream: stream, draw: 2)
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        keyed(tick: tick, stream: stream).normal(firm: firm)
+    }
+
+    /// The draws of one (tick, stream), for loops over many firms.
+    @inline(__always)
+    public func keyed(tick: Int, stream: Stream) -> Keyed {
+        Keyed(seed: seed, tick: tick, stream: stream.rawValue)
+    }
+
+    /// The draws of one (tick, stream): the same numbers as `bits`,
+    /// `uniform` and `normal` of the generator, bit for bit, with the two
+    /// mixing rounds of the seed, stream and tick done once instead of in
+    /// every draw (building a population or a network draws for every firm
+    /// or tie on one key, where those rounds were most of a draw).
+    ///
+    ///     let innovativeness = rng.keyed(tick: -1, stream: .innovativeness)
+    ///     let x = innovativeness.normal(firm: 42)  // == rng.normal(tick: -1, firm: 42, stream: .innovativeness)
+    public struct Keyed: Sendable {
+        /// The key mixed with the seed, stream and tick.
+        let key: UInt64
+
+        @inline(__always)
+        init(seed: UInt64, tick: Int, stream: UInt64) {
+            let h = CounterRNG.mix(seed ^ (stream &* 0xD6E8_FEB8_6659_FD93))
+            key = CounterRNG.mix(h ^ UInt64(bitPattern: Int64(tick)))
+        }
+
+        /// 64 random bits for one firm's counter.
+        @inline(__always)
+        public func bits(firm: Int, draw: UInt64 = 0) -> UInt64 {
+            let h = CounterRNG.mix(key ^ UInt64(bitPattern: Int64(firm)))
+            return draw != 0 ? CounterRNG.mix(h ^ draw) : h
+        }
+
+        /// A uniform double in [0, 1) with 53 random bits.
+        @inline(__always)
+        public func uniform(firm: Int, draw: UInt64 = 0) -> Double {
+            Double(bits(firm: firm, draw: draw) >> 11) * 0x1.0p-53
+        }
+
+        /// A standard normal draw (Box-Muller on the firm's draws 1 and 2,
+        /// which share the firm's round of mixing).
+        @inline(__always)
+        public func normal(firm: Int) -> Double {
+            let h = CounterRNG.mix(key ^ UInt64(bitPattern: Int64(firm)))
+            let u1 = max(Double(CounterRNG.mix(h ^ 1) >> 11) * 0x1.0p-53, 0x1.0p-60)
+            let u2 = Double(CounterRNG.mix(h ^ 2) >> 11) * 0x1.0p-53
+            return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        }
     }
 
     /// A derived seed, e.g. for replicate `r` of an experiment or a plugin's stream.

@@ -1,5 +1,6 @@
 import CLua
 import CLuaShims
+import UptakeLocks
 
 /// The sandbox every scenario and plugin runs in. Built once per state by a
 /// Lua prelude that runs with the real globals and hands back constructors;
@@ -199,9 +200,23 @@ public final class LuaSandbox {
     /// The standard libraries a script has; `require` of one gives the script's own.
     public static let libraryNames: Set<String> = ["string", "table", "math", "utf8", "coroutine"]
 
+    /// The prelude as bytecode, compiled by the first sandbox of the process.
+    /// Compiling its text is most of what a fresh sandbox costs (about a
+    /// million instructions, as much as a small run's 40 ticks); loading
+    /// the bytecode is a small part of that, and a batch makes a sandbox for
+    /// every run. The bytes come from this process's own compiler and the
+    /// constant text above, never from a file.
+    private static let compiledPrelude = Locked<[UInt8]?>(nil)
+
     public init(lua: LuaState) throws {
         self.lua = lua
-        try lua.load(source: LuaSandbox.prelude, chunkName: "=uptake-sandbox")
+        if let bytecode = LuaSandbox.compiledPrelude.withLock({ $0 }) {
+            try lua.load(ownBytecode: bytecode, chunkName: "=uptake-sandbox")
+        } else {
+            try lua.load(source: LuaSandbox.prelude, chunkName: "=uptake-sandbox")
+            let bytecode = lua.dumpFunction()
+            LuaSandbox.compiledPrelude.withLock { $0 = bytecode }
+        }
         try lua.call(arguments: 0, results: 1)
         sandboxRef = luaL_ref(lua.L, uptake_registryindex())
     }

@@ -126,6 +126,38 @@ public final class LuaState {
         }
     }
 
+    /// The Lua function on top as bytecode, debug information included (so
+    /// its messages and tracebacks are those of the source). [-0, +0]
+    func dumpFunction() -> [UInt8] {
+        final class Sink { var bytes: [UInt8] = [] }
+        let sink = Sink()
+        _ = withExtendedLifetime(sink) {
+            lua_dump(
+                L,
+                { _, chunk, size, context in
+                    let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+                    sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: chunk, count: size))
+                    return 0
+                }, Unmanaged.passUnretained(sink).toOpaque(), 0)
+        }
+        return sink.bytes
+    }
+
+    /// Loads bytecode that `dumpFunction` made in this process. Binary mode
+    /// only for the host's own chunks: bytecode from elsewhere can crash the
+    /// interpreter, which is why scripts are loaded in text mode. [-0, +1]
+    func load(ownBytecode bytes: [UInt8], chunkName: String) throws {
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                luaL_loadbufferx(L, chars.baseAddress!, chars.count, "@" + chunkName, "b")
+            }
+        }
+        if status != LUA_OK {
+            let message = popString()
+            throw LuaError(kind: status == LUA_ERRMEM ? .memory : .syntax, raw: message)
+        }
+    }
+
     /// Calls the function below `arguments` values under pcall. [-(arguments+1), +results]
     public func call(arguments: Int32, results: Int32) throws {
         let status = uptake_pcall(L, arguments, results)

@@ -40,6 +40,11 @@ public struct DeclarativeFile: Sendable {
         file: String, sandbox: LuaSandbox,
         log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) throws -> (LuaTable, String) {
+        try evaluate(bytes: try read(file: file), file: file, sandbox: sandbox, log: log)
+    }
+
+    /// The file's bytes, or the error that says why it cannot be read.
+    public func read(file: String) throws -> Data {
         guard let bytes = FileManager.default.contents(atPath: file) else {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
@@ -50,6 +55,17 @@ public struct DeclarativeFile: Sendable {
             throw Diagnostic(
                 file: file, problem: problem, fix: "Check the path; \(kind)s are Lua files like \(example)")
         }
+        return bytes
+    }
+
+    /// Runs `bytes`, the text of `file`, in `sandbox` and returns the table
+    /// it returns, with the text. Nothing but the bytes decides the table:
+    /// the file cannot draw random numbers, read files or the clock, or
+    /// require modules, so evaluating the same bytes again gives the same table.
+    public func evaluate(
+        bytes: Data, file: String, sandbox: LuaSandbox,
+        log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws -> (LuaTable, String) {
         let lua = sandbox.lua
         let base = lua.top
         defer { lua.setTop(base) }

@@ -18,7 +18,22 @@ public enum ScenarioLoader {
         file: String, sandbox: LuaSandbox, overrides: [ParameterOverride] = [], seed: UInt64? = nil,
         threads: Int = 1, log: ((String) -> Void)? = nil
     ) throws -> Scenario {
-        var (table, source) = try evaluate(file: file, sandbox: sandbox, log: log)
+        let (table, source) = try evaluate(file: file, sandbox: sandbox, log: log)
+        return try load(
+            table: table, locator: SourceLocator(file: file, source: source), overrides: overrides, seed: seed,
+            threads: threads)
+    }
+
+    /// Overrides and validates the table a scenario file returned (see
+    /// `evaluate`; `locator` is made from the file's text): what `load` does
+    /// after running the file, for a caller that ran it once for many runs
+    /// (`SharedPreparation`).
+    public static func load(
+        table: LuaTable, locator: SourceLocator, overrides: [ParameterOverride] = [], seed: UInt64? = nil,
+        threads: Int = 1
+    ) throws -> Scenario {
+        let file = locator.file
+        var table = table
         var overridden: [String: String] = [:]
         var seed = seed
         for o in overrides {
@@ -32,7 +47,7 @@ public enum ScenarioLoader {
                 o.isPluginParameter ? "plugins." + o.path.joined(separator: ".") : o.path.joined(separator: ".")] =
                 o.text
         }
-        let context = ValidationContext(locator: SourceLocator(file: file, source: source), overridden: overridden)
+        let context = ValidationContext(locator: locator, overridden: overridden)
         return try ScenarioDecoder.decode(table, file: file, context: context, seedOverride: seed, threads: threads)
     }
 }
