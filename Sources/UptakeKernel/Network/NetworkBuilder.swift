@@ -9,19 +9,27 @@ public struct NetworkBuilder {
     public let sectorOf: [UInt8]
     public let homophily: Double
     public let rng: CounterRNG
-    private let members: [[UInt32]]
 
     public init(sectorOf: [UInt8], homophily: Double, rng: CounterRNG) {
         self.firmCount = sectorOf.count
         self.sectorOf = sectorOf
         self.homophily = homophily
         self.rng = rng
-        // Firms by sector, only when homophily draws from them: 4 bytes a firm otherwise spent for nothing.
+    }
+
+    /// Firms by sector, which homophily draws partners from; empty lists
+    /// without homophily (4 bytes a firm otherwise spent for nothing). Made by
+    /// a generator while it draws, not kept by the builder, so that the lists
+    /// are freed before the rows are filled, the peak of building a run.
+    func sectorMembers() -> [[UInt32]] {
         var members = [[UInt32]](repeating: [], count: Int(sectorOf.max() ?? 0) + 1)
-        if homophily > 0 {
-            for (i, s) in sectorOf.enumerated() { members[Int(s)].append(UInt32(i)) }
-        }
-        self.members = members
+        guard homophily > 0 else { return members }
+        // Each list reserved at its exact size: grown by appending, it could hold twice its firms.
+        var sizes = [Int](repeating: 0, count: members.count)
+        for s in sectorOf { sizes[Int(s)] += 1 }
+        for s in members.indices { members[s].reserveCapacity(sizes[s]) }
+        for (i, s) in sectorOf.enumerated() { members[Int(s)].append(UInt32(i)) }
+        return members
     }
 
     public func build(_ kind: NetworkKind) -> Network {
@@ -35,10 +43,10 @@ public struct NetworkBuilder {
         }
     }
 
-    /// A random far end for tie number `draw` of firm `from`, homophily-aware.
+    /// A random far end for tie number `draw` of firm `from`, homophily-aware (`members`: `sectorMembers()`).
     /// `attempt` > 0 gives fresh draws for the same tie when an earlier end was refused.
     @inline(__always)
-    func randomPartner(of from: Int, draw: Int, attempt: Int = 0) -> UInt32 {
+    func randomPartner(of from: Int, draw: Int, attempt: Int = 0, members: [[UInt32]]) -> UInt32 {
         // Attempt 0 keeps counters 1 and 2, so ties that never needed a retry are the
         // ones earlier versions drew; retries use counters 16 and up, unused elsewhere.
         let counter = attempt == 0 ? UInt64(1) : UInt64(14 + 2 * attempt)
@@ -83,30 +91,34 @@ public struct NetworkBuilder {
             if backward >= 1 && backward <= half { return !rewires(b * half + backward) }
             return false
         }
-        // Tie j of firm i goes to targets[i * half + j - 1]: the source is implicit
-        // (half the memory of an edge list), and a tie that is dropped points at i
-        // itself, which building the rows skips as a self-tie. Made in a function of
-        // its own so that the set of placed ties is freed before the rows are built.
-        func farEnds() -> [UInt32] {
+        // Tie j of firm i is tie number i * half + j - 1. A ring tie that stays
+        // needs nothing stored: its far end is i + j. Only the far ends of the
+        // rewired ties are kept, in tie order, with a bit a tie saying which
+        // ties those are (`RewiredEnds`). An array of every far end took 16
+        // bytes a firm at degree 8 and was held while the rows (32 bytes) were
+        // filled, the peak of building a run; these take about 2. A tie that is
+        // dropped points at i itself, which building the rows skips as a
+        // self-tie. Made in a function of its own so that the set of placed ties
+        // is freed before the rows are built.
+        func farEnds() -> RewiredEnds {
+            let members = sectorMembers()
             // Rewired ties placed so far; with the kept ring ties they are the whole graph.
             var placed = Set<UInt64>()
             // Sized for the expected number of rewired ties, so the set is not rehashed as it grows.
-            placed.reserveCapacity(Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16)
-            var targets = [UInt32](repeating: 0, count: n * half)
+            let expected = Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16
+            placed.reserveCapacity(expected)
+            var ends = RewiredEnds(ties: n * half, expected: expected)
             for i in 0..<n {
                 for j in 1...half {
                     let draw = i * half + j
                     let ring = (i + j) % n
-                    guard rewires(draw) else {
-                        targets[draw - 1] = UInt32(ring)
-                        continue
-                    }
+                    guard rewires(draw) else { continue }
                     func free(_ t: Int) -> Bool {
                         t != i && t != ring && !keptRingTie(i, t) && !placed.contains(NetworkBuilder.pairKey(i, t))
                     }
                     var target: Int? = nil
                     for attempt in 0..<NetworkBuilder.partnerAttempts {
-                        let t = Int(randomPartner(of: i, draw: draw, attempt: attempt))
+                        let t = Int(randomPartner(of: i, draw: draw, attempt: attempt, members: members))
                         if free(t) {
                             target = t
                             break
@@ -114,27 +126,91 @@ public struct NetworkBuilder {
                     }
                     if target == nil {
                         // Only in a graph close to complete: take the first free firm after a random start.
-                        let start = Int(randomPartner(of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts))
+                        let start = Int(
+                            randomPartner(
+                                of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts, members: members))
                         target = (0..<n).lazy.map { (start + $0) % n }.first(where: free)
                     }
                     // No free far end at all: keep the ring tie if nothing took its place, else drop it.
                     let end = target ?? ring
                     let key = NetworkBuilder.pairKey(i, end)
                     if target == nil && placed.contains(key) {
-                        targets[draw - 1] = UInt32(i)  // dropped
+                        ends.rewire(tie: draw - 1, to: UInt32(i))  // dropped
                         continue
                     }
                     placed.insert(key)
-                    targets[draw - 1] = UInt32(end)
+                    ends.rewire(tie: draw - 1, to: UInt32(end))
                 }
             }
-            return targets
+            ends.finish()
+            return ends
         }
-        let targets = farEnds()
-        return targets.withUnsafeBufferPointer { targets in
+        let ends = farEnds()
+        return ends.withView { ends in
             Network.fromEdges(
-                kind: kind, firmCount: n, edgeCount: targets.count, directed: false,
-                source: { UInt32($0 / half) }, target: { targets[$0] })
+                kind: kind, firmCount: n, edgeCount: n * half, directed: false,
+                source: { UInt32($0 / half) },
+                target: { tie in
+                    // Ring tie j of firm i: i + j, past the last firm back to the first (n > 2 half).
+                    let i = tie / half, ring = i + tie % half + 1
+                    return ends.farEnd(tie) ?? UInt32(ring < n ? ring : ring - n)
+                })
+        }
+    }
+
+    /// The far ends of a small-world network's rewired ties, found by tie
+    /// number: bit e of `rewired` says whether tie e was rewired, and the
+    /// rewired ties before it (a count a word of bits plus the bits before it
+    /// in its word) give the place of its far end in `ends`.
+    struct RewiredEnds {
+        /// Bit e set when tie e was rewired (or dropped).
+        private var rewired: [UInt64]
+        /// Rewired ties before each word of `rewired`.
+        private var before: [Int] = []
+        /// Far ends of the rewired ties, in tie order.
+        private var ends: [UInt32] = []
+
+        init(ties: Int, expected: Int) {
+            rewired = [UInt64](repeating: 0, count: (ties + 63) / 64)
+            ends.reserveCapacity(expected)
+        }
+
+        /// Tie `tie` goes to `end`; ties are rewired in rising order.
+        mutating func rewire(tie: Int, to end: UInt32) {
+            rewired[tie >> 6] |= 1 << UInt64(tie & 63)
+            ends.append(end)
+        }
+
+        /// Counts the rewired ties before each word, once all are rewired.
+        mutating func finish() {
+            before = [Int](repeating: 0, count: rewired.count)
+            var total = 0
+            for w in rewired.indices {
+                before[w] = total
+                total += rewired[w].nonzeroBitCount
+            }
+        }
+
+        func withView<Result>(_ body: (View) -> Result) -> Result {
+            rewired.withUnsafeBufferPointer { rewired in
+                before.withUnsafeBufferPointer { before in
+                    ends.withUnsafeBufferPointer { ends in body(View(rewired: rewired, before: before, ends: ends)) }
+                }
+            }
+        }
+
+        struct View {
+            let rewired: UnsafeBufferPointer<UInt64>
+            let before: UnsafeBufferPointer<Int>
+            let ends: UnsafeBufferPointer<UInt32>
+
+            /// The far end of tie `tie` if it was rewired, nil for a ring tie that stays.
+            @inline(__always)
+            func farEnd(_ tie: Int) -> UInt32? {
+                let word = rewired[tie >> 6], bit = UInt64(1) << UInt64(tie & 63)
+                guard word & bit != 0 else { return nil }
+                return ends[before[tie >> 6] &+ (word & (bit &- 1)).nonzeroBitCount]
+            }
         }
     }
 
@@ -162,6 +238,7 @@ public struct NetworkBuilder {
         // deduplicated: a round never overshoots M, and sorting keys once per round
         // is cheaper than a hash set for millions of ties. Repeats are rare when
         // the graph is sparse, so a few rounds suffice.
+        let members = sectorMembers()
         var keys = [UInt64]()
         keys.reserveCapacity(wanted)
         var draw = 0
@@ -170,7 +247,7 @@ public struct NetworkBuilder {
             for _ in 0..<(wanted - keys.count) {
                 let u = rng.uniform(tick: -2, firm: draw, stream: .network, draw: 3)
                 let a = min(Int(u * Double(n)), n - 1)
-                let b = Int(randomPartner(of: a, draw: draw))
+                let b = Int(randomPartner(of: a, draw: draw, members: members))
                 draw += 1
                 if a != b { keys.append(NetworkBuilder.pairKey(a, b)) }
             }

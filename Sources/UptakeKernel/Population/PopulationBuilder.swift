@@ -97,11 +97,11 @@ public enum PopulationBuilder {
         // there every write checked that its array was not shared (a sixth of
         // the loop's instructions); a local array's check leaves the loop.
         var sector = firms.sector, size = firms.size, region = firms.region
-        var innovativeness = firms.innovativeness, threshold = firms.threshold, budget = firms.budget
+        var innovativeness = firms.innovativeness.values, threshold = firms.threshold, budget = firms.budget
         firms.sector = []
         firms.size = []
         firms.region = []
-        firms.innovativeness = []
+        firms.innovativeness.values = []
         firms.threshold = []
         firms.budget = []
 
@@ -133,7 +133,7 @@ public enum PopulationBuilder {
                 region[i] = UInt16(
                     Int(rng.uniform(tick: -1, firm: i, stream: .region) * Double(spec.regions.count)))
             }
-            innovativeness[i] = record?.innovativeness ?? rng.normal(tick: -1, firm: i, stream: .innovativeness)
+            innovativeness[i] = record?.innovativeness ?? FirmInnovativeness.draw(rng, firm: i)
             threshold[i] =
                 record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * innovativeness[i])
             // Budget: size-scaled, with lognormal spread (sigma 0.5, *assumed*).
@@ -143,7 +143,9 @@ public enum PopulationBuilder {
         firms.sector = sector
         firms.size = size
         firms.region = region
-        firms.innovativeness = innovativeness
+        // Drawn for every firm (none given by a file): values a run may forget and draw again.
+        let allDrawn = spec.records?.allSatisfy { $0.innovativeness == nil } ?? true
+        firms.innovativeness = FirmInnovativeness(values: innovativeness, drawnFrom: allDrawn ? rng : nil)
         firms.threshold = threshold
         firms.budget = budget
         assignCategories(&firms)
@@ -155,7 +157,7 @@ public enum PopulationBuilder {
     /// innovators, and so on; ties broken by firm number so the result is
     /// deterministic.
     public static func assignCategories(_ firms: inout FirmTable) {
-        let order = ScoreRanking.descending(firms.innovativeness)
+        let order = ScoreRanking.descending(firms.innovativeness.array)
         let bounds = categoryBounds(firms.count)
         var category = 0
         for (rank, firm) in order.enumerated() {

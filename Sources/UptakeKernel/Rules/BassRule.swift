@@ -67,10 +67,11 @@ enum BassRule {
 
 /// Read access to the neighbour counts inside a step (pointers, valid for the step).
 struct NeighbourView {
-    let sameAdopted: UnsafeBufferPointer<Int32>
-    let crossAdopted: UnsafeBufferPointer<Int32>
-    let sameDegree: UnsafeBufferPointer<Int32>
-    let crossDegree: UnsafeBufferPointer<Int32>
+    let sameAdopted: CountView
+    let crossAdopted: CountView
+    let sameDegree: CountView
+    /// The network's rows: a firm's degree is the length of its row.
+    let rows: RowOffsetsView
     /// The largest number of neighbours a firm has.
     let maxDegree: Int
 
@@ -81,10 +82,14 @@ struct NeighbourView {
         return NeighbourView.share(adopted, of: degree)
     }
 
+    /// All neighbours of firm i.
+    @inline(__always)
+    func degree(_ i: Int) -> Int32 { Int32(truncatingIfNeeded: rows[i &+ 1] &- rows[i]) }
+
     /// Adopted neighbours and all neighbours of firm i.
     @inline(__always)
     func adoptedAndDegree(_ i: Int) -> (adopted: Int32, degree: Int32) {
-        (sameAdopted[i] &+ crossAdopted[i], sameDegree[i] &+ crossDegree[i])
+        (sameAdopted[i] &+ crossAdopted[i], degree(i))
     }
 
     /// `adopted / degree`, 0 without neighbours.
@@ -94,27 +99,28 @@ struct NeighbourView {
     }
 
     @inline(__always)
-    func hasNeighbours(_ i: Int) -> Bool { sameDegree[i] &+ crossDegree[i] > 0 }
+    func hasNeighbours(_ i: Int) -> Bool { degree(i) > 0 }
 
     /// Adopted share with neighbours of other sectors weighted by `cross` (heterophily).
     @inline(__always)
     func weightedShare(_ i: Int, cross: Double) -> Double {
-        let weight = Double(sameDegree[i]) + cross * Double(crossDegree[i])
+        let same = sameDegree[i]
+        let weight = Double(same) + cross * Double(degree(i) &- same)
         return weight > 0 ? (Double(sameAdopted[i]) + cross * Double(crossAdopted[i])) / weight : 0
     }
 }
 
 extension NeighbourCounts {
-    /// Runs `body` with pointer access to the counts.
+    /// Runs `body` with pointer access to the counts and the rows.
     func withView<R>(_ body: (NeighbourView) -> R) -> R {
-        sameAdopted.withUnsafeBufferPointer { sa in
-            crossAdopted.withUnsafeBufferPointer { ca in
-                sameDegree.withUnsafeBufferPointer { sd in
-                    crossDegree.withUnsafeBufferPointer { cd in
+        sameAdopted.withView { sameAdopted in
+            crossAdopted.withView { crossAdopted in
+                sameDegree.withView { sameDegree in
+                    rows.withView { rows in
                         body(
                             NeighbourView(
-                                sameAdopted: sa, crossAdopted: ca, sameDegree: sd, crossDegree: cd,
-                                maxDegree: maxDegree))
+                                sameAdopted: sameAdopted, crossAdopted: crossAdopted, sameDegree: sameDegree,
+                                rows: rows, maxDegree: maxDegree))
                     }
                 }
             }
