@@ -32,7 +32,7 @@ final class NarrowStorageTests: XCTestCase {
             XCTAssertEqual(counts.crossAdopted[0], Int32(leaves - same), label)
             counts.withView { view in
                 XCTAssertEqual(view.degree(0), Int32(leaves), label)
-                XCTAssertEqual(view.sameDegree[0], Int32(same), label)
+                XCTAssertEqual(view.sameSectorDegree(0), Int32(same), label)
                 XCTAssertEqual(view.adoptedAndDegree(0).adopted, Int32(leaves), label)
                 XCTAssertEqual(view.adoptedShare(0), 1, label)
                 XCTAssertEqual(view.weightedShare(0, cross: 0.3), 1, label)
@@ -98,7 +98,7 @@ final class NarrowStorageTests: XCTestCase {
                         let same = row.filter { sector[$0] == sector[i] }
                         let adopted = { (j: Int) in Stage(rawValue: stage[j])!.isAdopter }
                         XCTAssertEqual(Int(view.degree(i)), row.count, "\(label), firm \(i)")
-                        XCTAssertEqual(Int(view.sameDegree[i]), same.count, "\(label), firm \(i)")
+                        XCTAssertEqual(Int(view.sameSectorDegree(i)), same.count, "\(label), firm \(i)")
                         XCTAssertEqual(Int(counts.sameAdopted[i]), same.filter(adopted).count, "\(label), firm \(i)")
                         XCTAssertEqual(
                             Int(counts.crossAdopted[i]), row.filter(adopted).count - same.filter(adopted).count,
@@ -114,20 +114,28 @@ final class NarrowStorageTests: XCTestCase {
         }
     }
 
-    /// Small-world keeps only its rewired ties' far ends: each is found again
-    /// by its tie number, at word boundaries too, and the other ties have none.
-    func testRewiredTiesAreFoundByTieNumber() {
-        let ties = 1_000
-        var ends = NetworkBuilder.RewiredEnds(ties: ties, expected: 0)
-        var expected = [UInt32?](repeating: nil, count: ties)
-        for tie in 0..<ties where tie * 7_919 % 13 < 4 || [0, 63, 64, 127, 999].contains(tie) {
-            ends.rewire(tie: tie, to: UInt32(3 * tie + 1))
-            expected[tie] = UInt32(3 * tie + 1)
+    /// Small-world keeps only its rewired ties' far ends: passing the ties in
+    /// order gives each rewired tie its own far end, at word boundaries of the
+    /// bits too, and every other tie its ring neighbour, wrapping at the end.
+    func testTiesPassedInOrderFindTheirRewiredEnds() {
+        let n = 250, half = 4
+        var ends = NetworkBuilder.RewiredEnds(ties: n * half, expected: 0)
+        var expected: [(UInt32, UInt32)] = []
+        for i in 0..<n {
+            for j in 1...half {
+                let tie = i * half + j - 1
+                if tie * 7_919 % 13 < 4 || [0, 63, 64, 127, 999].contains(tie) {
+                    ends.rewire(tie: tie, to: UInt32(3 * tie % n))
+                    expected.append((UInt32(i), UInt32(3 * tie % n)))
+                } else {
+                    expected.append((UInt32(i), UInt32((i + j) % n)))
+                }
+            }
         }
-        ends.finish()
-        ends.withView { view in
-            for tie in 0..<ties { XCTAssertEqual(view.farEnd(tie), expected[tie], "tie \(tie)") }
-        }
+        var passed: [(UInt32, UInt32)] = []
+        ends.withView { view in view.forEachTie(firmCount: n, half: half) { passed.append(($0, $1)) } }
+        XCTAssertEqual(passed.map(\.0), expected.map(\.0))
+        XCTAssertEqual(passed.map(\.1), expected.map(\.1))
     }
 
     /// A run keeps no innovativeness for generated firms, yet reads the value

@@ -303,12 +303,10 @@ struct CountColumn: Equatable {
     /// The counts as an array, whatever their width (tests compare them).
     var values: [Int32] { isWide ? wide : narrow.map(Int32.init) }
 
-    /// Calls `body` with pointer access to the counts, valid only during the call.
+    /// Calls `body` with the bytes of whichever width holds the counts, valid only during the call.
     @inline(__always)
-    func withView<Result>(_ body: (CountView) -> Result) -> Result {
-        isWide
-            ? wide.withUnsafeBytes { body(CountView(bytes: $0, isWide: true)) }
-            : narrow.withUnsafeBytes { body(CountView(bytes: $0, isWide: false)) }
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        isWide ? wide.withUnsafeBytes(body) : narrow.withUnsafeBytes(body)
     }
 
     /// Calls `body` with mutable buffers over both widths (one of them empty), valid only during the call.
@@ -317,21 +315,6 @@ struct CountColumn: Equatable {
         _ body: ((narrow: UnsafeMutableBufferPointer<UInt16>, wide: UnsafeMutableBufferPointer<Int32>)) -> Result
     ) -> Result {
         withMutableBuffers(&narrow, &wide) { narrow, wide in body((narrow, wide)) }
-    }
-}
-
-/// Counts as the rules read them: the bytes of whichever width holds them
-/// (one pointer, so a view stays small), and that width as one flag, the
-/// same for every read, so its branch is always predicted.
-struct CountView {
-    let bytes: UnsafeRawBufferPointer
-    let isWide: Bool
-
-    @inline(__always)
-    subscript(firm: Int) -> Int32 {
-        isWide
-            ? bytes.load(fromByteOffset: firm &* 4, as: Int32.self)
-            : Int32(bytes.load(fromByteOffset: firm &* 2, as: UInt16.self))
     }
 }
 

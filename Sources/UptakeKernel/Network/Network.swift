@@ -51,19 +51,23 @@ public struct Network: Sendable {
             targets.withUnsafeBufferPointer { targets in
                 fromEdges(
                     kind: kind, firmCount: firmCount, edgeCount: sources.count, directed: directed,
-                    narrowEntries: narrowEntries, source: { sources[$0] }, target: { targets[$0] })
+                    narrowEntries: narrowEntries
+                ) { visit in
+                    for e in 0..<sources.count { visit(sources[e], targets[e]) }
+                }
             }
         }
     }
 
-    /// The rows of `edgeCount` ties, tie e from `source(e)` to `target(e)`
-    /// (a tie from a firm to itself is skipped), as `fromEdges` describes.
-    /// Generators that know a tie's source from its number (small-world: tie
-    /// e of firm e / half) give no array of sources.
+    /// The rows of `edgeCount` ties, which `forEachTie` passes to its
+    /// argument one by one, from a firm to a firm (a tie from a firm to itself
+    /// is skipped), as `fromEdges` describes; it is called twice, and must pass
+    /// the same ties in the same order each time. Generators that make ties in
+    /// order (small-world: firm by firm) pass them without an edge list.
     @inline(__always)
     static func fromEdges(
         kind: NetworkKind, firmCount: Int, edgeCount: Int, directed: Bool,
-        narrowEntries: Int = RowOffsets.narrowLimit, source: (Int) -> UInt32, target: (Int) -> UInt32
+        narrowEntries: Int = RowOffsets.narrowLimit, forEachTie: ((UInt32, UInt32) -> Void) -> Void
     ) -> Network {
         // Each tie fills one row entry, two when mutual: a bound on every
         // offset known before any is counted, so the offsets are counted in
@@ -72,13 +76,10 @@ public struct Network: Sendable {
         var network: Network
         if entries <= narrowEntries {
             let (offsets, rows) = fillRows(
-                UInt32.self, firmCount: firmCount, edgeCount: edgeCount, directed: directed, source: source,
-                target: target)
+                UInt32.self, firmCount: firmCount, directed: directed, forEachTie: forEachTie)
             network = Network(kind: kind, offsets: RowOffsets(offsets), neighbors: rows, firmCount: firmCount)
         } else {
-            let (offsets, rows) = fillRows(
-                Int.self, firmCount: firmCount, edgeCount: edgeCount, directed: directed, source: source,
-                target: target)
+            let (offsets, rows) = fillRows(Int.self, firmCount: firmCount, directed: directed, forEachTie: forEachTie)
             network = Network(kind: kind, offsets: RowOffsets(offsets), neighbors: rows, firmCount: firmCount)
         }
         network.directed = directed
@@ -88,8 +89,7 @@ public struct Network: Sendable {
     /// The offsets (N + 1) and the sorted, deduplicated rows of the ties.
     @inline(__always)
     private static func fillRows<Offset: FixedWidthInteger>(
-        _: Offset.Type, firmCount: Int, edgeCount: Int, directed: Bool, source: (Int) -> UInt32,
-        target: (Int) -> UInt32
+        _: Offset.Type, firmCount: Int, directed: Bool, forEachTie: ((UInt32, UInt32) -> Void) -> Void
     ) -> ([Offset], [UInt32]) {
         // One array of row bounds, filled in place (no copy as a cursor, no
         // second array for the compacted rows): after counting and summing,
@@ -99,9 +99,8 @@ public struct Network: Sendable {
         // of temporaries and a million small row arrays.
         var bounds = [Offset](repeating: 0, count: firmCount + 2)
         bounds.withUnsafeMutableBufferPointer { bounds in
-            for e in 0..<edgeCount {
-                let a = source(e), b = target(e)
-                guard a != b else { continue }
+            forEachTie { a, b in
+                guard a != b else { return }
                 bounds[Int(a) + 2] &+= 1
                 if !directed { bounds[Int(b) + 2] &+= 1 }
             }
@@ -110,9 +109,8 @@ public struct Network: Sendable {
         var row = [UInt32](repeating: 0, count: Int(bounds[firmCount + 1]))
         row.withUnsafeMutableBufferPointer { row in
             bounds.withUnsafeMutableBufferPointer { bounds in
-                for e in 0..<edgeCount {
-                    let from = source(e), to = target(e)
-                    guard from != to else { continue }
+                forEachTie { from, to in
+                    guard from != to else { return }
                     let a = Int(from) + 1, b = Int(to) + 1
                     row[Int(bounds[a])] = to
                     bounds[a] &+= 1

@@ -142,31 +142,23 @@ public struct NetworkBuilder {
                     ends.rewire(tie: draw - 1, to: UInt32(end))
                 }
             }
-            ends.finish()
             return ends
         }
         let ends = farEnds()
         return ends.withView { ends in
-            Network.fromEdges(
-                kind: kind, firmCount: n, edgeCount: n * half, directed: false,
-                source: { UInt32($0 / half) },
-                target: { tie in
-                    // Ring tie j of firm i: i + j, past the last firm back to the first (n > 2 half).
-                    let i = tie / half, ring = i + tie % half + 1
-                    return ends.farEnd(tie) ?? UInt32(ring < n ? ring : ring - n)
-                })
+            Network.fromEdges(kind: kind, firmCount: n, edgeCount: n * half, directed: false) { visit in
+                ends.forEachTie(firmCount: n, half: half, visit)
+            }
         }
     }
 
-    /// The far ends of a small-world network's rewired ties, found by tie
-    /// number: bit e of `rewired` says whether tie e was rewired, and the
-    /// rewired ties before it (a count a word of bits plus the bits before it
-    /// in its word) give the place of its far end in `ends`.
+    /// The far ends of a small-world network's rewired ties: bit e of
+    /// `rewired` says whether tie e was rewired, and `ends` holds the far ends
+    /// of those that were, in tie order, so passing the ties in order finds
+    /// each with a cursor.
     struct RewiredEnds {
         /// Bit e set when tie e was rewired (or dropped).
         private var rewired: [UInt64]
-        /// Rewired ties before each word of `rewired`.
-        private var before: [Int] = []
         /// Far ends of the rewired ties, in tie order.
         private var ends: [UInt32] = []
 
@@ -181,35 +173,34 @@ public struct NetworkBuilder {
             ends.append(end)
         }
 
-        /// Counts the rewired ties before each word, once all are rewired.
-        mutating func finish() {
-            before = [Int](repeating: 0, count: rewired.count)
-            var total = 0
-            for w in rewired.indices {
-                before[w] = total
-                total += rewired[w].nonzeroBitCount
-            }
-        }
-
         func withView<Result>(_ body: (View) -> Result) -> Result {
             rewired.withUnsafeBufferPointer { rewired in
-                before.withUnsafeBufferPointer { before in
-                    ends.withUnsafeBufferPointer { ends in body(View(rewired: rewired, before: before, ends: ends)) }
-                }
+                ends.withUnsafeBufferPointer { ends in body(View(rewired: rewired, ends: ends)) }
             }
         }
 
         struct View {
             let rewired: UnsafeBufferPointer<UInt64>
-            let before: UnsafeBufferPointer<Int>
             let ends: UnsafeBufferPointer<UInt32>
 
-            /// The far end of tie `tie` if it was rewired, nil for a ring tie that stays.
+            /// Passes every tie of the network, in tie order, from its firm to its far end:
+            /// tie j of firm i is tie i * half + j - 1, and a ring tie that stays goes to i + j.
             @inline(__always)
-            func farEnd(_ tie: Int) -> UInt32? {
-                let word = rewired[tie >> 6], bit = UInt64(1) << UInt64(tie & 63)
-                guard word & bit != 0 else { return nil }
-                return ends[before[tie >> 6] &+ (word & (bit &- 1)).nonzeroBitCount]
+            func forEachTie(firmCount n: Int, half: Int, _ visit: (UInt32, UInt32) -> Void) {
+                var tie = 0, next = 0
+                for i in 0..<n {
+                    for j in 1...half {
+                        if rewired[tie >> 6] >> UInt64(tie & 63) & 1 != 0 {
+                            visit(UInt32(i), ends[next])
+                            next &+= 1
+                        } else {
+                            // Past the last firm back to the first (n > 2 half, so once at most).
+                            let ring = i + j
+                            visit(UInt32(i), UInt32(ring < n ? ring : ring - n))
+                        }
+                        tie &+= 1
+                    }
+                }
             }
         }
     }
