@@ -9,7 +9,6 @@ public struct NetworkBuilder {
     public let sectorOf: [UInt8]
     public let homophily: Double
     public let rng: CounterRNG
-    private let members: [[UInt32]]
     /// The draws of far ends and of rewiring (tick -2), keyed once for the
     /// whole graph instead of mixing the seed, stream and tick for each tie.
     private let partnerDraws: CounterRNG.Keyed
@@ -22,12 +21,21 @@ public struct NetworkBuilder {
         self.rng = rng
         partnerDraws = rng.keyed(tick: -2, stream: .network)
         rewireDraws = rng.keyed(tick: -2, stream: .networkRewire)
-        // Firms by sector, only when homophily draws from them: 4 bytes a firm otherwise spent for nothing.
+    }
+
+    /// Firms by sector, which homophily draws partners from; empty lists
+    /// without homophily (4 bytes a firm otherwise spent for nothing). Made by
+    /// a generator while it draws, not kept by the builder, so that the lists
+    /// are freed before the rows are filled, the peak of building a run.
+    func sectorMembers() -> [[UInt32]] {
         var members = [[UInt32]](repeating: [], count: Int(sectorOf.max() ?? 0) + 1)
-        if homophily > 0 {
-            for (i, s) in sectorOf.enumerated() { members[Int(s)].append(UInt32(i)) }
-        }
-        self.members = members
+        guard homophily > 0 else { return members }
+        // Each list reserved at its exact size: grown by appending, it could hold twice its firms.
+        var sizes = [Int](repeating: 0, count: members.count)
+        for s in sectorOf { sizes[Int(s)] += 1 }
+        for s in members.indices { members[s].reserveCapacity(sizes[s]) }
+        for (i, s) in sectorOf.enumerated() { members[Int(s)].append(UInt32(i)) }
+        return members
     }
 
     public func build(_ kind: NetworkKind) -> Network {
@@ -41,10 +49,10 @@ public struct NetworkBuilder {
         }
     }
 
-    /// A random far end for tie number `draw` of firm `from`, homophily-aware.
+    /// A random far end for tie number `draw` of firm `from`, homophily-aware (`members`: `sectorMembers()`).
     /// `attempt` > 0 gives fresh draws for the same tie when an earlier end was refused.
     @inline(__always)
-    func randomPartner(of from: Int, draw: Int, attempt: Int = 0) -> UInt32 {
+    func randomPartner(of from: Int, draw: Int, attempt: Int = 0, members: [[UInt32]]) -> UInt32 {
         // Attempt 0 keeps counters 1 and 2, so ties that never needed a retry are the
         // ones earlier versions drew; retries use counters 16 and up, unused elsewhere.
         let counter = attempt == 0 ? UInt64(1) : UInt64(14 + 2 * attempt)
@@ -89,29 +97,33 @@ public struct NetworkBuilder {
             if backward >= 1 && backward <= half { return !rewires(b * half + backward) }
             return false
         }
-        // Tie j of firm i goes to targets[i * half + j - 1]: the source is implicit
-        // (half the memory of an edge list), and a tie that is dropped points at i
-        // itself, which building the rows skips as a self-tie. Made in a function of
-        // its own so that the set of placed ties is freed before the rows are built.
-        func farEnds() -> [UInt32] {
+        // Tie j of firm i is tie number i * half + j - 1. A ring tie that stays
+        // needs nothing stored: its far end is i + j. Only the far ends of the
+        // rewired ties are kept, in tie order, with a bit a tie saying which
+        // ties those are (`RewiredEnds`). An array of every far end took 16
+        // bytes a firm at degree 8 and was held while the rows (32 bytes) were
+        // filled, the peak of building a run; these take about 2. A tie that is
+        // dropped points at i itself, which building the rows skips as a
+        // self-tie. Made in a function of its own so that the set of placed ties
+        // is freed before the rows are built.
+        func farEnds() -> RewiredEnds {
+            let members = sectorMembers()
             // Rewired ties placed so far; with the kept ring ties they are the whole graph.
             // Sized for the expected number of rewired ties, so the set is not rehashed as it grows.
-            var placed = PairSet(expected: Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16)
-            var targets = [UInt32](repeating: 0, count: n * half)
+            let expected = Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16
+            var placed = PairSet(expected: expected)
+            var ends = RewiredEnds(ties: n * half, expected: expected)
             for i in 0..<n {
                 for j in 1...half {
                     let draw = i * half + j
                     let ring = (i + j) % n
-                    guard rewires(draw) else {
-                        targets[draw - 1] = UInt32(ring)
-                        continue
-                    }
+                    guard rewires(draw) else { continue }
                     func free(_ t: Int) -> Bool {
                         t != i && t != ring && !keptRingTie(i, t) && !placed.contains(NetworkBuilder.pairKey(i, t))
                     }
                     var target: Int? = nil
                     for attempt in 0..<NetworkBuilder.partnerAttempts {
-                        let t = Int(randomPartner(of: i, draw: draw, attempt: attempt))
+                        let t = Int(randomPartner(of: i, draw: draw, attempt: attempt, members: members))
                         if free(t) {
                             target = t
                             break
@@ -119,27 +131,82 @@ public struct NetworkBuilder {
                     }
                     if target == nil {
                         // Only in a graph close to complete: take the first free firm after a random start.
-                        let start = Int(randomPartner(of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts))
+                        let start = Int(
+                            randomPartner(
+                                of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts, members: members))
                         target = (0..<n).lazy.map { (start + $0) % n }.first(where: free)
                     }
                     // No free far end at all: keep the ring tie if nothing took its place, else drop it.
                     let end = target ?? ring
                     let key = NetworkBuilder.pairKey(i, end)
                     if target == nil && placed.contains(key) {
-                        targets[draw - 1] = UInt32(i)  // dropped
+                        ends.rewire(tie: draw - 1, to: UInt32(i))  // dropped
                         continue
                     }
                     placed.insert(key)
-                    targets[draw - 1] = UInt32(end)
+                    ends.rewire(tie: draw - 1, to: UInt32(end))
                 }
             }
-            return targets
+            return ends
         }
-        let targets = farEnds()
-        return targets.withUnsafeBufferPointer { targets in
-            Network.fromEdges(
-                kind: kind, firmCount: n, edgeCount: targets.count, directed: false,
-                source: { UInt32($0 / half) }, target: { targets[$0] })
+        let ends = farEnds()
+        return ends.withView { ends in
+            Network.fromEdges(kind: kind, firmCount: n, edgeCount: n * half, directed: false) { visit in
+                ends.forEachTie(firmCount: n, half: half, visit)
+            }
+        }
+    }
+
+    /// The far ends of a small-world network's rewired ties: bit e of
+    /// `rewired` says whether tie e was rewired, and `ends` holds the far ends
+    /// of those that were, in tie order, so passing the ties in order finds
+    /// each with a cursor.
+    struct RewiredEnds {
+        /// Bit e set when tie e was rewired (or dropped).
+        private var rewired: [UInt64]
+        /// Far ends of the rewired ties, in tie order.
+        private var ends: [UInt32] = []
+
+        init(ties: Int, expected: Int) {
+            rewired = [UInt64](repeating: 0, count: (ties + 63) / 64)
+            ends.reserveCapacity(expected)
+        }
+
+        /// Tie `tie` goes to `end`; ties are rewired in rising order.
+        mutating func rewire(tie: Int, to end: UInt32) {
+            rewired[tie >> 6] |= 1 << UInt64(tie & 63)
+            ends.append(end)
+        }
+
+        func withView<Result>(_ body: (View) -> Result) -> Result {
+            rewired.withUnsafeBufferPointer { rewired in
+                ends.withUnsafeBufferPointer { ends in body(View(rewired: rewired, ends: ends)) }
+            }
+        }
+
+        struct View {
+            let rewired: UnsafeBufferPointer<UInt64>
+            let ends: UnsafeBufferPointer<UInt32>
+
+            /// Passes every tie of the network, in tie order, from its firm to its far end:
+            /// tie j of firm i is tie i * half + j - 1, and a ring tie that stays goes to i + j.
+            @inline(__always)
+            func forEachTie(firmCount n: Int, half: Int, _ visit: (UInt32, UInt32) -> Void) {
+                var tie = 0, next = 0
+                for i in 0..<n {
+                    for j in 1...half {
+                        if rewired[tie >> 6] >> UInt64(tie & 63) & 1 != 0 {
+                            visit(UInt32(i), ends[next])
+                            next &+= 1
+                        } else {
+                            // Past the last firm back to the first (n > 2 half, so once at most).
+                            let ring = i + j
+                            visit(UInt32(i), UInt32(ring < n ? ring : ring - n))
+                        }
+                        tie &+= 1
+                    }
+                }
+            }
         }
     }
 
@@ -167,6 +234,7 @@ public struct NetworkBuilder {
         // deduplicated: a round never overshoots M, and sorting keys once per round
         // is cheaper than a hash set for millions of ties. Repeats are rare when
         // the graph is sparse, so a few rounds suffice.
+        let members = sectorMembers()
         var keys = [UInt64]()
         keys.reserveCapacity(wanted)
         var draw = 0
@@ -175,7 +243,7 @@ public struct NetworkBuilder {
             for _ in 0..<(wanted - keys.count) {
                 let u = partnerDraws.uniform(firm: draw, draw: 3)
                 let a = min(Int(u * Double(n)), n - 1)
-                let b = Int(randomPartner(of: a, draw: draw))
+                let b = Int(randomPartner(of: a, draw: draw, members: members))
                 draw += 1
                 if a != b { keys.append(NetworkBuilder.pairKey(a, b)) }
             }

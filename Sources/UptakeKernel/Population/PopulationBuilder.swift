@@ -97,18 +97,19 @@ public enum PopulationBuilder {
         // there every write checked that its array was not shared (a sixth of
         // the loop's instructions); a local array's check leaves the loop.
         var sector = firms.sector, size = firms.size, region = firms.region
-        var innovativeness = firms.innovativeness, threshold = firms.threshold, budget = firms.budget
+        var innovativeness = firms.innovativeness.values, threshold = firms.threshold, budget = firms.budget
         firms.sector = []
         firms.size = []
         firms.region = []
-        firms.innovativeness = []
+        firms.innovativeness.values = []
         firms.threshold = []
         firms.budget = []
         // One key per stream: the draws are the generator's own, without mixing the seed,
         // stream and tick again for every firm (two of a uniform draw's three rounds).
         let sectorDraws = rng.keyed(tick: -1, stream: .sector), sizeDraws = rng.keyed(tick: -1, stream: .size)
         let regionDraws = rng.keyed(tick: -1, stream: .region)
-        let innovativenessDraws = rng.keyed(tick: -1, stream: .innovativeness)
+        // Innovativeness through FirmInnovativeness's own key: the run draws the same values again.
+        let innovativenessDraws = FirmInnovativeness.draws(rng)
         let budgetDraws = rng.keyed(tick: -1, stream: .budget)
 
         for i in 0..<count {
@@ -149,7 +150,9 @@ public enum PopulationBuilder {
         firms.sector = sector
         firms.size = size
         firms.region = region
-        firms.innovativeness = innovativeness
+        // Drawn for every firm (none given by a file): values a run may forget and draw again.
+        let allDrawn = spec.records?.allSatisfy { $0.innovativeness == nil } ?? true
+        firms.innovativeness = FirmInnovativeness(values: innovativeness, drawnFrom: allDrawn ? rng : nil)
         firms.threshold = threshold
         firms.budget = budget
         assignCategories(&firms)
@@ -161,7 +164,7 @@ public enum PopulationBuilder {
     /// innovators, and so on; ties broken by firm number so the result is
     /// deterministic.
     public static func assignCategories(_ firms: inout FirmTable) {
-        let order = ScoreRanking.descending(firms.innovativeness)
+        let order = ScoreRanking.descending(firms.innovativeness.array)
         let bounds = categoryBounds(firms.count)
         var category = 0
         for (rank, firm) in order.enumerated() {

@@ -15,6 +15,15 @@ enum ScoreRanking {
         if score.contains(where: \.isNaN) {
             return (0..<n).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
         }
+        // Sorted in a function of its own so that its keys (16 bytes a firm) are
+        // freed before the order is widened: ranking is the peak of building
+        // the population, and the last 8 bytes a firm then come after them.
+        return radixOrder(score).map { Int($0) }
+    }
+
+    /// Firm numbers by falling score (no NaN), ties by rising firm number.
+    private static func radixOrder(_ score: [Double]) -> [Int32] {
+        let n = score.count
         var keys = [UInt64](repeating: 0, count: n)
         var counts = [Int](repeating: 0, count: 8 * 256)
         score.withUnsafeBufferPointer { score in
@@ -57,6 +66,6 @@ enum ScoreRanking {
             swap(&keys, &nextKeys)
             swap(&order, &nextOrder)
         }
-        return order.map { Int($0) }
+        return order
     }
 }

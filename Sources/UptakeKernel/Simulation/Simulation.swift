@@ -48,6 +48,8 @@ public final class Simulation {
             // (0, 1) and falling with innovativeness: 1 - Phi(eta).
             for i in 0..<firms.count { firms.threshold[i] = 1 - normalCDF(firms.innovativeness[i]) }
         }
+        // Nothing reads it in a step: 8 bytes a firm not held while the network is built and the run goes.
+        firms.innovativeness.forgetDrawnValues()
         self.firms = firms
         if let edges = config.edgeList, config.network == .edges {
             network = .fromEdges(
