@@ -113,18 +113,21 @@ public struct NetworkBuilder {
             let expected = Int(Double(n * half) * min(max(rewire, 0), 1) * 1.1) + 16
             var placed = PairSet(expected: expected)
             var ends = RewiredEnds(ties: n * half, expected: expected)
+            // Whether t may be firm i's new far end. `placed` is a parameter, not captured: a
+            // local function capturing the mutable set made every loop pass a dynamic exclusivity
+            // check (an eighth of building a small-world network).
+            func free(_ t: Int, for i: Int, ring: Int, placed: borrowing PairSet) -> Bool {
+                t != i && t != ring && !keptRingTie(i, t) && !placed.contains(NetworkBuilder.pairKey(i, t))
+            }
             for i in 0..<n {
                 for j in 1...half {
                     let draw = i * half + j
                     let ring = (i + j) % n
                     guard rewires(draw) else { continue }
-                    func free(_ t: Int) -> Bool {
-                        t != i && t != ring && !keptRingTie(i, t) && !placed.contains(NetworkBuilder.pairKey(i, t))
-                    }
                     var target: Int? = nil
                     for attempt in 0..<NetworkBuilder.partnerAttempts {
                         let t = Int(randomPartner(of: i, draw: draw, attempt: attempt, members: members))
-                        if free(t) {
+                        if free(t, for: i, ring: ring, placed: placed) {
                             target = t
                             break
                         }
@@ -134,7 +137,15 @@ public struct NetworkBuilder {
                         let start = Int(
                             randomPartner(
                                 of: i, draw: draw, attempt: NetworkBuilder.partnerAttempts, members: members))
-                        target = (0..<n).lazy.map { (start + $0) % n }.first(where: free)
+                        var k = 0
+                        while k < n {
+                            let t = (start + k) % n
+                            if free(t, for: i, ring: ring, placed: placed) {
+                                target = t
+                                break
+                            }
+                            k += 1
+                        }
                     }
                     // No free far end at all: keep the ring tie if nothing took its place, else drop it.
                     let end = target ?? ring
