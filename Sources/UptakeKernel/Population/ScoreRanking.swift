@@ -7,9 +7,11 @@ enum ScoreRanking {
     /// through a closure (900 million instructions for a million firms, more
     /// than drawing the firms). Each score becomes a 64-bit key whose unsigned
     /// order is the scores' falling order; a stable least-significant-digit
-    /// sort of the keys, 8 bits a pass, over firm numbers in rising order
-    /// keeps ties in rising firm order. Passes where every key has the same
-    /// byte are skipped. Scores with a NaN (no order) take the comparison sort.
+    /// sort of the keys, 11 bits a pass (six passes; 2,048 counters a pass
+    /// stay in the first-level cache, and two fewer passes over the keys than
+    /// 8 bits a pass), over firm numbers in rising order keeps ties in rising
+    /// firm order. Passes where every key has the same digit are skipped.
+    /// Scores with a NaN (no order) take the comparison sort.
     static func descending(_ score: [Double]) -> [Int] {
         let n = score.count
         if score.contains(where: \.isNaN) {
@@ -25,35 +27,42 @@ enum ScoreRanking {
     private static func radixOrder(_ score: [Double]) -> [Int32] {
         let n = score.count
         var keys = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 8 * 256)
+        let digitBits = 11, passes = 6, radix = 1 << digitBits, mask = UInt64(radix - 1)
+        var counts = [Int](repeating: 0, count: passes * radix)
         score.withUnsafeBufferPointer { score in
             keys.withUnsafeMutableBufferPointer { keys in
-                for i in 0..<n {
-                    // 0.0 and -0.0 are equal scores: one key for both.
-                    let bits = score[i] == 0 ? 0 : score[i].bitPattern
-                    // Rising order of doubles as unsigned integers, then flipped for falling.
-                    let rising = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
-                    keys[i] = ~rising
-                    for pass in 0..<8 { counts[pass &* 256 &+ Int((keys[i] >> UInt64(pass &* 8)) & 0xFF)] &+= 1 }
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for i in 0..<n {
+                        // 0.0 and -0.0 are equal scores: one key for both.
+                        let bits = score[i] == 0 ? 0 : score[i].bitPattern
+                        // Rising order of doubles as unsigned integers, then flipped for falling.
+                        let rising = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+                        let key = ~rising
+                        keys[i] = key
+                        for pass in 0..<passes {
+                            let digit = Int(truncatingIfNeeded: (key >> UInt64(pass &* digitBits)) & mask)
+                            counts[pass &* radix &+ digit] &+= 1
+                        }
+                    }
                 }
             }
         }
         var order = [Int32](0..<Int32(n))
         var nextKeys = keys, nextOrder = order
-        for pass in 0..<8 where !counts[pass * 256..<(pass + 1) * 256].contains(n) {
-            var start = [Int](repeating: 0, count: 256)
+        for pass in 0..<passes where !counts[pass * radix..<(pass + 1) * radix].contains(n) {
+            var start = [Int](repeating: 0, count: radix)
             var total = 0
-            for digit in 0..<256 {
+            for digit in 0..<radix {
                 start[digit] = total
-                total += counts[pass * 256 + digit]
+                total += counts[pass * radix + digit]
             }
-            let shift = UInt64(pass * 8)
+            let shift = UInt64(pass * digitBits)
             keys.withUnsafeBufferPointer { keys in
                 order.withUnsafeBufferPointer { order in
                     nextKeys.withUnsafeMutableBufferPointer { nextKeys in
                         nextOrder.withUnsafeMutableBufferPointer { nextOrder in
                             for k in 0..<n {
-                                let digit = Int((keys[k] >> shift) & 0xFF)
+                                let digit = Int((keys[k] >> shift) & mask)
                                 let to = start[digit]
                                 start[digit] = to &+ 1
                                 nextKeys[to] = keys[k]
