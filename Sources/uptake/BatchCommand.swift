@@ -8,10 +8,10 @@ struct BatchCommand: ParsableCommand {
         commandName: "batch",
         abstract: "Run an experiment's runs (a sweep, replicates, a sensitivity design) into a results database.",
         discussion: """
-            Results stream into the SQLite database as each run ends; interrupt at any time and finish with --resume.
-            Each run happens in a worker process: a run that crashes, hangs past its limit or takes too much memory is
-            recorded as failed (with the plugin, hook and tick it was in, and how to reproduce it) and the batch goes on.
-            Exit status 3 when some runs failed (the others are recorded; list the failures with uptake results;
+            Results stream into the SQLite database as each run ends; interrupt at any time and finish with --resume. \
+            Each run happens in a worker process: a run that crashes, hangs past its limit or takes too much memory is \
+            recorded as failed (with the plugin, hook and tick it was in, and how to reproduce it) and the batch goes on. \
+            Exit status 3 when some runs failed (the others are recorded; list the failures with uptake results; \
             run them again with --resume --retry-failed).
             Examples:
               uptake batch scenarios/tax-relief-sweep.lua --out results.db

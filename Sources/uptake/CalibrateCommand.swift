@@ -8,13 +8,13 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Fit a scenario's uncertain parameters to observed data (ABC-SMC); each generation is a batch.",
         discussion: """
-            Reads a calibration file (return calibration { scenario = ..., data = ..., parameters = ... }),
-            runs each generation of approximate Bayesian computation by sequential Monte Carlo as a batch
-            (OUT/gen-N.lua into OUT/gen-N.db), records each finished generation in OUT/calibration.db
-            (one SQLite database for the whole calibration; run the command again to go on after an
-            interruption), and
-            prints the posterior (mean and 90% credible interval of each parameter, effective sample size)
-            and the posterior predictive band against the data. Writes OUT/posterior.csv,
+            Reads a calibration file (return calibration { scenario = ..., data = ..., parameters = ... }), \
+            runs each generation of approximate Bayesian computation by sequential Monte Carlo as a batch \
+            (OUT/gen-N.lua into OUT/gen-N.db), records each finished generation in OUT/calibration.db \
+            (one SQLite database for the whole calibration; run the command again to go on after an \
+            interruption), and \
+            prints the posterior (mean and 90% credible interval of each parameter, effective sample size) \
+            and the posterior predictive band against the data. Writes OUT/posterior.csv, \
             OUT/predictive.csv and OUT/report.html (the same with a chart per data segment). See docs/decisions.md.
 
             Examples:

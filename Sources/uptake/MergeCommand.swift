@@ -7,7 +7,7 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Combine the shard databases of one experiment (uptake batch --shard K/N) into one.",
         discussion: """
-            Refuses shards of different experiments or inputs, shards made by different builds of uptake
+            Refuses shards of different experiments or inputs, shards made by different builds of uptake \
             (version or commit; --allow-other-build merges them anyway), and a shard given twice.
             Example:
               uptake merge out/sweep-shard1of4.db out/sweep-shard2of4.db out/sweep-shard3of4.db out/sweep-shard4of4.db --out results.db

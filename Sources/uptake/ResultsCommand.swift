@@ -7,9 +7,9 @@ struct ResultsCommand: ParsableCommand {
         commandName: "results",
         abstract: "Rank the policies of a batch against the baseline; per design point statistics with --details.",
         discussion: """
-            Leads with one line per policy (a combination of the listed lever values), ranked by its mean
-            effect on the outcome against the baseline, paired run by run over the same uncertainty draws
-            and seeds: the effect's 95% CI, the share of pairs it beats the baseline in, its worst case,
+            Leads with one line per policy (a combination of the listed lever values), ranked by its mean \
+            effect on the outcome against the baseline, paired run by run over the same uncertainty draws \
+            and seeds: the effect's 95% CI, the share of pairs it beats the baseline in, its worst case, \
             the extra public spending and the cost per extra adopter.
 
             Examples:

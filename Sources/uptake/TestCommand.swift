@@ -7,8 +7,8 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run plugins' Lua tests (plugins/NAME/test/*.lua) and report each test as ok or FAIL.",
         discussion: """
-            Each test file returns a table of named test functions; each gets a helper t
-            with t.run{...}, t.expect(x):equals(y) and t.fails(fn, text). See docs/plugins.md,
+            Each test file returns a table of named test functions; each gets a helper t \
+            with t.run{...}, t.expect(x):equals(y) and t.fails(fn, text). See docs/plugins.md, \
             "Testing plugins". The exit status is 1 if any test failed.
             Examples:
               uptake test                          every plugin under ./plugins
