@@ -223,8 +223,9 @@ public final class CalibrationDatabase {
     /// `ticks`: each data point's tick (nil outside the run), stored with the first generation.
     public func record(
         generation: Int, batch: String, calibration c: Calibration, particles: [[Double]], distances: [Double],
-        simulated: [[Double]], fitted: [Int], population: ABCSMC.Population, failedRuns: Int, ticks: [Int?]
+        simulated: [[Double]], population: ABCSMC.Population, failedRuns: Int, ticks: [Int?]
     ) throws {
+        let fitted = CalibrationRunner.fitted(ticks)
         do {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "ATTACH DATABASE ? AS batch", arguments: [batch])

@@ -87,7 +87,7 @@ public struct CalibrationRunner {
             let particles = abc.propose(generation: g, after: population)
             let experimentFile = (out as NSString).appendingPathComponent("gen-\(g + 1).lua")
             try writeGeneration(g, particles: particles, to: experimentFile)
-            let fittedIndices = ticks.map { t in t.indices.filter { t[$0] != nil } }
+            let fittedIndices = ticks.map(Self.fitted)
             let db = (out as NSString).appendingPathComponent("gen-\(g + 1).db")
             let step: CalibrationDatabase.Recorded
             let recorded = try fittedIndices.flatMap { try database.generation(g + 1, fitted: $0) }
@@ -97,8 +97,7 @@ public struct CalibrationRunner {
                     skipped: Self.points(data, ticks, fitted: false), pending: experimentFile)
             }
             if let recorded {
-                // A working file left by a run killed after recording the generation.
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+                Self.removeWorkingFile(db)  // left by a run killed after recording the generation
                 guard recorded.particles == particles else {
                     throw Diagnostic(
                         file: database.path,
@@ -119,11 +118,9 @@ public struct CalibrationRunner {
             if recorded == nil {
                 try database.record(
                     generation: g + 1, batch: db, calibration: calibration, particles: particles,
-                    distances: step.distances, simulated: step.simulated,
-                    fitted: ticks!.indices.filter { ticks![$0] != nil }, population: next,
+                    distances: step.distances, simulated: step.simulated, population: next,
                     failedRuns: step.failedRuns, ticks: ticks!)
-                // Recorded in one transaction: the generation's working batch file is no longer needed.
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+                Self.removeWorkingFile(db)  // recorded in one transaction, so no longer needed
             }
             population = next
             generations.append(
@@ -163,7 +160,7 @@ public struct CalibrationRunner {
             let runTicks = (series.values.flatMap { $0.keys }.max() ?? -1) + 1
             ticks = data.points.map { ObservedData.tick(of: $0.date, in: calendar, ticks: runTicks) }
         }
-        let fitted = ticks!.indices.filter { ticks![$0] != nil }
+        let fitted = Self.fitted(ticks!)
         guard !fitted.isEmpty else {
             throw Diagnostic(
                 file: data.file, problem: "no data point falls within the scenario's dates",
@@ -195,6 +192,14 @@ public struct CalibrationRunner {
     static func points(_ data: ObservedData, _ ticks: [Int?]?, fitted: Bool) -> [ObservedData.Point] {
         guard let ticks else { return [] }
         return ticks.indices.filter { (ticks[$0] != nil) == fitted }.map { data.points[$0] }
+    }
+
+    /// The indices (in the data) of the points fitted: those with a tick in the run.
+    static func fitted(_ ticks: [Int?]) -> [Int] { ticks.indices.filter { ticks[$0] != nil } }
+
+    /// Removes a generation's working batch database and its SQLite side files.
+    static func removeWorkingFile(_ db: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     }
 
     /// series[run][tick][metric]
