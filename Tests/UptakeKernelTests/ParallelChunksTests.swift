@@ -47,34 +47,56 @@ final class ParallelChunksTests: XCTestCase {
 
     /// The neighbour counts after many firms change side at once (enough for
     /// the update to split the firms between workers) are the same on one and
-    /// two threads, and equal a recount, on a network with mostly local ties
-    /// and on one with mostly ties across the workers' ranges.
+    /// two threads, and equal a recount, on a network with mostly local ties,
+    /// on one with mostly ties across the workers' ranges and on a directed
+    /// one; split by sector (rogers) and not (bass, threshold), where each
+    /// firm's one count is the sum of its two split ones.
     func testNeighbourCountsAreTheSameOnOneAndTwoThreads() {
         let n = 19_999  // odd, so the workers' ranges differ in length; the last firm changes in the first tick
         let sector = (0..<n).map { UInt8($0 % 8) }
         let builder = NetworkBuilder(sectorOf: sector, homophily: 0.5, rng: CounterRNG(seed: 3))
-        for kind in [NetworkKind.smallWorld(degree: 8, rewire: 0.1), .erdosRenyi(meanDegree: 8)] {
-            let network = builder.build(kind)
-            var stage = [UInt8](repeating: Stage.unaware.rawValue, count: n)
-            var one = NeighbourCounts(network: network, sector: sector, stage: stage)
-            var two = one
-            // Two ticks: a third of the firms adopt; then another third adopt and half of the first stop.
-            let first = (0..<n).filter { $0 % 3 == 0 }.map(Int32.init)
-            let second = (0..<n).filter { $0 % 3 == 1 }.map(Int32.init),
-                stopped = (0..<n).filter { $0 % 6 == 0 }.map(Int32.init)
-            XCTAssertGreaterThanOrEqual(first.count, 4_096, "enough changes for two workers")
-            one.apply(gained: first, lost: [], threads: 1)
-            two.apply(gained: first, lost: [], threads: 2)
-            one.apply(gained: second, lost: stopped, threads: 1)
-            two.apply(gained: second, lost: stopped, threads: 2)
-            for i in first { stage[Int(i)] = Stage.adopted.rawValue }
-            for i in second { stage[Int(i)] = Stage.adopted.rawValue }
-            for i in stopped { stage[Int(i)] = Stage.discontinued.rawValue }
-            let recount = NeighbourCounts(network: network, sector: sector, stage: stage)
-            XCTAssertEqual(two.sameAdopted, one.sameAdopted, kind.name)
-            XCTAssertEqual(two.crossAdopted, one.crossAdopted, kind.name)
-            XCTAssertEqual(one.sameAdopted, recount.sameAdopted, kind.name)
-            XCTAssertEqual(one.crossAdopted, recount.crossAdopted, kind.name)
+        let ring = builder.build(.smallWorld(degree: 8, rewire: 0.1))
+        // Directed: every tie of the small-world rows one way only, and some reversed.
+        var sources: [UInt32] = [], targets: [UInt32] = []
+        for i in 0..<n {
+            for k in ring.offsets[i]..<ring.offsets[i + 1] where (i + k) % 3 != 0 {
+                sources.append(UInt32(i))
+                targets.append(ring.neighbors[k])
+            }
+        }
+        let directed = Network.fromEdges(kind: .edges, firmCount: n, sources: sources, targets: targets, directed: true)
+        for (name, network) in [
+            ("small-world", ring), ("erdos-renyi", builder.build(.erdosRenyi(meanDegree: 8))),
+            ("directed", directed),
+        ] {
+            var totals: [[Int32]] = []
+            for split in [true, false] {
+                let label = "\(name), split \(split)"
+                var stage = [UInt8](repeating: Stage.unaware.rawValue, count: n)
+                var one = NeighbourCounts(network: network, sector: split ? sector : nil, stage: stage)
+                var two = one
+                // Two ticks: a third of the firms adopt; then another third adopt and half of the first stop.
+                let first = (0..<n).filter { $0 % 3 == 0 }.map(Int32.init)
+                let second = (0..<n).filter { $0 % 3 == 1 }.map(Int32.init),
+                    stopped = (0..<n).filter { $0 % 6 == 0 }.map(Int32.init)
+                XCTAssertGreaterThanOrEqual(first.count, 4_096, "enough changes for two workers")
+                one.apply(gained: first, lost: [], threads: 1)
+                two.apply(gained: first, lost: [], threads: 2)
+                one.apply(gained: second, lost: stopped, threads: 1)
+                two.apply(gained: second, lost: stopped, threads: 2)
+                for i in first { stage[Int(i)] = Stage.adopted.rawValue }
+                for i in second { stage[Int(i)] = Stage.adopted.rawValue }
+                for i in stopped { stage[Int(i)] = Stage.discontinued.rawValue }
+                let recount = NeighbourCounts(network: network, sector: split ? sector : nil, stage: stage)
+                XCTAssertEqual(two.adopted, one.adopted, label)
+                XCTAssertEqual(one.adopted, recount.adopted, label)
+                XCTAssertEqual(one.adopted.count, split ? 2 * n : n, label)
+                totals.append(
+                    split
+                        ? zip(one.sameAdopted.values, one.crossAdopted.values).map { $0 + $1 } : one.adopted.values)
+            }
+            XCTAssertEqual(totals[0], totals[1], "\(name): one count is the sum of the split ones")
+            XCTAssertGreaterThan(totals[0].reduce(0, +), 0, name)
         }
     }
 }

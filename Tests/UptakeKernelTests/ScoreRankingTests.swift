@@ -30,4 +30,48 @@ final class ScoreRankingTests: XCTestCase {
         withNaN[3] = .nan
         XCTAssertEqual(ScoreRanking.descending(withNaN), reference(withNaN))
     }
+
+    /// The bands of a list of bounds, as the full order gives them.
+    func referenceBands(_ score: [Double], _ bounds: [Int]) -> [UInt8] {
+        var band = [UInt8](repeating: 0, count: score.count)
+        for (rank, firm) in reference(score).enumerated() { band[firm] = UInt8(bounds.filter { rank >= $0 }.count) }
+        return band
+    }
+
+    /// The bands (adopter categories, the k most innovative) are those of the full order, for
+    /// scores with ties at the cut-offs, signed zeros, extremes, all-equal scores, bunched scores,
+    /// bounds at 0 and n or repeated, tiny and large populations, and a NaN.
+    func testBandsAreTheFullOrdersBands() {
+        let rng = CounterRNG(seed: 5)
+        var score = (0..<40_000).map { rng.normal(tick: 0, firm: $0, stream: .innovativeness) }
+        for i in stride(from: 0, to: score.count, by: 89) { score[i] = score[i / 3] }
+        score[5] = 0
+        score[6] = -0.0
+        score[7] = .infinity
+        score[8] = -.infinity
+        score[9] = .leastNonzeroMagnitude
+        score[10] = -.greatestFiniteMagnitude
+        let categories = PopulationBuilder.categoryBounds(score.count)
+        XCTAssertEqual(ScoreRanking.bands(score, bounds: categories), referenceBands(score, categories))
+        // A tie exactly at a cut-off: the firm of lower number is in the earlier band.
+        let order = reference(score)
+        score[order[1_000]] = score[order[999]]
+        for bounds in [[1_000], [0, 1_000, 1_000, 40_000], [39_999], [1], [-3, 50_000]] {
+            XCTAssertEqual(ScoreRanking.bands(score, bounds: bounds), referenceBands(score, bounds), "\(bounds)")
+        }
+        // All equal; bunched within one part in 10^12; coarse ties; a few firms; one firm.
+        let samples: [[Double]] = [
+            [Double](repeating: 0.5, count: 3_000), (0..<5_000).map { 1.0 + Double($0 % 977) * 1e-12 },
+            (0..<2_000).map { Double($0 % 7) }, [0.3, -1, 2, 2, 0.3], [4],
+        ]
+        for sample in samples {
+            let bounds = PopulationBuilder.categoryBounds(sample.count)
+            XCTAssertEqual(
+                ScoreRanking.bands(sample, bounds: bounds), referenceBands(sample, bounds), "\(sample.count)")
+            XCTAssertEqual(ScoreRanking.bands(sample, bounds: [2]), referenceBands(sample, [2]), "\(sample.count)")
+        }
+        var withNaN = Array(score.prefix(300))
+        withNaN[3] = .nan
+        XCTAssertEqual(ScoreRanking.bands(withNaN, bounds: [10, 100]), referenceBands(withNaN, [10, 100]))
+    }
 }

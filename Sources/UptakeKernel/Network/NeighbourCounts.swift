@@ -9,18 +9,30 @@
 /// side, and the rules then read a few integers per firm. Counts are integers,
 /// so the order of the pushes cannot change them: results stay identical.
 ///
-/// What a firm costs here at degree 8 (issue 14's memory target): three
-/// 16-bit counts and one bit a tie, 7 bytes. A firm's degree is not stored:
+/// The split by sector is kept only for a rule that weighs the two kinds of
+/// neighbour differently (rogers: `ModelSpec.weighsNeighboursBySector`);
+/// for the others (`sector: nil`) a firm has one count, its adopted
+/// neighbours, and pushes never look at sectors.
+///
+/// What a firm costs here at degree 8 (issue 14's memory target): with the
+/// split three 16-bit counts and one bit a tie, 7 bytes; without it one
+/// 16-bit count, 2 bytes. With the split a firm's two adopted counts sit
+/// side by side (`adopted`: same sector at 2i, other sectors at 2i + 1), so
+/// a push and a rule's read touch one cache line, not two: the pushes are
+/// scattered writes bound by memory latency, and two columns doubled the
+/// lines they missed (issue 14). A firm's degree is not stored:
 /// it is the length of its row in the network (`rows`), and its neighbours
 /// in other sectors are that degree less those in its own. (Those in its own
 /// could be counted from the row's same-sector bits too, but the rogers rule
 /// reads them for most firms every tick: a 16-bit load is cheaper than a
 /// popcount without the instruction, about 10% of the step.)
 struct NeighbourCounts {
-    /// Adopted neighbours in the same sector / in other sectors.
-    private(set) var sameAdopted: CountColumn
-    private(set) var crossAdopted: CountColumn
-    /// Neighbours in the same sector.
+    /// Adopted neighbours of firm i: split, in the same sector at 2i and in other
+    /// sectors at 2i + 1; otherwise all of them at i.
+    private(set) var adopted: CountColumn
+    /// Whether the counts are split by sector.
+    let split: Bool
+    /// Neighbours in the same sector (empty without the split).
     let sameDegree: CountColumn
     /// The largest number of neighbours a firm has (0 for mean-field).
     let maxDegree: Int
@@ -38,9 +50,9 @@ struct NeighbourCounts {
 
     /// Empty counts for mean-field runs, where influence comes from totals.
     init(meanField count: Int) {
-        sameAdopted = CountColumn(count: 0, wide: false)
-        crossAdopted = sameAdopted
-        sameDegree = sameAdopted
+        adopted = CountColumn(count: 0, wide: false)
+        split = false
+        sameDegree = adopted
         maxDegree = 0
         rows = RowOffsets()
         observerOffsets = rows
@@ -48,9 +60,10 @@ struct NeighbourCounts {
         sameSector = []
     }
 
-    /// Counts the neighbours of every firm. `narrowDegree` is the largest degree
-    /// counted in 16 bits (tests lower it to run the 32-bit path on small networks).
-    init(network: Network, sector: [UInt8], stage: [UInt8], narrowDegree: Int = Int(UInt16.max)) {
+    /// Counts the neighbours of every firm, split by the firms' `sector` when given.
+    /// `narrowDegree` is the largest degree counted in 16 bits (tests lower it to
+    /// run the 32-bit path on small networks).
+    init(network: Network, sector: [UInt8]?, stage: [UInt8], narrowDegree: Int = Int(UInt16.max)) {
         let n = network.firmCount
         var largest = 0
         network.offsets.withView { offsets in
@@ -59,32 +72,30 @@ struct NeighbourCounts {
         maxDegree = largest
         // Every count is at most its firm's degree, so the largest degree decides the width.
         let wide = largest > narrowDegree
-        var sameDeg = CountColumn(count: n, wide: wide)
-        var sameA = CountColumn(count: n, wide: wide), crossA = CountColumn(count: n, wide: wide)
+        split = sector != nil
+        var sameDeg = CountColumn(count: split ? n : 0, wide: wide)
+        var adoptedCounts = CountColumn(count: split ? 2 * n : n, wide: wide)
         // Undirected, the observers of j are j's row, so the same-sector bit of
         // entry k is the test this loop makes anyway: set here, in one pass.
         let undirected = !network.directed
-        var bits = [UInt64](repeating: 0, count: (network.neighbors.count + 63) / 64)
+        var bits = [UInt64](repeating: 0, count: split ? (network.neighbors.count + 63) / 64 : 0)
         bits.withUnsafeMutableBufferPointer { bits in
             sameDeg.withMutableCounts { sameDeg in
-                sameA.withMutableCounts { sameA in
-                    crossA.withMutableCounts { crossA in
-                        if wide {
-                            NeighbourCounts.countRows(
-                                network, sector: sector, stage: stage, sameDegree: sameDeg.wide,
-                                sameAdopted: sameA.wide, crossAdopted: crossA.wide, bits: undirected ? bits : nil)
-                        } else {
-                            NeighbourCounts.countRows(
-                                network, sector: sector, stage: stage, sameDegree: sameDeg.narrow,
-                                sameAdopted: sameA.narrow, crossAdopted: crossA.narrow, bits: undirected ? bits : nil)
-                        }
+                adoptedCounts.withMutableCounts { counts in
+                    if wide {
+                        NeighbourCounts.countRows(
+                            network, sector: sector, stage: stage, sameDegree: sameDeg.wide,
+                            adopted: counts.wide, bits: undirected ? bits : nil)
+                    } else {
+                        NeighbourCounts.countRows(
+                            network, sector: sector, stage: stage, sameDegree: sameDeg.narrow,
+                            adopted: counts.narrow, bits: undirected ? bits : nil)
                     }
                 }
             }
         }
         sameDegree = sameDeg
-        sameAdopted = sameA
-        crossAdopted = crossA
+        adopted = adoptedCounts
         rows = network.offsets
         guard network.directed else {
             observerOffsets = network.offsets
@@ -102,18 +113,10 @@ struct NeighbourCounts {
             let (offsets, observers) = NeighbourCounts.transpose(network, UInt32.self)
             (transposed, list) = (RowOffsets(offsets), observers)
         }
-        bits.withUnsafeMutableBufferPointer { bits in
-            transposed.withView { offsets in
-                list.withUnsafeBufferPointer { list in
-                    sector.withUnsafeBufferPointer { sector in
-                        for j in 0..<n {
-                            let own = sector[j]
-                            for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] == own {
-                                bits[k >> 6] |= 1 << UInt64(k & 63)
-                            }
-                        }
-                    }
-                }
+        // The same-sector bits of the transposed rows (split counts only).
+        if let sector {
+            bits.withUnsafeMutableBufferPointer { bits in
+                NeighbourCounts.markSameSector(transposed, list, sector: sector, bits: bits)
             }
         }
         observerOffsets = transposed
@@ -121,15 +124,51 @@ struct NeighbourCounts {
         sameSector = bits
     }
 
+    /// Sets bit k when observer k shares the sector of the firm it sees.
+    private static func markSameSector(
+        _ transposed: RowOffsets, _ list: [UInt32], sector: [UInt8], bits: UnsafeMutableBufferPointer<UInt64>
+    ) {
+        let n = transposed.count - 1
+        transposed.withView { offsets in
+            list.withUnsafeBufferPointer { list in
+                sector.withUnsafeBufferPointer { sector in
+                    for j in 0..<n {
+                        let own = sector[j]
+                        for k in offsets[j]..<offsets[j + 1] where sector[Int(list[k])] == own {
+                            bits[k >> 6] |= 1 << UInt64(k & 63)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Counts every firm's neighbours of its own sector, and its adopted neighbours of
     /// its own and of other sectors; with `bits`, marks the ties within a sector.
+    /// Without `sector`, counts every firm's adopted neighbours only.
     /// A plain loop over buffers: a million firms and eight million ties, once per run.
     private static func countRows<Count: FixedWidthInteger>(
-        _ network: Network, sector: [UInt8], stage: [UInt8], sameDegree: UnsafeMutableBufferPointer<Count>,
-        sameAdopted: UnsafeMutableBufferPointer<Count>, crossAdopted: UnsafeMutableBufferPointer<Count>,
-        bits: UnsafeMutableBufferPointer<UInt64>?
+        _ network: Network, sector: [UInt8]?, stage: [UInt8], sameDegree: UnsafeMutableBufferPointer<Count>,
+        adopted: UnsafeMutableBufferPointer<Count>, bits: UnsafeMutableBufferPointer<UInt64>?
     ) {
-        let adopted = Stage.adopted.rawValue, confirmed = Stage.confirmed.rawValue
+        let adoptedCode = Stage.adopted.rawValue, confirmedCode = Stage.confirmed.rawValue
+        guard let sector else {
+            network.offsets.withView { offsets in
+                network.neighbors.withUnsafeBufferPointer { neighbors in
+                    stage.withUnsafeBufferPointer { stage in
+                        for i in 0..<network.firmCount {
+                            var count: Count = 0
+                            for k in offsets[i]..<offsets[i + 1] {
+                                let j = Int(neighbors[k])
+                                count &+= stage[j] == adoptedCode || stage[j] == confirmedCode ? 1 : 0
+                            }
+                            adopted[i] = count
+                        }
+                    }
+                }
+            }
+            return
+        }
         network.offsets.withView { offsets in
             network.neighbors.withUnsafeBufferPointer { neighbors in
                 sector.withUnsafeBufferPointer { sector in
@@ -139,7 +178,7 @@ struct NeighbourCounts {
                             let own = sector[i]
                             for k in offsets[i]..<offsets[i + 1] {
                                 let j = Int(neighbors[k])
-                                let isAdopter: Count = stage[j] == adopted || stage[j] == confirmed ? 1 : 0
+                                let isAdopter: Count = stage[j] == adoptedCode || stage[j] == confirmedCode ? 1 : 0
                                 if sector[j] == own {
                                     same &+= 1
                                     sameA &+= isAdopter
@@ -149,8 +188,8 @@ struct NeighbourCounts {
                                 }
                             }
                             sameDegree[i] = same
-                            sameAdopted[i] = sameA
-                            crossAdopted[i] = crossA
+                            adopted[2 &* i] = sameA
+                            adopted[2 &* i &+ 1] = crossA
                         }
                     }
                 }
@@ -192,34 +231,28 @@ struct NeighbourCounts {
         let changed = gained.count + lost.count
         guard changed > 0 else { return }
         let workers = changed < 4_096 ? 1 : max(1, threads)
-        let counts = (same: sameAdopted.isWide, cross: crossAdopted.isWide)
-        assert(counts.same == counts.cross, "NeighbourCounts: the adopted counts differ in width")
         let pushes = Pushes(
-            gained: gained, lost: lost, firmCount: sameAdopted.count, workers: workers,
+            gained: gained, lost: lost, firmCount: split ? adopted.count / 2 : adopted.count, workers: workers,
+            split: split,
             observerOffsets: observerOffsets,
             observers: observers, sameSector: sameSector)
-        sameAdopted.withMutableCounts { sameA in
-            crossAdopted.withMutableCounts { crossA in
-                // One width for the whole update, so the push loop is compiled once for each.
-                if counts.same {
-                    pushes.apply(sameAdopted: sameA.wide, crossAdopted: crossA.wide)
-                } else {
-                    pushes.apply(sameAdopted: sameA.narrow, crossAdopted: crossA.narrow)
-                }
-            }
+        let wide = adopted.isWide
+        adopted.withMutableCounts { pairs in
+            // One width for the whole update, so the push loop is compiled once for each.
+            if wide { pushes.apply(adopted: pairs.wide) } else { pushes.apply(adopted: pairs.narrow) }
         }
     }
 
     /// The changes of one tick, to be pushed to the counts of whoever sees the firms that changed.
     private struct Pushes {
         let gained: [Int32], lost: [Int32]
-        let firmCount: Int, workers: Int
+        let firmCount: Int, workers: Int, split: Bool
         let observerOffsets: RowOffsets, observers: [UInt32], sameSector: [UInt64]
 
         func apply<Count: FixedWidthInteger>(
-            sameAdopted sameA: UnsafeMutableBufferPointer<Count>, crossAdopted crossA: UnsafeMutableBufferPointer<Count>
+            adopted: UnsafeMutableBufferPointer<Count>
         ) {
-            let n = firmCount, workers = workers, gained = gained, lost = lost
+            let n = firmCount, workers = workers, gained = gained, lost = lost, split = split
             let span = (n + workers - 1) / workers
             // The firms whose counts worker w writes; disjoint, and together all firms (asserted in debug builds).
             let owned = { (w: Int) in min(n, w * span)..<min(n, (w + 1) * span) }
@@ -247,13 +280,17 @@ struct NeighbourCounts {
                                         var k = offsets[j]
                                         while k < end {
                                             let i = Int(observers[k])
-                                            let same = sameSector[k >> 6] >> UInt64(k & 63) & 1 != 0
+                                            // Split, the count is chosen by arithmetic, not a branch: whether
+                                            // a tie stays in its sector is a coin toss the predictor misses.
+                                            let same =
+                                                split
+                                                ? Int(truncatingIfNeeded: sameSector[k >> 6] >> UInt64(k & 63)) & 1 : 0
                                             if i >= low && i < high {
-                                                if same { sameA[i] &+= delta } else { crossA[i] &+= delta }
+                                                adopted[split ? 2 &* i &+ 1 &- same : i] &+= delta
                                             } else {
                                                 // Target's number, bit 31 = same sector, bit 30 = decrement.
                                                 later.append(
-                                                    UInt32(i) | (same ? 1 << 31 : 0) | (delta != up ? 1 << 30 : 0))
+                                                    UInt32(i) | UInt32(same) << 31 | (delta != up ? 1 << 30 : 0))
                                             }
                                             k += 1
                                         }
@@ -265,7 +302,7 @@ struct NeighbourCounts {
                                 for entry in list {
                                     let i = Int(entry & 0x3FFF_FFFF)
                                     let delta = entry & (1 << 30) != 0 ? down : up
-                                    if entry & (1 << 31) != 0 { sameA[i] &+= delta } else { crossA[i] &+= delta }
+                                    adopted[split ? 2 &* i &+ (entry & (1 << 31) != 0 ? 0 : 1) : i] &+= delta
                                 }
                             }
                         }
@@ -274,6 +311,13 @@ struct NeighbourCounts {
             }
         }
     }
+}
+
+extension NeighbourCounts {
+    /// Adopted neighbours in the same sector, one a firm (a copy, for tests; split counts).
+    var sameAdopted: CountColumn { adopted.everyOther(from: 0) }
+    /// Adopted neighbours in other sectors, one a firm (a copy, for tests; split counts).
+    var crossAdopted: CountColumn { adopted.everyOther(from: 1) }
 }
 
 /// One count per firm, each at most the firm's degree.
@@ -297,6 +341,14 @@ struct CountColumn: Equatable {
     }
 
     var count: Int { isWide ? wide.count : narrow.count }
+
+    /// Counts `first`, `first + 2`, ... of the column, in the same width.
+    func everyOther(from first: Int) -> CountColumn {
+        var column = CountColumn(count: 0, wide: isWide)
+        column.narrow = stride(from: first, to: narrow.count, by: 2).map { narrow[$0] }
+        column.wide = stride(from: first, to: wide.count, by: 2).map { wide[$0] }
+        return column
+    }
 
     subscript(firm: Int) -> Int32 { isWide ? wide[firm] : Int32(narrow[firm]) }
 

@@ -90,10 +90,12 @@ public struct NetworkBuilder {
         func rewires(_ draw: Int) -> Bool {
             rewireDraws.uniform(firm: draw) < rewire
         }
+        // Distances round the ring by a compare, not `%`: a division for every tie was
+        // a tenth of building the network (a and b are firm numbers, in 0..<n).
         func keptRingTie(_ a: Int, _ b: Int) -> Bool {
-            let forward = (b - a + n) % n
+            let forward = b >= a ? b - a : b - a + n
             if forward >= 1 && forward <= half { return !rewires(a * half + forward) }
-            let backward = (a - b + n) % n
+            let backward = forward == 0 ? 0 : n - forward
             if backward >= 1 && backward <= half { return !rewires(b * half + backward) }
             return false
         }
@@ -122,8 +124,8 @@ public struct NetworkBuilder {
             for i in 0..<n {
                 for j in 1...half {
                     let draw = i * half + j
-                    let ring = (i + j) % n
                     guard rewires(draw) else { continue }
+                    let ring = i + j < n ? i + j : i + j - n
                     var target: Int? = nil
                     for attempt in 0..<NetworkBuilder.partnerAttempts {
                         let t = Int(randomPartner(of: i, draw: draw, attempt: attempt, members: members))

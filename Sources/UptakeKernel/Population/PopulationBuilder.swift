@@ -164,13 +164,7 @@ public enum PopulationBuilder {
     /// innovators, and so on; ties broken by firm number so the result is
     /// deterministic.
     public static func assignCategories(_ firms: inout FirmTable) {
-        let order = ScoreRanking.descending(firms.innovativeness.array)
-        let bounds = categoryBounds(firms.count)
-        var category = 0
-        for (rank, firm) in order.enumerated() {
-            while rank >= bounds[category] { category += 1 }
-            firms.category[firm] = UInt8(category)
-        }
+        firms.category = ScoreRanking.bands(firms.innovativeness.array, bounds: categoryBounds(firms.count))
     }
 
     /// Cumulative rank cut-offs of the five categories for n firms: round of
@@ -216,8 +210,8 @@ public enum PopulationBuilder {
         guard k > 0 else { return }
         let sizeBonus: [Double] = [0, 1.2, 2.4]
         let score = (0..<firms.count).map { firms.innovativeness[$0] + sizeBonus[Int(firms.size[$0])] }
-        let order = ScoreRanking.descending(score)  // highest score first, ties by firm number
-        for firm in order.prefix(k) {
+        // The k highest scores, ties by firm number, are band 0.
+        for (firm, band) in ScoreRanking.bands(score, bounds: [k]).enumerated() where band == 0 {
             firms.stage[firm] = Stage.adopted.rawValue
             firms.adoptedTick[firm] = 0
         }

@@ -46,6 +46,7 @@ enum BassRule {
                 }
             }
         }
+        let draws = rng.keyed(tick: tick, stream: .bass)
         table.withUnsafeBufferPointer { table in
             chunks.forEach { c, range in
                 var list: [StageChange] = []
@@ -55,7 +56,7 @@ enum BassRule {
                         !table.isEmpty && degree <= tableDegree
                         ? table[Int(degree) &* (tableDegree + 1) &+ Int(adopted)]
                         : probability(share: NeighbourView.share(adopted, of: degree))
-                    if rng.uniform(tick: tick, firm: i, stream: .bass) < chance {
+                    if draws.uniform(firm: i) < chance {
                         list.append(StageChange(firm: Int32(i), stage: adoptedCode))
                     }
                 }
@@ -72,9 +73,9 @@ enum BassRule {
 /// most firms every tick, and a buffer (pointer and count) of each width for
 /// every column cost the rogers step about 5% more instructions.
 struct NeighbourView {
-    /// Adopted neighbours in the same sector / in other sectors, and neighbours in the same sector.
-    private let sameAdopted: UnsafeRawPointer?
-    private let crossAdopted: UnsafeRawPointer?
+    /// Adopted neighbours: split by sector, in the same sector (2i) and in other sectors (2i + 1),
+    /// otherwise all (i); and neighbours in the same sector (split only).
+    private let adopted: UnsafeRawPointer?
     private let sameDegree: UnsafeRawPointer?
     /// The network's row offsets: a firm's degree is the length of its row.
     private let rows: UnsafeRawPointer?
@@ -82,15 +83,17 @@ struct NeighbourView {
     private let wideCounts: Bool
     /// Offsets in 64 bits rather than 32 (rows of 2^32 entries or more).
     private let wideRows: Bool
+    /// Counts split by sector (`NeighbourCounts.split`).
+    private let split: Bool
     /// The largest number of neighbours a firm has.
     let maxDegree: Int
 
     init(
-        sameAdopted: UnsafeRawBufferPointer, crossAdopted: UnsafeRawBufferPointer, sameDegree: UnsafeRawBufferPointer,
-        wideCounts: Bool, rows: RowOffsetsView, maxDegree: Int
+        adopted: UnsafeRawBufferPointer, sameDegree: UnsafeRawBufferPointer,
+        wideCounts: Bool, split: Bool, rows: RowOffsetsView, maxDegree: Int
     ) {
-        self.sameAdopted = sameAdopted.baseAddress
-        self.crossAdopted = crossAdopted.baseAddress
+        self.split = split
+        self.adopted = adopted.baseAddress
         self.sameDegree = sameDegree.baseAddress
         self.wideCounts = wideCounts
         self.rows = rows.bytes.baseAddress
@@ -131,7 +134,7 @@ struct NeighbourView {
     /// Adopted neighbours and all neighbours of firm i.
     @inline(__always)
     func adoptedAndDegree(_ i: Int) -> (adopted: Int32, degree: Int32) {
-        (count(sameAdopted, i) &+ count(crossAdopted, i), degree(i))
+        (split ? count(adopted, 2 &* i) &+ count(adopted, 2 &* i &+ 1) : count(adopted, i), degree(i))
     }
 
     /// `adopted / degree`, 0 without neighbours.
@@ -146,24 +149,24 @@ struct NeighbourView {
     /// Adopted share with neighbours of other sectors weighted by `cross` (heterophily).
     @inline(__always)
     func weightedShare(_ i: Int, cross: Double) -> Double {
+        assert(split, "weightedShare reads counts split by sector")
         let same = count(sameDegree, i)
         let weight = Double(same) + cross * Double(degree(i) &- same)
-        return weight > 0 ? (Double(count(sameAdopted, i)) + cross * Double(count(crossAdopted, i))) / weight : 0
+        return weight > 0 ? (Double(count(adopted, 2 &* i)) + cross * Double(count(adopted, 2 &* i &+ 1))) / weight : 0
     }
 }
 
 extension NeighbourCounts {
     /// Runs `body` with pointer access to the counts and the rows.
     func withView<R>(_ body: (NeighbourView) -> R) -> R {
-        sameAdopted.withBytes { sameAdopted in
-            crossAdopted.withBytes { crossAdopted in
-                sameDegree.withBytes { sameDegree in
-                    rows.withView { rows in
-                        body(
-                            NeighbourView(
-                                sameAdopted: sameAdopted, crossAdopted: crossAdopted, sameDegree: sameDegree,
-                                wideCounts: self.sameAdopted.isWide, rows: rows, maxDegree: maxDegree))
-                    }
+        adopted.withBytes { adopted in
+            sameDegree.withBytes { sameDegree in
+                rows.withView { rows in
+                    body(
+                        NeighbourView(
+                            adopted: adopted, sameDegree: sameDegree, wideCounts: self.adopted.isWide, split: split,
+                            rows: rows,
+                            maxDegree: maxDegree))
                 }
             }
         }

@@ -95,6 +95,13 @@ public enum LeverUse: String, Sendable {
 
 extension ModelSpec {
     /// How this rule uses a lever (see `LeverUse`).
+    /// Whether the rule weighs neighbours of the firm's own sector and of other sectors
+    /// differently (rogers' cross-sector weight), so the neighbour counts keep the split.
+    public var weighsNeighboursBySector: Bool {
+        if case .rogers = self { return true }
+        return false
+    }
+
     public func use(of lever: Lever) -> LeverUse {
         if case .rogers = self { return .used }
         switch lever {

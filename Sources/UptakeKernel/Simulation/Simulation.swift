@@ -63,7 +63,9 @@ public final class Simulation {
         neighbourCounts =
             network.isMeanField
             ? NeighbourCounts(meanField: firms.count)
-            : NeighbourCounts(network: network, sector: firms.sector, stage: firms.stage)
+            : NeighbourCounts(
+                network: network, sector: config.model.weighsNeighboursBySector ? firms.sector : nil, stage: firms.stage
+            )
         let segments = SegmentConstants(config.population.sectors)
         runningTally = RunningTally(firms, segments: segments, ticks: config.ticks)
         macro = MacroState(config.macro)
