@@ -14,16 +14,30 @@ struct BenchCommand: ParsableCommand {
     )
 
     @Option(help: "bass, threshold or rogers.") var rule: String = "bass"
-    @Option(help: "Number of firms.") var firms: Int = 1_000_000
-    @Option(help: "Ticks to run.") var ticks: Int = 100
-    @Option(help: "Worker threads.") var threads: Int = 1
-    @Option(help: "Small-world degree.") var degree: Int = 8
+    @Option(
+        help: "Number of firms.",
+        transform: ArgumentValues.whole("--firms", in: 1...1_000_000_000, example: 1_000_000))
+    var firms: Int = 1_000_000
+    @Option(help: "Ticks to run.", transform: ArgumentValues.whole("--ticks", in: 1...1_000_000, example: 100))
+    var ticks: Int = 100
+    @Option(help: "Worker threads.", transform: ArgumentValues.workers("--threads")) var threads: Int = 1
+    @Option(help: "Small-world degree.", transform: ArgumentValues.whole("--degree", in: 2...1_000, example: 8))
+    var degree: Int = 8
     @Option(help: "Bass p.") var p: Double = 0.003
     @Option(help: "Bass q.") var q: Double = 0.3
-    @Option(help: "Repetitions; the best is reported.") var repeats: Int = 3
+    @Option(
+        help: "Repetitions; the best is reported.",
+        transform: ArgumentValues.whole("--repeats", in: 1...1_000, example: 3))
+    var repeats: Int = 3
     @Option(
         help: "Instead of the kernel: time preparing this scenario's run (plugins found, checked, loaded into Lua).")
     var load: String?
+
+    func validate() throws {
+        for (name, value) in [("--p", p), ("--q", q)] where !(value.isFinite && value >= 0) {
+            throw ValidationError("\(name) must be a finite number of at least 0, not \(value), e.g. \(name) 0.3")
+        }
+    }
 
     func run() throws {
         if let load { return try benchLoad(load) }

@@ -66,6 +66,24 @@ final class CommandLineTests: XCTestCase {
             wrong.stderr)
     }
 
+    /// The hidden bench command refuses what it cannot time (no ticks crashed it after the run) with
+    /// one line naming the option, and times a small case.
+    func testBenchRefusesBadSizesAndTimesASmallCase() throws {
+        for (arguments, option) in [
+            (["--ticks", "0"], "--ticks"), (["--firms", "-5"], "--firms"), (["--repeats", "0"], "--repeats"),
+            (["--threads", "0"], "--threads"), (["--degree", "1"], "--degree"), (["--p", "nan"], "--p"),
+            (["--q", "-1"], "--q"),
+        ] {
+            let r = try uptake(["bench", "--firms", "100", "--ticks", "2", "--repeats", "1"] + arguments)
+            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            XCTAssertTrue(r.stderr.contains(option), "\(arguments): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("crashed"), r.stderr)
+        }
+        let r = try uptake(["bench", "--rule", "rogers", "--firms", "500", "--ticks", "1", "--repeats", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("rogers: 500 firms x 1 ticks"), r.stdout)
+    }
+
     func testFirmsOutWritesOneRowPerFirm() throws {
         let dir = try TemporaryFolder.make()
         let file = dir.appendingPathComponent("firms.csv")
