@@ -88,6 +88,39 @@ final class PopulationTests: XCTestCase {
         XCTAssertEqual(try PopulationBuilder.build(spec, rng: CounterRNG(seed: 8)).stage, firms.stage)
     }
 
+    /// Budgets drawn when read are the budgets the population was always drawn with
+    /// ((sector cost x size scale) x exp(0.5 z - 0.125)), the same as when all are drawn
+    /// at once; the rogers rule holds them from the start, bass does not; changing one
+    /// draws and holds all and changes only that one.
+    func testBudgetsDrawnWhenReadAreTheHeldBudgets() throws {
+        let spec = PopulationSpec(count: 3_000)
+        let rng = CounterRNG(seed: 9)
+        let firms = try PopulationBuilder.build(spec, rng: rng)
+        XCTAssertFalse(firms.budget.isHeld)
+        let draws = rng.keyed(tick: -1, stream: .budget)
+        for i in [0, 1, 17, 2_999] {
+            let cost = spec.sectors[Int(firms.sector[i])].adoptionCost * SizeScale.budget[Int(firms.size[i])]
+            XCTAssertEqual(firms.budget[i], cost * exp(0.5 * draws.normal(firm: i) - 0.125), "firm \(i)")
+        }
+        var held = firms.budget
+        held.drawAll()
+        XCTAssertTrue(held.isHeld)
+        XCTAssertEqual(Array(held), Array(firms.budget))
+        var nudged = firms.budget
+        nudged[5] *= 2
+        XCTAssertTrue(nudged.isHeld)
+        XCTAssertEqual(nudged[5], 2 * firms.budget[5])
+        XCTAssertEqual(Array(nudged[6...]), Array(firms.budget[6...]))
+        for (model, holds) in [(ModelSpec.rogers(RogersParameters()), true), (.bass(p: 0.01, q: 0.3, dt: 1), false)] {
+            let sim = try Simulation(
+                SimulationConfig(
+                    ticks: 2, calendar: try TickCalendar(start: "2023Q1", unit: .quarter), seed: 9,
+                    population: spec, network: .smallWorld(degree: 4, rewire: 0.1), model: model))
+            XCTAssertEqual(sim.firms.budget.isHeld, holds, model.name)
+            XCTAssertEqual(Array(sim.firms.budget), Array(held), model.name)
+        }
+    }
+
     func testCounterRNGIsAPureFunctionOfItsKey() {
         let a = CounterRNG(seed: 11), b = CounterRNG(seed: 11), c = CounterRNG(seed: 12)
         XCTAssertEqual(

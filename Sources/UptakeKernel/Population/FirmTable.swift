@@ -11,8 +11,8 @@ public struct FirmTable: Sendable {
     public var category: [UInt8]
     /// Personal adoption threshold (utility units for `rogers`, neighbour share for `threshold`).
     public var threshold: [Double]
-    /// Investment capacity, yuan.
-    public var budget: [Double]
+    /// Investment capacity, yuan (drawn when read until the rogers rule or a change needs them all).
+    public var budget: FirmBudget
     public var stage: [UInt8]
     /// Tick at which the firm last adopted, -1 if never.
     public var adoptedTick: [Int32]
@@ -34,7 +34,7 @@ public struct FirmTable: Sendable {
         innovativeness = FirmInnovativeness(values: Array(repeating: 0, count: count), drawnFrom: nil)
         category = Array(repeating: 0, count: count)
         threshold = Array(repeating: 0, count: count)
-        budget = Array(repeating: 0, count: count)
+        budget = FirmBudget(values: Array(repeating: 0, count: count))
         stage = Array(repeating: Stage.unaware.rawValue, count: count)
         adoptedTick = Array(repeating: -1, count: count)
         stageSince = Array(repeating: 0, count: count)

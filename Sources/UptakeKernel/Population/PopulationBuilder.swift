@@ -97,20 +97,19 @@ public enum PopulationBuilder {
         // there every write checked that its array was not shared (a sixth of
         // the loop's instructions); a local array's check leaves the loop.
         var sector = firms.sector, size = firms.size, region = firms.region
-        var innovativeness = firms.innovativeness.values, threshold = firms.threshold, budget = firms.budget
+        var innovativeness = firms.innovativeness.values, threshold = firms.threshold
         firms.sector = []
         firms.size = []
         firms.region = []
         firms.innovativeness.values = []
         firms.threshold = []
-        firms.budget = []
+        firms.budget = FirmBudget(values: [])
         // One key per stream: the draws are the generator's own, without mixing the seed,
         // stream and tick again for every firm (two of a uniform draw's three rounds).
         let sectorDraws = rng.keyed(tick: -1, stream: .sector), sizeDraws = rng.keyed(tick: -1, stream: .size)
         let regionDraws = rng.keyed(tick: -1, stream: .region)
         // Innovativeness through FirmInnovativeness's own key: the run draws the same values again.
         let innovativenessDraws = FirmInnovativeness.draws(rng)
-        let budgetDraws = rng.keyed(tick: -1, stream: .budget)
 
         for i in 0..<count {
             let record = spec.records?[i]
@@ -143,9 +142,6 @@ public enum PopulationBuilder {
             innovativeness[i] = record?.innovativeness ?? innovativenessDraws.normal(firm: i)
             threshold[i] =
                 record?.threshold ?? (spec.thresholdBase - spec.thresholdSlope * innovativeness[i])
-            // Budget: size-scaled, with lognormal spread (sigma 0.5, *assumed*).
-            let spread = exp(0.5 * budgetDraws.normal(firm: i) - 0.125)
-            budget[i] = adoptionCost[sectorNumber] * SizeScale.budget[Int(size[i])] * spread
         }
         firms.sector = sector
         firms.size = size
@@ -154,7 +150,8 @@ public enum PopulationBuilder {
         let allDrawn = spec.records?.allSatisfy { $0.innovativeness == nil } ?? true
         firms.innovativeness = FirmInnovativeness(values: innovativeness, drawnFrom: allDrawn ? rng : nil)
         firms.threshold = threshold
-        firms.budget = budget
+        // Budgets: size-scaled, with a lognormal spread, drawn when read (`FirmBudget`).
+        firms.budget = FirmBudget(sector: sector, size: size, adoptionCost: adoptionCost, rng: rng)
         assignCategories(&firms)
         try seedInitialStages(&firms, spec: spec, rng: rng)
         return firms

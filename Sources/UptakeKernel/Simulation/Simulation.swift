@@ -50,6 +50,8 @@ public final class Simulation {
         }
         // Nothing reads it in a step: 8 bytes a firm not held while the network is built and the run goes.
         firms.innovativeness.forgetDrawnValues()
+        // The rogers step reads every budget every tick: drawn once here (other rules draw one when read).
+        if case .rogers = config.model { firms.budget.drawAll() }
         self.firms = firms
         if let edges = config.edgeList, config.network == .edges {
             network = .fromEdges(
@@ -283,7 +285,7 @@ public final class Simulation {
         withMutableBuffers(&training, &rejected) { training, rejected in
             withBuffers([f.sector, f.size]) { codes in
                 withBuffers([f.stageSince, f.adoptedTick]) { ticks in
-                    withBuffers([f.threshold, f.budget]) { values in
+                    withBuffers([f.threshold, f.budget.array]) { values in
                         withBuffers([subsidy, taxRelief, loanRate, fundShare, trainingLever, media]) { lever in
                             let rule = RogersRule(
                                 p: parameters, tick: tick, rng: rng, sector: codes[0], size: codes[1],
