@@ -63,6 +63,8 @@ final class ScoreRankingTests: XCTestCase {
         let samples: [[Double]] = [
             [Double](repeating: 0.5, count: 3_000), (0..<5_000).map { 1.0 + Double($0 % 977) * 1e-12 },
             (0..<2_000).map { Double($0 % 7) }, [0.3, -1, 2, 2, 0.3], [4],
+            // Scores a subnormal apart (a width whose inverse overflows), and only infinities.
+            (0..<300).map { Double($0 % 5) * 1e-310 }, [.infinity, -.infinity, .infinity, -.infinity, .infinity],
         ]
         for sample in samples {
             let bounds = PopulationBuilder.categoryBounds(sample.count)

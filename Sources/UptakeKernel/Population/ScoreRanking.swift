@@ -36,8 +36,17 @@ enum ScoreRanking {
     /// bytes a firm in each.
     static func bands(_ score: [Double], bounds: [Int]) -> [UInt8] {
         let n = score.count
-        precondition(bounds.count < 256 && zip(bounds, bounds.dropFirst()).allSatisfy { $0 <= $1 })
-        if score.contains(where: { $0.isNaN }) {
+        precondition(bounds.count < 255 && zip(bounds, bounds.dropFirst()).allSatisfy { $0 <= $1 })
+        // The lowest and highest finite score, and whether any is NaN (no order: the full sort).
+        var low = Double.infinity, high = -Double.infinity, hasNaN = false
+        for s in score {
+            if s.isNaN { hasNaN = true }
+            if s.isFinite {
+                low = min(low, s)
+                high = max(high, s)
+            }
+        }
+        if hasNaN {
             var band = [UInt8](repeating: 0, count: n)
             for (rank, firm) in descending(score).enumerated() {
                 band[firm] = UInt8(bounds.lazy.filter { rank >= $0 }.count)
@@ -47,66 +56,76 @@ enum ScoreRanking {
         // Bounds at or below rank 0 are reached by every firm; at or past n by none.
         let everyone = UInt8(bounds.lazy.filter { $0 <= 0 }.count)
         let inside = bounds.filter { $0 > 0 && $0 < n }
-        var band = [UInt8](repeating: everyone, count: n)
-        guard !inside.isEmpty else { return band }
+        guard !inside.isEmpty else { return [UInt8](repeating: everyone, count: n) }
         // Buckets: about one for every 4 firms, up to 2^16 (their counters stay in
         // cache), of equal width between the lowest and highest finite score, so
-        // scores bunched in a narrow range still spread over them. The bucket of a
-        // score never rises as the score rises (each step is monotone), so
-        // buckets follow the keys' order; infinities take the end buckets.
-        var low = Double.infinity, high = -Double.infinity
-        for s in score where s.isFinite {
-            low = min(low, s)
-            high = max(high, s)
-        }
+        // scores bunched in a narrow range still spread over them; bucket 0 holds the
+        // highest scores. The bucket of a score never falls as the score falls (each
+        // step is monotone), so buckets follow the ranking; infinities take the ends.
         let buckets = 1 << min(16, max(1, Int.bitWidth - (n / 4).leadingZeroBitCount))
-        // Halves, so that neither the width nor a distance overflows.
-        let width = high / 2 - low / 2, scale = width > 0 ? Double(buckets) / width : 0
-        @inline(__always) func bucket(_ s: Double) -> Int {
-            if !s.isFinite { return s > 0 ? 0 : buckets - 1 }
-            return buckets - 1 - min(Int((s / 2 - low / 2) * scale), buckets - 1)
-        }
+        // Halves, so that neither the width nor a distance overflows; a share of the width
+        // (at most 1) times the buckets, since buckets / width overflows for a tiny width.
+        let width = high / 2 - low / 2
+        var bucketOf = [UInt16](repeating: 0, count: n)
         var counts = [Int32](repeating: 0, count: buckets)
         score.withUnsafeBufferPointer { score in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for i in 0..<n { counts[bucket(score[i])] &+= 1 }
+            bucketOf.withUnsafeMutableBufferPointer { bucketOf in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for i in 0..<n {
+                        let s = score[i]
+                        let rising =
+                            !s.isFinite
+                            ? (s > 0 ? buckets - 1 : 0)
+                            : width > 0 ? min(Int((s / 2 - low / 2) / width * Double(buckets)), buckets - 1) : 0
+                        let b = buckets - 1 - rising
+                        bucketOf[i] = UInt16(truncatingIfNeeded: b)
+                        counts[b] &+= 1
+                    }
+                }
             }
         }
         // The bucket holding each inside bound's rank, and the rank its bucket starts at.
-        var bucketOf: [Int] = [], startOf: [Int] = []
+        var cutBucket: [Int] = [], startOf: [Int] = []
         var total = 0, next = 0
         for b in inside {
             while total + Int(counts[next]) <= b {
                 total += Int(counts[next])
                 next += 1
             }
-            bucketOf.append(next)
+            cutBucket.append(next)
             startOf.append(total)
         }
+        // A firm's band is its bucket's, the bounds whose bucket comes before it, unless its
+        // bucket holds a bound's rank (marked): then it is compared with the firm at that rank.
+        let marked = UInt8.max
+        var bandOf = [UInt8](repeating: everyone, count: buckets)
+        for b in 0..<buckets {
+            bandOf[b] = everyone &+ UInt8(cutBucket.lazy.filter { $0 < b }.count)
+        }
+        for b in cutBucket { bandOf[b] = marked }
         // The firms of those buckets (a few of the n), sorted by key and firm number.
         var members: [(key: UInt64, firm: Int)] = []
-        for i in 0..<n {
-            let b = bucket(score[i])
-            for wanted in bucketOf where wanted == b {
-                members.append((key(score[i]), i))
-                break
-            }
-        }
+        for i in 0..<n where bandOf[Int(bucketOf[i])] == marked { members.append((key(score[i]), i)) }
         members.sort { $0.key != $1.key ? $0.key < $1.key : $0.firm < $1.firm }
         // The firm at each inside bound's rank: a firm reaches the bound when it is that one or comes after it.
         let cutoffs = inside.indices.map { c in
-            members[members.firstIndex { bucket(score[$0.firm]) == bucketOf[c] }! + inside[c] - startOf[c]]
+            members[members.firstIndex { Int(bucketOf[$0.firm]) == cutBucket[c] }! + inside[c] - startOf[c]]
         }
-        score.withUnsafeBufferPointer { score in
-            band.withUnsafeMutableBufferPointer { band in
-                for i in 0..<n {
-                    let k = key(score[i])
-                    var reached = band[i]
-                    for cutoff in cutoffs where k > cutoff.key || (k == cutoff.key && i >= cutoff.firm) {
-                        reached &+= 1
-                    }
-                    band[i] = reached
+        var band = [UInt8](repeating: everyone, count: n)
+        band.withUnsafeMutableBufferPointer { band in
+            for i in 0..<n {
+                let b = Int(bucketOf[i])
+                guard bandOf[b] == marked else {
+                    band[i] = bandOf[b]
+                    continue
                 }
+                let k = key(score[i])
+                var reached = everyone
+                for (c, cutoff) in cutoffs.enumerated()
+                where cutBucket[c] < b || (k > cutoff.key || (k == cutoff.key && i >= cutoff.firm)) {
+                    reached &+= 1
+                }
+                band[i] = reached
             }
         }
         return band

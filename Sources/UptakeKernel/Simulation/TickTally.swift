@@ -31,8 +31,15 @@ struct RunningTally {
     private(set) var sizeAdopters: [Int]
     /// Adopters per segment (sector * 3 + size).
     private(set) var segmentAdopters: [Int]
-    /// Adopters per cohort (tick of adoption, 0...) and segment: the productivity ramp depends on age.
-    private var cohorts: [[Int]]
+    /// Adopters per cohort (tick of adoption, 0...) and segment, cohort c's at c * segments ..<
+    /// (c + 1) * segments: the productivity ramp depends on age. One flat array, so a count
+    /// is one write, not a uniqueness check of an outer and an inner array.
+    private var cohorts: [Int]
+    private let segmentCount: Int
+    /// Each cohort's output-weighted gain as `snapshot` sums it, kept until that cohort's
+    /// counts change (nil): a tick sums the kept gains of all cohorts, where it summed
+    /// every segment of every cohort (quadratic in the ticks, the bulk of a tally).
+    private var cohortGains: [Double?]
 
     /// Counts the firms as they are now.
     init(_ firms: FirmTable, segments: SegmentConstants, ticks: Int) {
@@ -42,7 +49,9 @@ struct RunningTally {
         sectorAdopters = [Int](repeating: 0, count: segments.sectorCount)
         sizeAdopters = [Int](repeating: 0, count: 3)
         segmentAdopters = [Int](repeating: 0, count: k)
-        cohorts = [[Int]](repeating: [Int](repeating: 0, count: k), count: ticks + 1)
+        segmentCount = k
+        cohorts = [Int](repeating: 0, count: k * (ticks + 1))
+        cohortGains = [Double?](repeating: nil, count: ticks + 1)
         for i in 0..<firms.count {
             stageCounts[Int(firms.stage[i])] += 1
             if Stage(rawValue: firms.stage[i])!.isAdopter { count(firms, i, cohort: Int(firms.adoptedTick[i]), by: 1) }
@@ -55,7 +64,9 @@ struct RunningTally {
         sectorAdopters[Int(firms.sector[i])] += delta
         sizeAdopters[Int(firms.size[i])] += delta
         segmentAdopters[k] += delta
-        cohorts[min(max(cohort, 0), cohorts.count - 1)][k] += delta
+        let c = min(max(cohort, 0), cohortGains.count - 1)
+        cohorts[c * segmentCount + k] += delta
+        cohortGains[c] = nil
     }
 
     /// Records a tick's changes: stage-count deltas, and who started (`gained`,
@@ -74,15 +85,23 @@ struct RunningTally {
     }
 
     /// The aggregates at `tick`; `ramp[age]` is the learning-curve share of the full gain after `age` ticks of use.
-    func snapshot(tick: Int, segments: SegmentConstants, ramp: [Double]) -> TickTally {
+    mutating func snapshot(tick: Int, segments: SegmentConstants, ramp: [Double]) -> TickTally {
         var demand = 0.0, gain = 0.0
         for k in segmentAdopters.indices { demand += Double(segmentAdopters[k]) * segments.compute[k] }
-        for (cohort, counts) in cohorts.enumerated() {
+        for cohort in cohortGains.indices {
             let age = min(max(tick - cohort + 1, 0), ramp.count - 1)
             guard ramp[age] != 0 else { continue }
-            var cohortGain = 0.0
-            for k in counts.indices where counts[k] != 0 {
-                cohortGain += Double(counts[k]) * segments.output[k] * segments.gain[k]
+            let cohortGain: Double
+            if let kept = cohortGains[cohort] {
+                cohortGain = kept
+            } else {
+                var sum = 0.0
+                let first = cohort * segmentCount
+                for k in 0..<segmentCount where cohorts[first + k] != 0 {
+                    sum += Double(cohorts[first + k]) * segments.output[k] * segments.gain[k]
+                }
+                cohortGain = sum
+                cohortGains[cohort] = sum
             }
             gain += cohortGain * ramp[age]
         }
