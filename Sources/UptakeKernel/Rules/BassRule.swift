@@ -12,7 +12,7 @@ enum BassRule {
         guard let neighbours else {
             // Mean-field: everyone sees the same A, so one probability for the whole tick.
             let share = Double(adopters) / Double(max(firmCount, 1))
-            let probability = 1 - exp(-(p + q * share) * dt)
+            let probability = BassRule.probability(p: p, q: q, dt: dt, share: share)
             chunks.forEach { c, range in
                 var list: [StageChange] = []
                 for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
@@ -24,13 +24,10 @@ enum BassRule {
             }
             return
         }
-        /// The chance to adopt this tick for an adopted share `share` of the neighbours.
-        @inline(__always)
-        func probability(share: Double) -> Double { 1 - exp(-(p + q * share) * dt) }
         // Why a table: a firm's probability depends on it only through (adopted
         // neighbours, degree), two small integers, and one exp per firm and tick
         // was a large part of the step. Each entry is computed by the same
-        // function a firm without an entry uses (`probability(share:)`), from
+        // function a firm without an entry uses (`probability`), from
         // the same share, so the probabilities and the results are the same bit
         // for bit. Built each tick up to the largest degree present (at most 32:
         // about 50 exps at degree 8, 600 at 32), so only when the firms still to
@@ -42,27 +39,73 @@ enum BassRule {
             table = [Double](repeating: 0, count: (tableDegree + 1) * (tableDegree + 1))
             for d in 0...tableDegree {
                 for a in 0...d {
-                    table[d * (tableDegree + 1) + a] = probability(share: NeighbourView.share(Int32(a), of: Int32(d)))
+                    table[d * (tableDegree + 1) + a] = BassRule.probability(
+                        p: p, q: q, dt: dt, share: NeighbourView.share(Int32(a), of: Int32(d)))
                 }
             }
         }
         let draws = rng.keyed(tick: tick, stream: .bass)
+        // The usual counts (16-bit, one a firm, 32-bit row offsets) are read through a view
+        // that does not test their widths for every firm: the loop is compiled for each view.
+        let narrow = neighbours.narrow
         table.withUnsafeBufferPointer { table in
             chunks.forEach { c, range in
-                var list: [StageChange] = []
-                for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
-                    let (adopted, degree) = neighbours.adoptedAndDegree(i)
-                    let chance =
-                        !table.isEmpty && degree <= tableDegree
-                        ? table[Int(degree) &* (tableDegree + 1) &+ Int(adopted)]
-                        : probability(share: NeighbourView.share(adopted, of: degree))
-                    if draws.uniform(firm: i) < chance {
-                        list.append(StageChange(firm: Int32(i), stage: adoptedCode))
-                    }
-                }
-                changes[c] = list
+                let decide = Decision(
+                    table: table, tableDegree: tableDegree, stage: stage, draws: draws, p: p, q: q, dt: dt)
+                changes[c] = narrow.map { decide.adopters(range, $0) } ?? decide.adopters(range, neighbours)
             }
         }
+    }
+
+    /// The chance to adopt this tick for an adopted share `share` of the neighbours.
+    @inline(__always)
+    static func probability(p: Double, q: Double, dt: Double, share: Double) -> Double {
+        1 - exp(-(p + q * share) * dt)
+    }
+
+    /// Who adopts in a range of firms this tick: the loop of the network step.
+    private struct Decision {
+        let table: UnsafeBufferPointer<Double>
+        let tableDegree: Int
+        let stage: UnsafeBufferPointer<UInt8>
+        let draws: CounterRNG.Keyed
+        let p: Double, q: Double, dt: Double
+
+        @inline(__always)
+        func adopters<View: AdoptedNeighbours>(_ range: Range<Int>, _ neighbours: View) -> [StageChange] {
+            let adoptedCode = Stage.adopted.rawValue, confirmedCode = Stage.confirmed.rawValue
+            var list: [StageChange] = []
+            for i in range where stage[i] != adoptedCode && stage[i] != confirmedCode {
+                let (adopted, degree) = neighbours.adoptedAndDegree(i)
+                let chance =
+                    !table.isEmpty && degree <= tableDegree
+                    ? table[Int(degree) &* (tableDegree + 1) &+ Int(adopted)]
+                    : BassRule.probability(p: p, q: q, dt: dt, share: NeighbourView.share(adopted, of: degree))
+                if draws.uniform(firm: i) < chance {
+                    list.append(StageChange(firm: Int32(i), stage: adoptedCode))
+                }
+            }
+            return list
+        }
+    }
+}
+
+/// A firm's adopted neighbours and all its neighbours, as a rule's step reads them.
+protocol AdoptedNeighbours {
+    func adoptedAndDegree(_ i: Int) -> (adopted: Int32, degree: Int32)
+}
+
+extension NeighbourView: AdoptedNeighbours {}
+
+/// The neighbour counts as most runs keep them (one 16-bit count a firm, 32-bit row
+/// offsets), read without testing their widths: `NeighbourView.narrow`.
+struct NarrowNeighbourView: AdoptedNeighbours {
+    let adopted: UnsafePointer<UInt16>
+    let rows: UnsafePointer<UInt32>
+
+    @inline(__always)
+    func adoptedAndDegree(_ i: Int) -> (adopted: Int32, degree: Int32) {
+        (Int32(adopted[i]), Int32(truncatingIfNeeded: Int(rows[i &+ 1]) &- Int(rows[i])))
     }
 }
 
@@ -130,6 +173,14 @@ struct NeighbourView {
     /// Neighbours of firm i in its own sector.
     @inline(__always)
     func sameSectorDegree(_ i: Int) -> Int32 { count(sameDegree, i) }
+
+    /// The same counts through a view without width tests, when they are 16-bit, one a
+    /// firm, with 32-bit row offsets (nil otherwise).
+    var narrow: NarrowNeighbourView? {
+        guard !wideCounts && !split && !wideRows, let adopted, let rows else { return nil }
+        return NarrowNeighbourView(
+            adopted: adopted.assumingMemoryBound(to: UInt16.self), rows: rows.assumingMemoryBound(to: UInt32.self))
+    }
 
     /// Adopted neighbours and all neighbours of firm i.
     @inline(__always)
