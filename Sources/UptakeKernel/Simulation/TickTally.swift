@@ -52,21 +52,12 @@ struct RunningTally {
         segmentCount = k
         cohorts = [Int](repeating: 0, count: k * (ticks + 1))
         cohortGains = [Double?](repeating: nil, count: ticks + 1)
+        var adopters: [Int32] = []
         for i in 0..<firms.count {
             stageCounts[Int(firms.stage[i])] += 1
-            if Stage(rawValue: firms.stage[i])!.isAdopter { count(firms, i, cohort: Int(firms.adoptedTick[i]), by: 1) }
+            if Stage(rawValue: firms.stage[i])!.isAdopter { adopters.append(Int32(i)) }
         }
-    }
-
-    private mutating func count(_ firms: FirmTable, _ i: Int, cohort: Int, by delta: Int) {
-        let k = SegmentConstants.segment(sector: firms.sector[i], size: firms.size[i])
-        categoryAdopters[Int(firms.category[i])] += delta
-        sectorAdopters[Int(firms.sector[i])] += delta
-        sizeAdopters[Int(firms.size[i])] += delta
-        segmentAdopters[k] += delta
-        let c = min(max(cohort, 0), cohortGains.count - 1)
-        cohorts[c * segmentCount + k] += delta
-        cohortGains[c] = nil
+        apply(stageDeltas: [], gained: adopters, lost: [], firms: firms)
     }
 
     /// Records a tick's changes: stage-count deltas, and who started (`gained`,
@@ -74,8 +65,28 @@ struct RunningTally {
     /// still that of their adoption) using the innovation.
     mutating func apply(stageDeltas: [Int], gained: [Int32], lost: [Int32], firms: FirmTable) {
         for s in stageDeltas.indices { stageCounts[s] += stageDeltas[s] }
-        for f in gained { count(firms, Int(f), cohort: Int(firms.adoptedTick[Int(f)]), by: 1) }
-        for f in lost { count(firms, Int(f), cohort: Int(firms.adoptedTick[Int(f)]), by: -1) }
+        guard !gained.isEmpty || !lost.isEmpty else { return }
+        // Through buffers: each write to an array of this struct, kept in the simulation
+        // object, checked that the array was not shared (most of the cost of a count).
+        let segmentCount = segmentCount, lastCohort = cohortGains.count - 1
+        withMutableBuffers(&categoryAdopters, &sectorAdopters, &sizeAdopters) { category, sector, size in
+            withMutableBuffers(&segmentAdopters, &cohorts, &cohortGains) { segment, cohort, gains in
+                for (list, delta) in [(gained, 1), (lost, -1)] {
+                    for f in list {
+                        let i = Int(f)
+                        let s = firms.sector[i], z = firms.size[i]
+                        let k = SegmentConstants.segment(sector: s, size: z)
+                        category[Int(firms.category[i])] += delta
+                        sector[Int(s)] += delta
+                        size[Int(z)] += delta
+                        segment[k] += delta
+                        let c = min(max(Int(firms.adoptedTick[i]), 0), lastCohort)
+                        cohort[c * segmentCount + k] += delta
+                        gains[c] = nil
+                    }
+                }
+            }
+        }
     }
 
     /// A stage change made outside a step (a nudge).
