@@ -209,19 +209,26 @@ public struct NetworkBuilder {
             /// tie j of firm i is tie i * half + j - 1, and a ring tie that stays goes to i + j.
             @inline(__always)
             func forEachTie(firmCount n: Int, half: Int, _ visit: (UInt32, UInt32) -> Void) {
+                // Firm numbers fit 32 bits (ids are UInt32), so the loop counts in them with
+                // wrapping arithmetic: no overflow or conversion checks on every tie.
+                let count = UInt32(truncatingIfNeeded: n), width = UInt32(truncatingIfNeeded: half)
                 var tie = 0, next = 0
-                for i in 0..<n {
-                    for j in 1...half {
-                        if rewired[tie >> 6] >> UInt64(tie & 63) & 1 != 0 {
-                            visit(UInt32(i), ends[next])
+                var from: UInt32 = 0
+                while from < count {
+                    var j: UInt32 = 1
+                    while j <= width {
+                        if rewired[tie &>> 6] &>> UInt64(tie & 63) & 1 != 0 {
+                            visit(from, ends[next])
                             next &+= 1
                         } else {
                             // Past the last firm back to the first (n > 2 half, so once at most).
-                            let ring = i + j
-                            visit(UInt32(i), UInt32(ring < n ? ring : ring - n))
+                            let ring = from &+ j
+                            visit(from, ring < count ? ring : ring &- count)
                         }
                         tie &+= 1
+                        j &+= 1
                     }
+                    from &+= 1
                 }
             }
         }
