@@ -32,6 +32,8 @@ struct Uptake: ParsableCommand {
 
     /// Parses `arguments` and runs the command they name.
     static func runCommand(_ arguments: [String]) throws {
+        // The worker handles its signals itself, as below.
+        if try WorkerCommand.servedDirectly(arguments) { return }
         if let unknown = UnknownCommand(arguments, root: Uptake.self) { throw unknown }
         var command = try parseAsRoot(arguments)
         // run, batch and serve handle Ctrl-C themselves (RunInterruption, BatchCommand, ExplorerServer);
