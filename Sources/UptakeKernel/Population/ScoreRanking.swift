@@ -18,8 +18,7 @@ enum ScoreRanking {
             return (0..<n).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
         }
         // Sorted in a function of its own so that its keys (16 bytes a firm) are
-        // freed before the order is widened: ranking is the peak of building
-        // the population, and the last 8 bytes a firm then come after them.
+        // freed before the order is widened to 8 bytes a firm.
         return radixOrder(score).map { Int($0) }
     }
 
@@ -30,10 +29,11 @@ enum ScoreRanking {
     ///
     /// Why not rank every firm: a band needs only the firm at each bound's
     /// rank. Those are found by a count of the scores in buckets of equal
-    /// width (which bucket holds rank b), a sort of
-    /// the few firms in that bucket, and a comparison of every firm with them:
-    /// a few passes over the scores instead of a six-pass sort that moved 12
-    /// bytes a firm in each.
+    /// width (which bucket holds rank b), a sort of the few firms in that
+    /// bucket, and a comparison of every firm with them: a few passes over the
+    /// scores instead of a six-pass sort that moved 12 bytes a firm in each.
+    /// (Scores all in one bucket, such as a firms file giving every firm the
+    /// same innovativeness, make that sort one of every firm: still correct.)
     static func bands(_ score: [Double], bounds: [Int]) -> [UInt8] {
         let n = score.count
         precondition(bounds.count < 255 && zip(bounds, bounds.dropFirst()).allSatisfy { $0 <= $1 })
