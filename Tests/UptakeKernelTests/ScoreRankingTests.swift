@@ -9,18 +9,22 @@ final class ScoreRankingTests: XCTestCase {
         score.indices.sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
     }
 
+    /// Normal scores times `scale`, with ties (every 97th repeats an earlier one), signed
+    /// zeros, infinities, subnormals and the largest finite values (firms 5 to 12).
+    func hardScores(_ count: Int, seed: UInt64, scale: Double = 1) -> [Double] {
+        let rng = CounterRNG(seed: seed)
+        var score = (0..<count).map { rng.normal(tick: 0, firm: $0, stream: .innovativeness) * scale }
+        for i in stride(from: 0, to: count, by: 97) { score[i] = score[i / 2] }
+        let extremes: [Double] = [
+            0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+            .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+        ]
+        for (k, x) in extremes.enumerated() { score[5 + k] = x }
+        return score
+    }
+
     func testTheRadixOrderIsTheComparisonSortsOrder() {
-        let rng = CounterRNG(seed: 11)
-        var score = (0..<50_000).map { rng.normal(tick: 0, firm: $0, stream: .innovativeness) * 1e3 }
-        // Ties (repeated values), signed zeros, extremes and subnormals.
-        for i in stride(from: 0, to: score.count, by: 97) { score[i] = score[i / 2] }
-        score[5] = 0
-        score[6] = -0.0
-        score[7] = .infinity
-        score[8] = -.infinity
-        score[9] = .leastNonzeroMagnitude
-        score[10] = -.leastNonzeroMagnitude
-        score[11] = .greatestFiniteMagnitude
+        let score = hardScores(50_000, seed: 11, scale: 1e3)
         XCTAssertEqual(ScoreRanking.descending(score), reference(score))
         // Scores that share their high digits (every key's top pass the same): that pass is skipped.
         let narrow = (0..<5_000).map { 1.0 + Double($0 % 1_000) * 1e-12 }
@@ -42,15 +46,7 @@ final class ScoreRankingTests: XCTestCase {
     /// scores with ties at the cut-offs, signed zeros, extremes, all-equal scores, bunched scores,
     /// bounds at 0 and n or repeated, tiny and large populations, and a NaN.
     func testBandsAreTheFullOrdersBands() {
-        let rng = CounterRNG(seed: 5)
-        var score = (0..<40_000).map { rng.normal(tick: 0, firm: $0, stream: .innovativeness) }
-        for i in stride(from: 0, to: score.count, by: 89) { score[i] = score[i / 3] }
-        score[5] = 0
-        score[6] = -0.0
-        score[7] = .infinity
-        score[8] = -.infinity
-        score[9] = .leastNonzeroMagnitude
-        score[10] = -.greatestFiniteMagnitude
+        var score = hardScores(40_000, seed: 5)
         let categories = PopulationBuilder.categoryBounds(score.count)
         XCTAssertEqual(ScoreRanking.bands(score, bounds: categories), referenceBands(score, categories))
         // A tie exactly at a cut-off: the firm of lower number is in the earlier band.

@@ -97,7 +97,7 @@ public struct CalibrationRunner {
                     skipped: Self.points(data, ticks, fitted: false), pending: experimentFile)
             }
             if let recorded {
-                Self.removeWorkingFile(db)  // left by a run killed after recording the generation
+                ResultStore.removeDatabase(at: db)  // left by a run killed after recording the generation
                 guard recorded.particles == particles else {
                     throw Diagnostic(
                         file: database.path,
@@ -120,7 +120,7 @@ public struct CalibrationRunner {
                     generation: g + 1, batch: db, calibration: calibration, particles: particles,
                     distances: step.distances, simulated: step.simulated, population: next,
                     failedRuns: step.failedRuns, ticks: ticks!)
-                Self.removeWorkingFile(db)  // recorded in one transaction, so no longer needed
+                ResultStore.removeDatabase(at: db)  // recorded in one transaction, so no longer needed
             }
             population = next
             generations.append(
@@ -196,11 +196,6 @@ public struct CalibrationRunner {
 
     /// The indices (in the data) of the points fitted: those with a tick in the run.
     static func fitted(_ ticks: [Int?]) -> [Int] { ticks.indices.filter { ticks[$0] != nil } }
-
-    /// Removes a generation's working batch database and its SQLite side files.
-    static func removeWorkingFile(_ db: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-    }
 
     /// series[run][tick][metric]
     static func series(_ store: ResultStore, metrics: [String]) throws -> [Int: [Int: [String: Double]]] {

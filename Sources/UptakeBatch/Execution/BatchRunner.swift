@@ -176,7 +176,7 @@ public struct BatchRunner {
     {
         if options.resume, ResultStore.isEmptyDatabase(out) {
             // A batch killed while it created the database left a file with no tables: nothing to keep.
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: out + suffix) }
+            ResultStore.removeDatabase(at: out)
         }
         guard options.resume, FileManager.default.fileExists(atPath: out) else {
             return try ResultStore.create(

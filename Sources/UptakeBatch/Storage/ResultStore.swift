@@ -117,7 +117,7 @@ public final class ResultStore {
                 fix: e.fix.replacingOccurrences(of: "choose another output", with: "choose another --out"))
         }
         func removeHalfMade() {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            removeDatabase(at: path)
             OutputFolder.remove(madeFolders)
         }
         let store: ResultStore
@@ -311,6 +311,14 @@ public final class ResultStore {
                 start = rows.endIndex
             }
         }
+    }
+
+    /// The files of the SQLite database at `path`: the database, its write-ahead log and its shared-memory index.
+    static func databaseFiles(_ path: String) -> [String] { ["", "-wal", "-shm"].map { path + $0 } }
+
+    /// Removes the database at `path` and the files beside it (those missing are no error).
+    static func removeDatabase(at path: String) {
+        for file in databaseFiles(path) { try? FileManager.default.removeItem(atPath: file) }
     }
 
     /// Series rows written by one INSERT (4 values a row; SQLite takes up to 32,766 a statement).

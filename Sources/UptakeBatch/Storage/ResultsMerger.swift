@@ -100,7 +100,7 @@ public enum ResultsMerger {
         let partial = target.deletingLastPathComponent().appendingPathComponent(
             ".\(target.lastPathComponent).partial-\(getpid())"
         ).path
-        let partialFiles = ["", "-wal", "-shm"].map { partial + $0 }
+        let partialFiles = ResultStore.databaseFiles(partial)
         partialFiles.forEach(TemporaryFiles.register)
         func removePartial() {
             for file in partialFiles {

@@ -69,10 +69,11 @@ enum WorkerMessage {
                 }
                 return Double(bitPattern: bits)
             }
-            func string() throws -> String {
-                let f = try next()
-                return f.contains(backslash) ? unescape(text(f)) : text(f)
+            /// A name or message as `escape` wrote it (a field without a backslash needs no unescaping).
+            func unescaped(_ field: UnsafeBufferPointer<UInt8>) -> String {
+                field.contains(backslash) ? unescape(text(field)) : text(field)
             }
+            func string() throws -> String { unescaped(try next()) }
             let run = try int(), point = try int(), replicate = try int()
             guard let seed = UInt64(text(try next())) else {
                 throw DecodingError(description: "a worker's result has a bad seed")
@@ -82,7 +83,7 @@ enum WorkerMessage {
             let errorField = try next()
             let error =
                 errorField.elementsEqual("-".utf8)
-                ? nil : errorField.contains(backslash) ? unescape(text(errorField)) : text(errorField)
+                ? nil : unescaped(errorField)
             let ticks = try int()
             let duration = try double()
             var outputs: [(metric: String, value: Double)] = []
@@ -99,7 +100,7 @@ enum WorkerMessage {
                 if let known = names.first(where: { $0.bytes.elementsEqual(field) }) {
                     metric = known.name
                 } else {
-                    metric = field.contains(backslash) ? unescape(text(field)) : text(field)
+                    metric = unescaped(field)
                     names.append((Array(field), metric))
                 }
                 series.append((tick, metric, try double()))
