@@ -57,6 +57,8 @@ let package = Package(
             dependencies: [
                 "UptakeScripting", "UptakeKernel", "UptakeReport", "UptakeFiles", "UptakeLocks",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own binding calls, for the results' rows (DirectInsert).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // uptake serve: the explorer, a local web app over runs that a child uptake does (no Lua in the server).

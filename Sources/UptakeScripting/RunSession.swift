@@ -181,6 +181,9 @@ public final class RunSession {
     public static func resolvePlugins(of scenario: Scenario, searchPath: PluginSearchPath? = nil) throws
         -> [PluginManifest]
     {
+        // Reading the search path parses every manifest on it (about a third of starting a
+        // worker for a scenario without plugins), and nothing on it matters without requests.
+        guard !scenario.plugins.isEmpty else { return [] }
         let catalog = PluginCatalog(searchPath: searchPath ?? .standard(scenarioFile: scenario.file))
         let requests = try scenario.plugins.map { use -> PluginCatalog.Request in
             let origin = scenario.context.diagnostic(path: ["plugins", use.name], problem: "")

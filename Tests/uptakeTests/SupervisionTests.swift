@@ -86,6 +86,52 @@ final class SupervisionTests: XCTestCase {
                 && message.contains("hook after_tick, tick 1"), message)
     }
 
+    /// A project whose batch (to r.db, two workers) has run, with a temporary folder of its own
+    /// (TMPDIR in `environment`) where the workers' files go.
+    func finishedBatchWithOwnTemporaryFolder() throws -> (dir: URL, scratch: URL, environment: [String: String]) {
+        let dir = try BatchCommandTests.project()
+        let scratch = dir.appendingPathComponent("scratch")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let environment = ["TMPDIR": scratch.path]
+        let first = try UptakeCLI.run(
+            ["batch", "experiment.lua", "--out", "r.db", "--jobs", "2", "--quiet"], in: dir, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [])
+        return (dir, scratch, environment)
+    }
+
+    /// Workers start before the experiment is checked and its database opened (their start
+    /// overlaps those): a batch stopped there ends them, prints only what is wrong, and
+    /// leaves the database as it was and none of the workers' files behind.
+    func testABatchStoppedBeforeItsRunsEndsTheWorkersItStarted() throws {
+        let (dir, scratch, environment) = try finishedBatchWithOwnTemporaryFolder()
+        let before = try BatchCommandTests.dump(dir.appendingPathComponent("r.db").path)
+        let scenario = dir.appendingPathComponent("scenario.lua")
+        try (try String(contentsOf: scenario, encoding: .utf8)).replacingOccurrences(
+            of: "firms = 300", with: "firms = 301"
+        )
+        .write(to: scenario, atomically: true, encoding: .utf8)
+        let r = try UptakeCLI.run(
+            ["batch", "experiment.lua", "--out", "r.db", "--jobs", "2", "--resume", "--quiet"], in: dir,
+            environment: environment)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(
+            r.stderr.hasPrefix("Error: r.db: cannot resume: these results came from different inputs"), r.stderr)
+        XCTAssertEqual(r.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count, 1, r.stderr)
+        XCTAssertEqual(try BatchCommandTests.dump(dir.appendingPathComponent("r.db").path), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [])
+    }
+
+    /// A resumed batch with nothing left to run started its workers for nothing: it ends them and says so.
+    func testAResumedBatchWithNothingLeftEndsItsWorkers() throws {
+        let (dir, scratch, environment) = try finishedBatchWithOwnTemporaryFolder()
+        let again = try UptakeCLI.run(
+            ["batch", "experiment.lua", "--out", "r.db", "--jobs", "2", "--resume"], in: dir, environment: environment)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("8 of 8 runs done (8 were already in r.db); 0 ran now"), again.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [])
+    }
+
     func testRetryFailedGoesWithResume() throws {
         let dir = try BatchCommandTests.project()
         let r = try uptake(["batch", "experiment.lua", "--out", "x.db", "--retry-failed"], in: dir)

@@ -87,12 +87,26 @@ public struct BatchRunner {
 
     public func run(out: String, progress: BatchProgress? = nil) throws -> Summary {
         let plan = DesignPlan(experiment)
+        let mine = (0..<plan.runCount).filter { options.shard.contains(run: $0) }
+        // Worker processes start first, so that starting them (loading the program, then the
+        // experiment) overlaps the check and the database below; a batch that stops there ends
+        // them unused (`WorkerPool.shutdown`, also when the pool is freed).
+        var pool: WorkerPool? = nil
+        if case .processes(let executable, let limits) = options.isolation, !mine.isEmpty {
+            pool = try WorkerPool(
+                executable: executable, experimentFile: experiment.file, plan: plan,
+                jobs: min(options.jobs, mine.count),
+                limits: .init(
+                    runTimeout: limits.runTimeout, answerTimeout: limits.answerTimeout, memoryBytes: limits.memoryBytes)
+            )
+            try pool?.start()
+        }
+        defer { pool?.shutdown() }
         let executor = RunExecutor(plan: plan, searchPath: options.searchPath)
         let findings = try ExperimentPreflight.check(executor)
         let provenance = try Provenance.of(experiment: experiment, plugins: findings.plugins, program: options.program)
         let store = try openStore(out: out, plan: plan, provenance: provenance, calendar: findings.calendar)
         let recorded = try store.recordedRuns(includingFailed: !options.retryFailed)
-        let mine = (0..<plan.runCount).filter { options.shard.contains(run: $0) }
         let todo = mine.filter { !recorded.contains($0) }
 
         let started = Date()
@@ -124,15 +138,9 @@ public struct BatchRunner {
         switch options.isolation {
         case .threads:
             try runOnThreads(todo, executor: executor, deliver: deliver)
-        case .processes(let executable, let limits):
-            let pool = try WorkerPool(
-                executable: executable, experimentFile: experiment.file, plan: plan,
-                jobs: min(options.jobs, todo.count),
-                limits: .init(
-                    runTimeout: limits.runTimeout, answerTimeout: limits.answerTimeout, memoryBytes: limits.memoryBytes)
-            )
+        case .processes:
             do {
-                try pool.run(todo, deliver: deliver)
+                if !todo.isEmpty { try pool?.run(todo, deliver: deliver) }
             } catch let e as WorkerPool.PoolError {
                 throw Diagnostic(
                     file: experiment.file, problem: e.description,

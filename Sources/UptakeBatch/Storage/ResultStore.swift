@@ -281,33 +281,39 @@ public final class ResultStore {
                     try db.cachedStatement(sql: "DELETE FROM \(table) WHERE run = ?").execute(arguments: [r.run])
                 }
             }
-            try db.cachedStatement(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(
-                arguments: [
-                    r.run, r.point, r.replicate, String(r.seed), r.status.rawValue, r.error, r.ticks,
-                    r.durationSeconds, now(),
-                ])
-            let output = try db.cachedStatement(sql: "INSERT INTO outputs VALUES (?, ?, ?)")
+            // Values bound straight to SQLite (`DirectInsert`), in the columns' order.
+            var run = DirectInsert(try db.cachedStatement(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+            run.bind(r.run)
+            run.bind(r.point)
+            run.bind(r.replicate)
+            run.bind(String(r.seed))
+            run.bind(r.status.rawValue)
+            run.bind(r.error)
+            run.bind(r.ticks)
+            run.bind(r.durationSeconds)
+            run.bind(now())
+            try run.execute(in: db)
+            let outputInsert = try db.cachedStatement(sql: "INSERT INTO outputs VALUES (?, ?, ?)")
             for o in r.outputs {
-                try output.execute(arguments: [r.run, o.metric, o.value.isNaN ? nil : o.value])
+                var output = DirectInsert(outputInsert)
+                output.bind(r.run)
+                output.bind(o.metric)
+                output.bind(o.value)
+                try output.execute(in: db)
             }
             // Many rows an INSERT: executing a statement costs more than binding its values,
             // and a run's series has a row per recorded tick and metric.
-            let run = r.run.databaseValue
             var start = r.series.startIndex
             while start < r.series.endIndex {
                 let rows = r.series[start..<min(start + ResultStore.seriesRowsPerInsert, r.series.endIndex)]
-                // As optional existentials: GRDB's initialiser from a sequence of one concrete
-                // type reads each value through a key path, which cost more than SQLite's insert.
-                var values: [(any DatabaseValueConvertible)?] = []
-                values.reserveCapacity(4 * rows.count)
+                var insert = DirectInsert(try db.cachedStatement(sql: ResultStore.seriesInsert(rows: rows.count)))
                 for s in rows {
-                    values.append(run)
-                    values.append(s.tick.databaseValue)
-                    values.append(s.metric.databaseValue)
-                    values.append(s.value.isNaN ? DatabaseValue.null : s.value.databaseValue)
+                    insert.bind(r.run)
+                    insert.bind(s.tick)
+                    insert.bind(s.metric)
+                    insert.bind(s.value)
                 }
-                try db.cachedStatement(sql: ResultStore.seriesInsert(rows: rows.count)).execute(
-                    arguments: StatementArguments(values))
+                try insert.execute(in: db)
                 start = rows.endIndex
             }
         }

@@ -6,7 +6,7 @@ enum BassRule {
     static func step(
         p: Double, q: Double, dt: Double, tick: Int, stage: UnsafeBufferPointer<UInt8>,
         changes: UnsafeMutableBufferPointer<[StageChange]>, neighbours: NeighbourView?, adopters: Int, firmCount: Int,
-        rng: CounterRNG, chunks: ParallelChunks
+        rng: CounterRNG, chunks: ParallelChunks, table: inout ProbabilityTable
     ) {
         let adoptedCode = Stage.adopted.rawValue, confirmedCode = Stage.confirmed.rawValue
         guard let neighbours else {
@@ -29,31 +29,49 @@ enum BassRule {
         // was a large part of the step. Each entry is computed by the same
         // function a firm without an entry uses (`probability`), from
         // the same share, so the probabilities and the results are the same bit
-        // for bit. Built each tick up to the largest degree present (at most 32:
-        // about 50 exps at degree 8, 600 at 32), so only when the firms still to
-        // adopt are at least twice as many as its entries.
+        // for bit. Up to the largest degree present (at most 32: about 50 exps at
+        // degree 8, 600 at 32), made when the firms still to adopt are at least
+        // twice as many as its entries, then kept while p, q and dt stay.
         let tableDegree = min(32, neighbours.maxDegree)
-        let entries = (tableDegree + 1) * (tableDegree + 2) / 2
-        var table: [Double] = []
-        if firmCount - adopters >= 2 * entries {
-            table = [Double](repeating: 0, count: (tableDegree + 1) * (tableDegree + 1))
-            for d in 0...tableDegree {
-                for a in 0...d {
-                    table[d * (tableDegree + 1) + a] = BassRule.probability(
-                        p: p, q: q, dt: dt, share: NeighbourView.share(Int32(a), of: Int32(d)))
-                }
-            }
-        }
+        table.prepare(
+            p: p, q: q, dt: dt, degree: tableDegree,
+            worthMaking: firmCount - adopters >= 2 * (tableDegree + 1) * (tableDegree + 2) / 2)
         let draws = rng.keyed(tick: tick, stream: .bass)
         // The usual counts (16-bit, one a firm, 32-bit row offsets) are read through a view
         // that does not test their widths for every firm: the loop is compiled for each view.
         let narrow = neighbours.narrow
-        table.withUnsafeBufferPointer { table in
+        table.values.withUnsafeBufferPointer { table in
             chunks.forEach { c, range in
                 let decide = Decision(
                     table: table, tableDegree: tableDegree, stage: stage, draws: draws, p: p, q: q, dt: dt)
                 changes[c] = narrow.map { decide.adopters(range, $0) } ?? decide.adopters(range, neighbours)
             }
+        }
+    }
+
+    /// The chances to adopt by (degree, adopted neighbours) for one p, q and dt,
+    /// kept by the simulation from tick to tick: `values[d * (degree + 1) + a]`,
+    /// empty when not made.
+    struct ProbabilityTable {
+        private(set) var values: [Double] = []
+        private var made: (p: UInt64, q: UInt64, dt: UInt64, degree: Int)?
+
+        /// Makes the table for these parameters unless it is made already, or
+        /// (`worthMaking` false) leaves it empty; a table made for others is dropped.
+        mutating func prepare(p: Double, q: Double, dt: Double, degree: Int, worthMaking: Bool) {
+            let key = (p: p.bitPattern, q: q.bitPattern, dt: dt.bitPattern, degree: degree)
+            if let made, made == key { return }
+            made = nil
+            values = []
+            guard worthMaking else { return }
+            values = [Double](repeating: 0, count: (degree + 1) * (degree + 1))
+            for d in 0...degree {
+                for a in 0...d {
+                    values[d * (degree + 1) + a] = BassRule.probability(
+                        p: p, q: q, dt: dt, share: NeighbourView.share(Int32(a), of: Int32(d)))
+                }
+            }
+            made = key
         }
     }
 

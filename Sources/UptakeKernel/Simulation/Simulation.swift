@@ -37,6 +37,8 @@ public final class Simulation {
     private var neighbourCounts: NeighbourCounts
     /// Counts by stage, segment and cohort, updated from each tick's changes.
     private var runningTally: RunningTally
+    /// The Bass rule's chances by degree and adopted neighbours, kept from tick to tick.
+    private var bassTable = BassRule.ProbabilityTable()
 
     public init(_ config: SimulationConfig) throws {
         self.config = config
@@ -248,7 +250,8 @@ public final class Simulation {
                     case .bass(let p, let q, let dt):
                         BassRule.step(
                             p: p, q: q, dt: dt, tick: tick, stage: stage, changes: changes, neighbours: neighbours,
-                            adopters: start.adopters, firmCount: firms.count, rng: rng, chunks: chunks)
+                            adopters: start.adopters, firmCount: firms.count, rng: rng, chunks: chunks,
+                            table: &bassTable)
                     case .threshold:
                         firms.threshold.withUnsafeBufferPointer { threshold in
                             ThresholdRule.step(
@@ -337,6 +340,7 @@ public final class Simulation {
                 gainedPerChunk, lostPerChunk, deltasPerChunk in
                 chunks.forEach { c, range in
                     var gained: [Int32] = [], lost: [Int32] = []
+                    gained.reserveCapacity(changes[c].count)
                     var deltas = [Int](repeating: 0, count: Stage.allCases.count)
                     for change in changes[c] {
                         let i = Int(change.firm)
@@ -367,8 +371,8 @@ public final class Simulation {
         firms.stageSince = since
         firms.adoptedTick = adoptedTick
 
-        let adopted = gainedPerChunk.flatMap { $0 }
-        let lost = lostPerChunk.flatMap { $0 }
+        let adopted = gainedPerChunk.count == 1 ? gainedPerChunk[0] : gainedPerChunk.flatMap { $0 }
+        let lost = lostPerChunk.count == 1 ? lostPerChunk[0] : lostPerChunk.flatMap { $0 }
         var deltas = [Int](repeating: 0, count: Stage.allCases.count)
         for d in deltasPerChunk where !d.isEmpty { for s in d.indices { deltas[s] += d[s] } }
         runningTally.apply(stageDeltas: deltas, gained: adopted, lost: lost, firms: firms)

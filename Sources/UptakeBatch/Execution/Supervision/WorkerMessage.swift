@@ -42,75 +42,77 @@ enum WorkerMessage {
     /// String (as Strings, cutting and searching the line cost 0.8 M instructions a
     /// run of 40 ticks in the supervisor, about a tenth of the run itself).
     static func decode(_ line: Data) throws -> RunResult {
-        try line.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var start = 0
-            func next() throws -> UnsafeBufferPointer<UInt8> {
-                guard start <= bytes.count else {
-                    throw DecodingError(description: "a worker's result line ends early")
-                }
-                var end = start
-                while end < bytes.count && bytes[end] != tab { end += 1 }
-                defer { start = end + 1 }
-                return UnsafeBufferPointer(rebasing: bytes[start..<end])
+        try line.withUnsafeBytes { try decode($0.bindMemory(to: UInt8.self)) }
+    }
+
+    /// `decode` of a line's bytes (without its newline).
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> RunResult {
+        var start = 0
+        func next() throws -> UnsafeBufferPointer<UInt8> {
+            guard start <= bytes.count else {
+                throw DecodingError(description: "a worker's result line ends early")
             }
-            func text(_ field: UnsafeBufferPointer<UInt8>) -> String { String(decoding: field, as: UTF8.self) }
-            func int() throws -> Int {
-                let f = try next()
-                guard let n = decimal(f) else {
-                    throw DecodingError(description: "a worker's result has '\(text(f).prefix(20))' for a number")
-                }
-                return n
-            }
-            func double() throws -> Double {
-                let f = try next()
-                guard let bits = hexadecimal(f) else {
-                    throw DecodingError(description: "a worker's result has '\(text(f).prefix(20))' for a value")
-                }
-                return Double(bitPattern: bits)
-            }
-            /// A name or message as `escape` wrote it (a field without a backslash needs no unescaping).
-            func unescaped(_ field: UnsafeBufferPointer<UInt8>) -> String {
-                field.contains(backslash) ? unescape(text(field)) : text(field)
-            }
-            func string() throws -> String { unescaped(try next()) }
-            let run = try int(), point = try int(), replicate = try int()
-            guard let seed = UInt64(text(try next())) else {
-                throw DecodingError(description: "a worker's result has a bad seed")
-            }
-            let ok = text(try next()) == "ok"
-            // "-" alone stands for no message (a message "-" travels as "\\-").
-            let errorField = try next()
-            let error =
-                errorField.elementsEqual("-".utf8)
-                ? nil : unescaped(errorField)
-            let ticks = try int()
-            let duration = try double()
-            var outputs: [(metric: String, value: Double)] = []
-            for _ in 0..<max(0, try int()) { outputs.append((try string(), try double())) }
-            var series: [(tick: Int, metric: String, value: Double)] = []
-            let seriesCount = max(0, try int())
-            series.reserveCapacity(min(seriesCount, bytes.count))
-            // A run's series repeat a few metric names: each is made into a String once.
-            var names: [(bytes: [UInt8], name: String)] = []
-            for _ in 0..<seriesCount {
-                let tick = try int()
-                let field = try next()
-                let metric: String
-                if let known = names.first(where: { $0.bytes.elementsEqual(field) }) {
-                    metric = known.name
-                } else {
-                    metric = unescaped(field)
-                    names.append((Array(field), metric))
-                }
-                series.append((tick, metric, try double()))
-            }
-            var warnings: [String] = []
-            for _ in 0..<max(0, try int()) { warnings.append(try string()) }
-            return RunResult(
-                run: run, point: point, replicate: replicate, seed: seed, status: ok ? .ok : .failed, error: error,
-                ticks: ticks, durationSeconds: duration, outputs: outputs, series: series, warnings: warnings)
+            var end = start
+            while end < bytes.count && bytes[end] != tab { end += 1 }
+            defer { start = end + 1 }
+            return UnsafeBufferPointer(rebasing: bytes[start..<end])
         }
+        func text(_ field: UnsafeBufferPointer<UInt8>) -> String { String(decoding: field, as: UTF8.self) }
+        func int() throws -> Int {
+            let f = try next()
+            guard let n = decimal(f) else {
+                throw DecodingError(description: "a worker's result has '\(text(f).prefix(20))' for a number")
+            }
+            return n
+        }
+        func double() throws -> Double {
+            let f = try next()
+            guard let bits = hexadecimal(f) else {
+                throw DecodingError(description: "a worker's result has '\(text(f).prefix(20))' for a value")
+            }
+            return Double(bitPattern: bits)
+        }
+        /// A name or message as `escape` wrote it (a field without a backslash needs no unescaping).
+        func unescaped(_ field: UnsafeBufferPointer<UInt8>) -> String {
+            field.contains(backslash) ? unescape(text(field)) : text(field)
+        }
+        func string() throws -> String { unescaped(try next()) }
+        let run = try int(), point = try int(), replicate = try int()
+        guard let seed = UInt64(text(try next())) else {
+            throw DecodingError(description: "a worker's result has a bad seed")
+        }
+        let ok = text(try next()) == "ok"
+        // "-" alone stands for no message (a message "-" travels as "\\-").
+        let errorField = try next()
+        let error =
+            errorField.elementsEqual("-".utf8)
+            ? nil : unescaped(errorField)
+        let ticks = try int()
+        let duration = try double()
+        var outputs: [(metric: String, value: Double)] = []
+        for _ in 0..<max(0, try int()) { outputs.append((try string(), try double())) }
+        var series: [(tick: Int, metric: String, value: Double)] = []
+        let seriesCount = max(0, try int())
+        series.reserveCapacity(min(seriesCount, bytes.count))
+        // A run's series repeat a few metric names: each is made into a String once.
+        var names: [(bytes: [UInt8], name: String)] = []
+        for _ in 0..<seriesCount {
+            let tick = try int()
+            let field = try next()
+            let metric: String
+            if let known = names.first(where: { $0.bytes.elementsEqual(field) }) {
+                metric = known.name
+            } else {
+                metric = unescaped(field)
+                names.append((Array(field), metric))
+            }
+            series.append((tick, metric, try double()))
+        }
+        var warnings: [String] = []
+        for _ in 0..<max(0, try int()) { warnings.append(try string()) }
+        return RunResult(
+            run: run, point: point, replicate: replicate, seed: seed, status: ok ? .ok : .failed, error: error,
+            ticks: ticks, durationSeconds: duration, outputs: outputs, series: series, warnings: warnings)
     }
 
     private static let tab = UInt8(ascii: "\t"), backslash = UInt8(ascii: "\\")
