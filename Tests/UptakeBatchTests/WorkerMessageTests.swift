@@ -16,7 +16,11 @@ final class WorkerMessageTests: XCTestCase {
 
     func testEveryFieldComesBackExactly() throws {
         let values: [Double] = [0.25, -0.0, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, 1e300, -7]
-        let texts = ["adoption", "-", "", "a\tb", "line\nbreak\r", "back\\slash", "\\e", "\\-", "Zürich 采用"]
+        // "\r\n" and a tab or backslash followed by a combining mark are one Character each.
+        let texts = [
+            "adoption", "-", "", "a\tb", "line\nbreak\r", "back\\slash", "\\e", "\\-", "Zürich 采用", "crlf\r\n",
+            "\t\u{301}", "\\\u{301}x", "\\",
+        ]
         for error in [nil, "-", "", "failed:\tbad\\ value\nat tick 3"] as [String?] {
             var r = RunResult(
                 run: 12, point: -1, replicate: 3, seed: UInt64.max, status: error == nil ? .ok : .failed,
@@ -42,6 +46,22 @@ final class WorkerMessageTests: XCTestCase {
             XCTAssertEqual(back.series.map(\.value.bitPattern), r.series.map(\.value.bitPattern))
             XCTAssertEqual(back.warnings, texts)
         }
+    }
+
+    /// The line as the supervisor of an older build reads it: decimal integers, hexadecimal
+    /// bit patterns in lowercase without leading zeros, escapes, tab-separated, one newline.
+    func testTheLineIsWrittenAsDocumented() throws {
+        var r = RunResult(
+            run: 7, point: -2, replicate: 0, seed: 18_446_744_073_709_551_615, status: .failed, error: "-",
+            ticks: 0, durationSeconds: 0, outputs: [("a\tb", 1.0)], series: [(-1, "", -0.0), (3, "x", .nan)])
+        r.warnings = ["w\\"]
+        let line = String(decoding: WorkerMessage.encode(r), as: UTF8.self)
+        XCTAssertEqual(
+            line,
+            [
+                "7", "-2", "0", "18446744073709551615", "failed", "\\-", "0", "0", "1", "a\\tb", "3ff0000000000000",
+                "2", "-1", "\\e", "8000000000000000", "3", "x", String(Double.nan.bitPattern, radix: 16), "1", "w\\\\",
+            ].joined(separator: "\t") + "\n")
     }
 
     func testADamagedLineIsAnErrorNotACrash() throws {

@@ -7,6 +7,19 @@ import XCTest
 /// and NeighbourCounts.apply; these tests check the split itself, and run the
 /// parallel paths with several threads (under `make sanitize`, with TSan).
 final class ParallelChunksTests: XCTestCase {
+    /// Directed: the ties of an undirected network's rows one way only (some of them reversed).
+    func oneWay(_ ring: Network) -> Network {
+        var sources: [UInt32] = [], targets: [UInt32] = []
+        for i in 0..<ring.firmCount {
+            for k in ring.offsets[i]..<ring.offsets[i + 1] where (i + k) % 3 != 0 {
+                sources.append(UInt32(i))
+                targets.append(ring.neighbors[k])
+            }
+        }
+        return Network.fromEdges(
+            kind: .edges, firmCount: ring.firmCount, sources: sources, targets: targets, directed: true)
+    }
+
     func testTileAcceptsOnlyRangesThatCoverEachSlotOnce() {
         XCTAssertTrue(ParallelChunks.tile([0..<4, 4..<10], count: 10))
         XCTAssertTrue(ParallelChunks.tile([0..<4, 4..<4, 4..<10], count: 10))
@@ -56,15 +69,7 @@ final class ParallelChunksTests: XCTestCase {
         let sector = (0..<n).map { UInt8($0 % 8) }
         let builder = NetworkBuilder(sectorOf: sector, homophily: 0.5, rng: CounterRNG(seed: 3))
         let ring = builder.build(.smallWorld(degree: 8, rewire: 0.1))
-        // Directed: every tie of the small-world rows one way only, and some reversed.
-        var sources: [UInt32] = [], targets: [UInt32] = []
-        for i in 0..<n {
-            for k in ring.offsets[i]..<ring.offsets[i + 1] where (i + k) % 3 != 0 {
-                sources.append(UInt32(i))
-                targets.append(ring.neighbors[k])
-            }
-        }
-        let directed = Network.fromEdges(kind: .edges, firmCount: n, sources: sources, targets: targets, directed: true)
+        let directed = oneWay(ring)
         for (name, network) in [
             ("small-world", ring), ("erdos-renyi", builder.build(.erdosRenyi(meanDegree: 8))),
             ("directed", directed),
@@ -97,6 +102,37 @@ final class ParallelChunksTests: XCTestCase {
             }
             XCTAssertEqual(totals[0], totals[1], "\(name): one count is the sum of the split ones")
             XCTAssertGreaterThan(totals[0].reduce(0, +), 0, name)
+        }
+    }
+    /// Counts made from scratch equal a count of every row, whether the adopters are few (added
+    /// from their own rows when the network is undirected) or many (every row read), 16- and
+    /// 32-bit, undirected and directed.
+    func testCountsMadeFromScratchAreEveryRowsAdopters() {
+        let n = 3_001
+        let builder = NetworkBuilder(sectorOf: (0..<n).map { UInt8($0 % 4) }, homophily: 0.5, rng: CounterRNG(seed: 9))
+        let ring = builder.build(.smallWorld(degree: 8, rewire: 0.2))
+        for (name, network) in [
+            ("small-world", ring), ("erdos-renyi", builder.build(.erdosRenyi(meanDegree: 6))),
+            ("directed", oneWay(ring)),
+        ] {
+            for every in [1, 2, 9, 37, n + 1] {  // all adopted, half, few, very few, none
+                var stage = [UInt8](repeating: Stage.aware.rawValue, count: n)
+                for i in stride(from: 0, to: n, by: every) {
+                    stage[i] = i % 2 == 0 ? Stage.adopted.rawValue : Stage.confirmed.rawValue
+                }
+                let byRow = (0..<n).map { i in
+                    Int32(
+                        (network.offsets[i]..<network.offsets[i + 1]).filter {
+                            let s = stage[Int(network.neighbors[$0])]
+                            return s == Stage.adopted.rawValue || s == Stage.confirmed.rawValue
+                        }.count)
+                }
+                for narrowDegree in [Int(UInt16.max), 0] {
+                    let counts = NeighbourCounts(
+                        network: network, sector: nil, stage: stage, narrowDegree: narrowDegree)
+                    XCTAssertEqual(counts.adopted.values, byRow, "\(name), every \(every), narrow \(narrowDegree)")
+                }
+            }
         }
     }
 }

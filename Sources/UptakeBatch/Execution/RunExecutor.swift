@@ -90,7 +90,7 @@ public struct RunExecutor: Sendable {
     /// between, so no digits are lost); only those columns are computed.
     func record(_ simulation: Simulation, into result: inout RunResult) throws {
         let spec = plan.experiment.record
-        let table = OutputTable(simulation, keeping: Set(spec.final + spec.series))
+        let table = OutputTable(simulation, keeping: Set(spec.final + spec.series), dated: false)
         result.ticks = table.rows.count
         func column(_ name: String, _ key: String) throws -> Int {
             guard let i = table.column(name) else {
