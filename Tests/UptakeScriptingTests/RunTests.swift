@@ -85,8 +85,11 @@ final class RunTests: XCTestCase {
               model = { rule = "bass", p = 0.01, q = 0.3 },
             }
             """)
+        // Runs with the same overrides one after the other (a point's replicates) take the
+        // scenario decoded for the first, with their own seeds.
         let cases: [(String, [String], UInt64)] = [
-            (bass, ["model.q=0.5"], 3), (bass, ["model.q=0.2", "firms.count=300"], 4), (bass, [], 5),
+            (bass, ["model.q=0.5"], 3), (bass, ["model.q=0.5"], 4), (bass, ["model.q=0.5"], 3),
+            (bass, ["model.q=0.2", "firms.count=300"], 4), (bass, [], 5),
             (baseline, ["tax-relief.rate=0.3"], 3), (baseline, ["model.word_of_mouth=0.6"], 9),
             (bass, ["model.q=0.5"], 3),
         ]
@@ -116,12 +119,14 @@ final class RunTests: XCTestCase {
         func write(firms: Int) throws -> String {
             try p.write("s.lua", "return scenario { name = \"s\", ticks = 2, seed = 1, firms = \(firms) }\n")
         }
-        var options = RunSession.Options(searchPath: repoPlugins)
-        options.shared = SharedPreparation()
-        let before = try RunSession(file: try write(firms: 200), options: options)
-        let after = try RunSession(file: try write(firms: 300), options: options)
-        XCTAssertEqual(before.scenario.config.population.count, 200)
-        XCTAssertEqual(after.scenario.config.population.count, 300)
+        for seed in [nil, 5] as [UInt64?] {  // with a seed, a run may reuse the last run's decoded scenario
+            var options = RunSession.Options(seed: seed, searchPath: repoPlugins)
+            options.shared = SharedPreparation()
+            let before = try RunSession(file: try write(firms: 200), options: options)
+            let after = try RunSession(file: try write(firms: 300), options: options)
+            XCTAssertEqual(before.scenario.config.population.count, 200)
+            XCTAssertEqual(after.scenario.config.population.count, 300)
+        }
     }
 
     /// Runs of one batch worker share their preparation, never their Lua
