@@ -83,12 +83,17 @@ struct BatchCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        // Ctrl-C, or Slurm's SIGTERM at a time limit: say how to go on. Whole runs are already
-        // committed; a run's open transaction is rolled back when the database is next opened.
+        // Ctrl-C, or Slurm's SIGTERM at a time limit: say how to go on. The finished runs
+        // waiting to be committed in a group are committed first (`ResultWriter`); a
+        // transaction left open is rolled back when the database is next opened.
         let stopSignals = ([SIGINT, SIGTERM] as [Int32]).map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [out, experiment] in
+                if let problem = BatchRunner.commitFinishedRunsBeforeExit() {
+                    FileHandle.standardError.write(
+                        Data("\ncould not store the last finished runs (--resume runs them again): \(problem)".utf8))
+                }
                 FileHandle.standardError.write(
                     Data(
                         "\ninterrupted: the runs finished so far are in \(out); finish with: uptake batch \(experiment) --out \(out) --resume\n"

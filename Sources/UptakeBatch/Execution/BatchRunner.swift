@@ -113,13 +113,13 @@ public struct BatchRunner {
         var done = 0, failedNow = 0
         progress?.update(done: 0, total: todo.count, failed: 0, elapsed: 0, force: true)
         var warned = Set<String>()
-        func deliver(_ result: RunResult) throws {
-            for line in result.warnings {
-                guard let text = RunExecutor.warningText(line), warned.insert(text).inserted else { continue }
-                options.warn("\(line) (first in run \(result.run); said once for the batch)")
-            }
-            // Only --retry-failed runs runs that have rows already (failed ones, which they replace).
-            do { try store.write(result, replacing: options.retryFailed) } catch {
+        // Only --retry-failed runs runs that have rows already (failed ones, which they replace).
+        // Worker processes deliver results faster than one transaction each is worth: grouped.
+        let writer = ResultWriter(store: store, replacing: options.retryFailed, grouped: pool != nil)
+        writer.activate()
+        defer { writer.resign() }
+        func stored(_ write: () throws -> Void) throws {
+            do { try write() } catch {
                 let reason =
                     (error as? DatabaseError).map {
                         "SQLite says \"\($0.message ?? "error \($0.resultCode.rawValue)")\""
@@ -127,26 +127,41 @@ public struct BatchRunner {
                 throw Diagnostic(
                     file: out,
                     problem:
-                        "cannot write the results database (\(done) runs of this invocation are stored): \(reason)",
+                        "cannot write the results database (\(writer.storedRuns) runs of this invocation are stored): \(reason)",
                     fix: "Check free disk space and permissions, then run again with --resume")
             }
+        }
+        func deliver(_ result: RunResult) throws {
+            for line in result.warnings {
+                guard let text = RunExecutor.warningText(line), warned.insert(text).inserted else { continue }
+                options.warn("\(line) (first in run \(result.run); said once for the batch)")
+            }
+            try stored { try writer.add(result) }
             done += 1
             if result.status == .failed { failedNow += 1 }
             progress?.update(
                 done: done, total: todo.count, failed: failedNow, elapsed: Date().timeIntervalSince(started))
         }
-        switch options.isolation {
-        case .threads:
-            try runOnThreads(todo, executor: executor, deliver: deliver)
-        case .processes:
-            do {
-                if !todo.isEmpty { try pool?.run(todo, deliver: deliver) }
-            } catch let e as WorkerPool.PoolError {
-                throw Diagnostic(
-                    file: experiment.file, problem: e.description,
-                    fix: "Check that the uptake executable still exists and can start")
+        do {
+            switch options.isolation {
+            case .threads:
+                try runOnThreads(todo, executor: executor, deliver: deliver)
+            case .processes:
+                do {
+                    if !todo.isEmpty {
+                        try pool?.run(todo, deliver: deliver, whileWaiting: { try stored { try writer.commitIfDue() } })
+                    }
+                } catch let e as WorkerPool.PoolError {
+                    throw Diagnostic(
+                        file: experiment.file, problem: e.description,
+                        fix: "Check that the uptake executable still exists and can start")
+                }
             }
+        } catch {
+            try? writer.commit()  // what finished before the error is kept
+            throw error
         }
+        try stored { try writer.commit() }
         let failed = try store.read { db in
             try Int.fetchAll(db, sql: "SELECT run FROM runs WHERE status = 'failed'").filter {
                 options.shard.contains(run: $0)
@@ -156,6 +171,10 @@ public struct BatchRunner {
             runsInShard: mine.count, alreadyRecorded: mine.count - todo.count, ranNow: done, failed: failed,
             seconds: Date().timeIntervalSince(started))
     }
+
+    /// Commits the finished runs the running batch holds, for a signal handler about to end
+    /// the process (Ctrl-C, SIGTERM); nil when done, or what went wrong.
+    public static func commitFinishedRunsBeforeExit() -> String? { ResultWriter.commitBeforeExit() }
 
     /// Runs on `jobs` threads of this process; the calling thread writes.
     func runOnThreads(_ todo: [Int], executor: RunExecutor, deliver: (RunResult) throws -> Void) throws {

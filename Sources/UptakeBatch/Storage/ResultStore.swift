@@ -271,57 +271,63 @@ public final class ResultStore {
         }
     }
 
-    /// Writes one run's rows in one transaction.
-    ///
-    /// Through statements SQLite compiled once per database connection
-    /// (`cachedStatement`), not once per row: a run of a sweep writes a row per
-    /// tick, and compiling the same INSERT for each cost more than storing it.
     /// Writes one run's rows in one transaction. `replacing`: the run may
     /// have rows already (a failed run tried again with --retry-failed),
     /// which it replaces; a batch that runs only runs not yet recorded
     /// skips looking for them.
-    public func write(_ r: RunResult, replacing: Bool = true) throws {
+    ///
+    /// Through statements SQLite compiled once per database connection
+    /// (`cachedStatement`), not once per row: a run of a sweep writes a row per
+    /// tick, and compiling the same INSERT for each cost more than storing it.
+    public func write(_ r: RunResult, replacing: Bool = true) throws { try write([r], replacing: replacing) }
+
+    /// Writes several runs' rows in one transaction (see `ResultWriter`).
+    public func write(_ results: [RunResult], replacing: Bool = true) throws {
         try db.write { db in
-            if replacing {
-                for table in ["runs", "outputs", "series"] {
-                    try db.cachedStatement(sql: "DELETE FROM \(table) WHERE run = ?").execute(arguments: [r.run])
-                }
+            for r in results { try insert(r, replacing: replacing, in: db) }
+        }
+    }
+
+    private func insert(_ r: RunResult, replacing: Bool, in db: Database) throws {
+        if replacing {
+            for table in ["runs", "outputs", "series"] {
+                try db.cachedStatement(sql: "DELETE FROM \(table) WHERE run = ?").execute(arguments: [r.run])
             }
-            // Values bound straight to SQLite (`DirectInsert`), in the columns' order.
-            var run = DirectInsert(try db.cachedStatement(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            run.bind(r.run)
-            run.bind(r.point)
-            run.bind(r.replicate)
-            run.bind(String(r.seed))
-            run.bind(r.status.rawValue)
-            run.bind(r.error)
-            run.bind(r.ticks)
-            run.bind(r.durationSeconds)
-            run.bind(now())
-            try run.execute(in: db)
-            let outputInsert = try db.cachedStatement(sql: "INSERT INTO outputs VALUES (?, ?, ?)")
-            for o in r.outputs {
-                var output = DirectInsert(outputInsert)
-                output.bind(r.run)
-                output.bind(o.metric)
-                output.bind(o.value)
-                try output.execute(in: db)
+        }
+        // Values bound straight to SQLite (`DirectInsert`), in the columns' order.
+        var run = DirectInsert(try db.cachedStatement(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        run.bind(r.run)
+        run.bind(r.point)
+        run.bind(r.replicate)
+        run.bind(String(r.seed))
+        run.bind(r.status.rawValue)
+        run.bind(r.error)
+        run.bind(r.ticks)
+        run.bind(r.durationSeconds)
+        run.bind(now())
+        try run.execute(in: db)
+        let outputInsert = try db.cachedStatement(sql: "INSERT INTO outputs VALUES (?, ?, ?)")
+        for o in r.outputs {
+            var output = DirectInsert(outputInsert)
+            output.bind(r.run)
+            output.bind(o.metric)
+            output.bind(o.value)
+            try output.execute(in: db)
+        }
+        // Many rows an INSERT: executing a statement costs more than binding its values,
+        // and a run's series has a row per recorded tick and metric.
+        var start = r.series.startIndex
+        while start < r.series.endIndex {
+            let rows = r.series[start..<min(start + ResultStore.seriesRowsPerInsert, r.series.endIndex)]
+            var series = DirectInsert(try db.cachedStatement(sql: ResultStore.seriesInsert(rows: rows.count)))
+            for s in rows {
+                series.bind(r.run)
+                series.bind(s.tick)
+                series.bind(s.metric)
+                series.bind(s.value)
             }
-            // Many rows an INSERT: executing a statement costs more than binding its values,
-            // and a run's series has a row per recorded tick and metric.
-            var start = r.series.startIndex
-            while start < r.series.endIndex {
-                let rows = r.series[start..<min(start + ResultStore.seriesRowsPerInsert, r.series.endIndex)]
-                var insert = DirectInsert(try db.cachedStatement(sql: ResultStore.seriesInsert(rows: rows.count)))
-                for s in rows {
-                    insert.bind(r.run)
-                    insert.bind(s.tick)
-                    insert.bind(s.metric)
-                    insert.bind(s.value)
-                }
-                try insert.execute(in: db)
-                start = rows.endIndex
-            }
+            try series.execute(in: db)
+            start = rows.endIndex
         }
     }
 

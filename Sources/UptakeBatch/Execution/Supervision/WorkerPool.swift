@@ -120,8 +120,12 @@ final class WorkerPool {
     }
 
     /// Runs `todo` and calls `deliver` (on this thread) with each result as it
-    /// comes; stops early when `cancelled` says so.
-    func run(_ todo: [Int], deliver: (RunResult) throws -> Void, cancelled: () -> Bool = { false }) throws {
+    /// comes; stops early when `cancelled` says so. `whileWaiting` is called each
+    /// time the wait for workers ends (a result, or a tenth of a second without one).
+    func run(
+        _ todo: [Int], deliver: (RunResult) throws -> Void, cancelled: () -> Bool = { false },
+        whileWaiting: () throws -> Void = {}
+    ) throws {
         var queue = todo[...]
         var retries: [Int] = []
         var attempts: [Int: Int] = [:]
@@ -180,6 +184,7 @@ final class WorkerPool {
         while workers.contains(where: { $0.run != nil }) && !cancelled() {
             var fds = workers.map { pollfd(fd: $0.process.resultFD, events: Int16(POLLIN), revents: 0) }
             _ = poll(&fds, nfds_t(fds.count), 100)
+            try whileWaiting()
             let now = Self.now()
             for index in workers.indices {
                 let w = workers[index]
