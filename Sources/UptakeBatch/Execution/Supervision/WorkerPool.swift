@@ -81,6 +81,12 @@ final class WorkerPool {
             self.process = process
             self.trace = trace
         }
+
+        /// Ends the process (killed and reaped; one that is idle has its input closed first).
+        func end() {
+            process.closePipes()
+            process.terminate()
+        }
     }
 
     struct PoolError: Error, CustomStringConvertible { let description: String }
@@ -98,12 +104,9 @@ final class WorkerPool {
         while workers.count < jobs { workers.append(try spawn()) }
     }
 
-    /// Ends every worker (an idle one reads the end of its input and exits; the kill is for the others).
+    /// Ends every worker.
     func shutdown() {
-        for w in workers {
-            w.process.closePipes()
-            w.process.terminate()
-        }
+        workers.forEach { $0.end() }
         workers = []
     }
 
@@ -133,11 +136,7 @@ final class WorkerPool {
         try start()
         defer { shutdown() }
         // Started before the runs to do were known: more workers than runs end now.
-        while workers.count > todo.count {
-            let extra = workers.removeLast()
-            extra.process.closePipes()
-            extra.process.terminate()
-        }
+        while workers.count > todo.count { workers.removeLast().end() }
 
         func nextRun() -> Int? {
             if !retries.isEmpty { return retries.removeFirst() }
@@ -154,8 +153,7 @@ final class WorkerPool {
         /// Ends worker `index` for `cause`; its run is retried or recorded as failed; a fresh worker takes its place.
         func retire(_ index: Int, cause: String, retry: Bool) throws {
             let w = workers[index]
-            w.process.closePipes()
-            w.process.terminate()
+            w.end()
             // Runs it had not started go back to the front of the line, uncounted.
             for queued in w.runs.dropFirst().reversed() {
                 attempts[queued, default: 1] -= 1
